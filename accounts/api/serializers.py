@@ -1,0 +1,61 @@
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth.password_validation import password_validators_help_texts
+from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+
+from accounts.lockout import LoginLocked, lockout_message
+from accounts.models import Role, User
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "display_name", "role", "business_name", "is_staff", "date_joined", "last_login"]
+        read_only_fields = ["id", "role", "is_staff", "date_joined", "last_login"]
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=128, help_text=" ".join(password_validators_help_texts())
+    )
+    role = serializers.ChoiceField(choices=Role.choices)
+    display_name = serializers.CharField(max_length=150)
+    business_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Required for vendors."
+    )
+
+
+class RegisterOutputSerializer(UserSerializer):
+    access = serializers.CharField(help_text="A JWT access token, so the new user is logged in.")
+    refresh = serializers.CharField(help_text="A JWT refresh token.")
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "access", "refresh"]
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, required=False)
+    display_name = serializers.CharField(max_length=150, required=False)
+    business_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(trim_whitespace=False, max_length=128)
+    new_password = serializers.CharField(
+        trim_whitespace=False, max_length=128, help_text=" ".join(password_validators_help_texts())
+    )
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class TokenPairSerializer(TokenObtainPairSerializer):
+    """simplejwt's pair, refused outright while the account is locked out (django-axes)."""
+
+    def validate(self, attrs):
+        request = self.context["request"]
+        if not AxesProxyHandler.is_allowed(request, {self.username_field: attrs.get(self.username_field)}):
+            raise LoginLocked(lockout_message())
+        return super().validate(attrs)

@@ -1,0 +1,43 @@
+"""What the dashboard offers each role. A section appears once its app provides its page."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    description: str
+    url_name: str
+
+
+SECTIONS = {
+    Role.VENDOR: [
+        Section("Catalog", "Products, stock and restocking.", "catalog:product-list"),
+        Section("Bills", "Record sales and send invoices.", "billing:bill-list"),
+        Section("Analytics", "Revenue, profit and insights.", "analytics:dashboard"),
+        Section("Campaigns", "Run influencer campaigns.", "campaigns:campaign-list"),
+        Section("Chats", "Talk with influencers.", "chat:chat-list"),
+        Section("Wallet", "Your token balance.", "campaigns:wallet"),
+    ],
+    Role.INFLUENCER: [
+        Section("Profile", "How vendors find you.", "campaigns:profile"),
+        Section("Campaigns", "Find campaigns and apply.", "campaigns:campaign-list"),
+        Section("Chats", "Talk with vendors.", "chat:chat-list"),
+        Section("Wallet", "Your token balance.", "campaigns:wallet"),
+    ],
+}
+
+
+def sections_for(user):
+    """The sections of the user's role whose pages exist, with their URLs."""
+    available = []
+    for section in SECTIONS.get(user.role, []):
+        try:
+            available.append((section, reverse(section.url_name)))
+        except NoReverseMatch:
+            continue
+    return available

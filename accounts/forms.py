@@ -1,0 +1,58 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.template import loader
+
+from accounts.models import Role, User
+from accounts.tasks import send_email
+from anwariya.celery import enqueue_on_commit
+
+
+class SignupForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        label="I am a",
+        help_text="Vendors sell products and run campaigns; influencers work on campaigns.",
+    )
+    display_name = forms.CharField(max_length=150, label="Your name")
+    business_name = forms.CharField(max_length=200, required=False, help_text="Required for vendors.")
+    email = forms.EmailField(max_length=254)
+    password1 = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password2") and cleaned["password1"] != cleaned["password2"]:
+            self.add_error("password2", "The two passwords do not match.")
+        return cleaned
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "business_name", "email"]
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    username = auth_forms.UsernameField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": "Please enter a correct email and password.",
+    }
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, but the email goes out from a background task."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        enqueue_on_commit(send_email, subject=subject, body=body, to=[to_email], from_email=from_email)

@@ -1,0 +1,115 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    VENDOR = "vendor", "Vendor"
+    INFLUENCER = "influencer", "Influencer"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email):
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=self.normalize_email(email))
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        fields.setdefault("display_name", "Admin")
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with their email: a vendor, an influencer, or a staff admin."""
+
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=150)
+    role = models.CharField(
+        max_length=16,
+        choices=Role.choices,
+        blank=True,
+        help_text="Vendor or influencer. Staff accounts (admins) may have none.",
+    )
+    business_name = models.CharField(max_length=200, blank=True, help_text="A vendor's trading name.")
+    is_staff = models.BooleanField("admin", default=False, help_text="Admins can log into the admin site.")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values) | models.Q(is_staff=True),
+                name="user_has_role_unless_staff",
+            ),
+        ]
+        indexes = [models.Index(fields=["role", "date_joined"], name="user_role_joined_idx")]
+
+    def __str__(self):
+        return self.email
+
+    def get_full_name(self):
+        return self.display_name
+
+    def get_short_name(self):
+        return self.display_name
+
+    @property
+    def is_vendor(self):
+        return self.role == Role.VENDOR
+
+    @property
+    def is_influencer(self):
+        return self.role == Role.INFLUENCER
+
+    @property
+    def public_name(self):
+        """How others see this user: a vendor's business, else the display name."""
+        return (self.is_vendor and self.business_name) or self.display_name
+
+
+class VendorManager(UserManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(role=Role.VENDOR)
+
+
+class InfluencerManager(UserManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(role=Role.INFLUENCER)
+
+
+class Vendor(User):
+    objects = VendorManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "vendor"
+
+
+class Influencer(User):
+    objects = InfluencerManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "influencer"

@@ -1,0 +1,75 @@
+"""One error body for every 4xx: ``{"detail": "...", "errors": {"field": ["..."]}}``."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from anwariya.errors import DomainError
+
+NON_FIELD = "non_field_errors"
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.detail, "code": exc.code, "errors": exc.errors, **exc.extra}
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_django_validation_detail(exc))
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    response.data = error_body(exc, response.data)
+    return response
+
+
+def error_body(exc, data):
+    """Reshape DRF's error data into the house error body."""
+    if isinstance(exc, exceptions.ValidationError):
+        errors = data if isinstance(data, dict) else {NON_FIELD: data}
+        return {"detail": _first_message(errors) or "Invalid input.", "code": "invalid", "errors": errors}
+    code = getattr(exc, "default_code", "error")
+    if isinstance(exc, Http404):
+        code = "not_found"
+    elif isinstance(exc, DjangoPermissionDenied):
+        code = "permission_denied"
+    if isinstance(data, dict):
+        # simplejwt nests its own detail/code/messages; keep its detail and code.
+        detail = data.get("detail", "")
+        code = data.get("code", code)
+    else:
+        detail = data
+    return {"detail": str(detail), "code": str(code), "errors": {}}
+
+
+def _django_validation_detail(exc):
+    if hasattr(exc, "error_dict"):
+        return {(NON_FIELD if field == "__all__" else field): messages for field, messages in exc.message_dict.items()}
+    return {NON_FIELD: exc.messages}
+
+
+def _first_message(errors):
+    """The first readable message, prefixed with its field, for clients that show one line."""
+    for field, messages in errors.items():
+        message = messages
+        while isinstance(message, list | dict):
+            if not message:
+                break
+            message = message[0] if isinstance(message, list) else next(iter(message.values()))
+        if isinstance(message, list | dict):
+            continue
+        return str(message) if field == NON_FIELD else f"{field}: {message}"
+    return ""
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown URLs under /api/ answer in JSON, like every other API error."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"detail": "No API endpoint at this address.", "code": "not_found", "errors": {}},
+        status=status.HTTP_404_NOT_FOUND,
+    )
