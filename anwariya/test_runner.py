@@ -12,6 +12,7 @@ class PytestTestRunner:
     @classmethod
     def add_arguments(cls, parser):
         parser.add_argument("--keepdb", action="store_true", help="Reuse the test database between runs.")
+        parser.add_argument("--failfast", action="store_true", help="Stop at the first failure.")
 
     def run_tests(self, test_labels, **kwargs):
         import pytest

@@ -149,7 +149,8 @@ def test_password_change_wrong_old_password_names_field():
 
 def test_password_change_weak_new_password_names_field():
     vendor = VendorFactory()
-    assert_error(api_client(vendor).post(PASSWORD_URL, {"old_password": PASSWORD, "new_password": "1234"}), 400, "new_password")
+    response = api_client(vendor).post(PASSWORD_URL, {"old_password": PASSWORD, "new_password": "1234"})
+    assert_error(response, 400, "new_password")
 
 
 def test_eleventh_token_attempt_refused_even_with_right_password():

@@ -151,7 +151,8 @@ def test_password_reset_by_email(client, django_capture_on_commit_callbacks):
     form_page = client.get(link, follow=True)
     assert "Choose a new password" in form_page.content.decode()
     set_url = form_page.redirect_chain[-1][0]
-    done = client.post(set_url, {"new_password1": "reset-and-ready-77", "new_password2": "reset-and-ready-77"}, follow=True)
+    new_password = {"new_password1": "reset-and-ready-77", "new_password2": "reset-and-ready-77"}
+    done = client.post(set_url, new_password, follow=True)
     assert "Your password is set" in done.content.decode()
     vendor.refresh_from_db()
     assert vendor.check_password("reset-and-ready-77")

@@ -1,0 +1,213 @@
+"""Plumbing every app relies on: error bodies, health, schema, tasks on commit, settings."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from accounts.tests.factories import VendorFactory
+from anwariya.celery import enqueue_on_commit
+from anwariya.tests.api import api_client, assert_error
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_unknown_api_url_is_json_404():
+    body = assert_error(api_client().get("/api/v1/no-such-thing/"), 404)
+    assert body["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_wrong_method_is_405_with_error_body():
+    assert_error(api_client(VendorFactory()).delete("/api/v1/auth/me/"), 405)
+
+
+@pytest.mark.django_db
+def test_unsupported_media_type_is_415():
+    response = api_client(VendorFactory()).patch("/api/v1/auth/me/", data="x", content_type="text/plain")
+    assert_error(response, 415)
+
+
+@pytest.mark.django_db
+def test_throttled_requests_get_error_body(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import UserRateThrottle
+
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "2/minute"}
+    original = UserRateThrottle.THROTTLE_RATES
+    UserRateThrottle.THROTTLE_RATES = rates
+    try:
+        client = api_client(VendorFactory())
+        client.get("/api/v1/auth/me/")
+        client.get("/api/v1/auth/me/")
+        body = assert_error(client.get("/api/v1/auth/me/"), 429)
+        assert body["code"] == "throttled"
+    finally:
+        UserRateThrottle.THROTTLE_RATES = original
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_redis_is_unreachable(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["redis"].startswith("error")
+    assert response.json()["database"] == "ok"
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_healthz_checks_real_redis(client, settings):
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    assert client.get("/healthz").json()["redis"] == "ok"
+
+
+@pytest.mark.django_db
+def test_schema_is_valid_and_lists_every_api_endpoint(tmp_path):
+    from django.urls import get_resolver
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    schema = api_client().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    paths = set(schema["paths"])
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                yield from walk(pattern.url_patterns, route)
+            else:
+                yield route
+
+    api_routes = [r for r in walk(get_resolver().url_patterns) if r.startswith("api/v1/")]
+    assert api_routes
+    for route in api_routes:
+        documented = "/" + route.replace("<int:pk>", "{id}").replace("<pk>", "{id}")
+        assert any(p.split("{")[0] == documented.split("{")[0] for p in paths), route
+
+
+@pytest.mark.django_db
+def test_schema_documents_error_body_and_request_shapes():
+    schema = api_client().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    register = schema["paths"]["/api/v1/auth/register/"]["post"]
+    assert "requestBody" in register
+    assert set(register["responses"]) >= {"201", "400"}
+    me = schema["paths"]["/api/v1/auth/me/"]["get"]
+    assert me["responses"]["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+def test_docs_page_uses_no_cdn(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "cdn" not in content.lower()
+    assert "/static/drf_spectacular_sidecar/" in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_enqueue_on_commit_waits_for_commit_and_skips_rollback():
+    from django.core import mail
+
+    from accounts.tasks import send_email
+
+    with transaction.atomic():
+        enqueue_on_commit(send_email, subject="kept", body="b", to=["a@example.com"])
+        assert mail.outbox == []
+    assert [m.subject for m in mail.outbox] == ["kept"]
+
+    def queue_then_fail():
+        with transaction.atomic():
+            enqueue_on_commit(send_email, subject="dropped", body="b", to=["a@example.com"])
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        queue_then_fail()
+    assert [m.subject for m in mail.outbox] == ["kept"]
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    env = {
+        "DEBUG": "False",
+        "SECRET_KEY": "a-real-production-secret-" + "k" * 40,
+        "ALLOWED_HOSTS": "anwariya.example.com",
+        "CSRF_TRUSTED_ORIGINS": "https://anwariya.example.com",
+    }
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_missing_secret_key_in_production_is_refused():
+    result = _manage("check", env={"DEBUG": "False", "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_manage_py_test_runs_the_pytest_suite():
+    target = "anwariya/tests/test_platform.py::test_docs_page_uses_no_cdn"
+    result = _manage("test", target, "--failfast", "--keepdb", env={})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_task_runs_on_a_real_celery_worker_over_redis():
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+    from django.core import mail
+
+    from accounts.tasks import send_email
+    from anwariya.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+            send_email.delay(subject="via redis", body="b", to=["a@example.com"])
+            deadline = time.monotonic() + 20
+            while not mail.outbox and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        app.conf.task_always_eager = True
+    assert [m.subject for m in mail.outbox] == ["via redis"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_logins_once():
+    from io import StringIO
+
+    from accounts.models import User
+
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out, stderr=StringIO())
+    assert "admin@demo.anwariya.local" in out.getvalue()
+    count = User.objects.count()
+    assert count == 6
+    assert User.objects.get(email="vendor1@demo.anwariya.local").check_password("anwariya-demo-2026")
+    call_command("seed_demo", "--if-empty", stdout=StringIO(), stderr=StringIO())
+    assert User.objects.count() == count
