@@ -73,3 +73,9 @@ def new_page(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Files a test stores (invoice PDFs) go to a private temporary folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")

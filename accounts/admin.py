@@ -4,20 +4,42 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts.models import Influencer, Role, User, UserManager, Vendor
 
+admin.site.site_header = "Anwariya admin"
+admin.site.site_title = "Anwariya admin"
+admin.site.index_title = "Run the platform"
+
 
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
         model = User
         fields = ["email", "display_name", "role", "business_name"]
 
+    forced_role = None  # set by the Vendors and Influencers lists
+
     def clean_email(self):
         return UserManager.normalize_email(self.cleaned_data["email"])
 
+    def clean(self):
+        cleaned = super().clean()
+        role = self.forced_role or cleaned.get("role")
+        if role == Role.VENDOR and not (cleaned.get("business_name") or "").strip():
+            self.add_error("business_name", "Vendors need a business name.")
+        return cleaned
+
 
 class UserChangeFormWithEmail(UserChangeForm):
+    forced_role = None
+
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        role = self.forced_role or cleaned.get("role", self.instance.role)
+        if role == Role.VENDOR and not (cleaned.get("business_name") or "").strip():
+            self.add_error("business_name", "Vendors need a business name.")
+        return cleaned
 
 
 @admin.register(User)
@@ -62,6 +84,7 @@ class RoleUserAdmin(UserAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.base_fields.pop("role", None)
+        form.forced_role = self.role
         return form
 
     def save_model(self, request, obj, form, change):

@@ -35,6 +35,7 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "business_name", "email"]
+        labels = {"display_name": "Your name", "email": "Email"}
 
 
 class LoginForm(auth_forms.AuthenticationForm):

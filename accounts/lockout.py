@@ -12,6 +12,10 @@ class LoginLocked(DomainError):
     status_code = 429
     code = "login_locked"
 
+    @property
+    def headers(self):
+        return {"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))}
+
 
 def username_from_credentials(request, credentials):
     """Failures count per account: the email, however it was typed and whichever form sent it."""

@@ -57,6 +57,13 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You are logged out. See you soon!")
+        return response
+
+
 class AccountView(LoginRequiredMixin, UpdateView):
     template_name = "accounts/account.html"
     form_class = AccountForm

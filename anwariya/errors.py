@@ -11,10 +11,15 @@ class DomainError(Exception):
     status_code = 400
     code = "invalid"
     default_detail = "The request could not be carried out."
+    headers = None  # extra HTTP headers for the API answer, such as Retry-After
 
     def __init__(self, detail=None, *, errors=None, **extra):
         self.detail = str(detail or self.default_detail)
-        self.errors = {field: [str(m) for m in _as_list(msgs)] for field, msgs in (errors or {}).items()}
+        # Per-line errors stay structured: {"items": [{}, {"quantity": ["..."]}]}.
+        self.errors = {
+            field: [m if isinstance(m, dict) else str(m) for m in _as_list(msgs)]
+            for field, msgs in (errors or {}).items()
+        }
         self.extra = extra
         super().__init__(self.detail)
 

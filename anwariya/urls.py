@@ -1,12 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
 from anwariya.api.exceptions import api_not_found
 from anwariya.health import HealthView
+from billing.api import BillInvoiceApi, BillViewSet
+from catalog.api import CategoryViewSet, ProductViewSet
+
+router = SimpleRouter()
+router.register("categories", CategoryViewSet, basename="category")
+router.register("products", ProductViewSet, basename="product")
+router.register("bills", BillViewSet, basename="bill")
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("bills/<int:pk>/invoice.pdf", BillInvoiceApi.as_view(), name="bill-invoice-pdf"),
+    *router.urls,
 ]
 
 urlpatterns = [
@@ -17,6 +27,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include(api_v1)),
     re_path(r"^api/", api_not_found),
+    path("catalog/", include("catalog.urls")),
+    path("bills/", include("billing.urls")),
     path("", include("accounts.urls")),
 ]
 

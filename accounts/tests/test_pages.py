@@ -205,3 +205,27 @@ def test_admin_user_change_page_loads(client):
     vendor = VendorFactory()
     assert client.get(reverse("admin:accounts_user_change", args=[vendor.pk])).status_code == 200
     assert client.get(reverse("admin:accounts_vendor_change", args=[vendor.pk])).status_code == 200
+
+
+def test_admin_refuses_vendor_without_business_name(client):
+    client.force_login(AdminFactory())
+    response = client.post(
+        reverse("admin:accounts_vendor_add"),
+        {
+            "email": "nobiz@example.com",
+            "display_name": "Owner",
+            "business_name": "",
+            "password1": "admin-made-pass-31",
+            "password2": "admin-made-pass-31",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 200
+    assert "Vendors need a business name." in response.content.decode()
+    assert not User.objects.filter(email="nobiz@example.com").exists()
+
+
+def test_logout_says_so(client):
+    client.force_login(VendorFactory())
+    response = client.post(reverse("logout"), follow=True)
+    assert "You are logged out" in response.content.decode()

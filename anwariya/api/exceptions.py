@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -15,7 +16,7 @@ NON_FIELD = "non_field_errors"
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"detail": exc.detail, "code": exc.code, "errors": exc.errors, **exc.extra}
-        return Response(body, status=exc.status_code)
+        return Response(body, status=exc.status_code, headers=exc.headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
 
@@ -65,6 +66,7 @@ def _first_message(errors):
     return ""
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Unknown URLs under /api/ answer in JSON, like every other API error."""
     from django.http import JsonResponse

@@ -28,20 +28,22 @@ class Command(BaseCommand):
         if if_empty and User.objects.exists():
             self.stdout.write("Users exist already; no demo data added.")
             return
-        rng = random.Random(seed)
+        names = random.Random(seed).sample(FIRST_NAMES, len(FIRST_NAMES))
         plan = [("admin", 0)] + [(Role.VENDOR, i) for i in range(1, vendors + 1)]
         plan += [(Role.INFLUENCER, i) for i in range(1, influencers + 1)]
         with transaction.atomic():
-            for role, number in tqdm(plan, desc="Demo users", unit="user", disable=options["verbosity"] == 0):
-                self._user(role, number, rng)
+            for index, (role, number) in enumerate(
+                tqdm(plan, desc="Demo users", unit="user", disable=options["verbosity"] == 0)
+            ):
+                self._user(role, number, names[index % len(names)])
         self._print_logins()
 
-    def _user(self, role, number, rng):
+    def _user(self, role, number, name):
         if role == "admin":
             email, fields = ADMIN_EMAIL, {"display_name": "Demo Admin", "is_staff": True, "is_superuser": True}
         else:
             email = f"{role}{number}@demo.anwariya.local"
-            fields = {"display_name": rng.choice(FIRST_NAMES), "role": role}
+            fields = {"display_name": name, "role": role}
             if role == Role.VENDOR:
                 fields["business_name"] = BUSINESSES[(number - 1) % len(BUSINESSES)]
         if User.objects.filter(email=email).exists():

@@ -1,0 +1,205 @@
+import django_filters
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, renderers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from anwariya.api.permissions import IsVendor
+from anwariya.idempotency import idempotent
+from billing import selectors, services
+from billing.invoices import invoice_filename
+from billing.models import Bill, BillItem
+from billing.tasks import invoice_pdf_stored
+from catalog.services import MAX_QUANTITY
+
+
+class BillItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BillItem
+        fields = [
+            "id",
+            "product",
+            "product_name",
+            "sku",
+            "quantity",
+            "unit_price",
+            "unit_cost",
+            "line_total",
+            "line_cost",
+            "line_profit",
+        ]
+
+
+class BillSerializer(serializers.ModelSerializer):
+    items = BillItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Bill
+        fields = [
+            "id",
+            "number",
+            "customer_name",
+            "customer_email",
+            "referral_code",
+            "status",
+            "currency",
+            "total",
+            "cost",
+            "profit",
+            "items",
+            "created_at",
+            "voided_at",
+            "email_status",
+            "email_attempts",
+            "email_error",
+            "email_sent_at",
+        ]
+
+
+class BillLineInputSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Id of one of your products.")
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    unit_price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="Defaults to the product's sale price.",
+    )
+
+
+class BillInputSerializer(serializers.Serializer):
+    customer_name = serializers.CharField(max_length=200)
+    customer_email = serializers.EmailField()
+    referral_code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    allow_partial = serializers.BooleanField(
+        default=False, help_text="Sell the lines in stock and report the rest, instead of refusing the whole bill."
+    )
+    items = BillLineInputSerializer(many=True, allow_empty=False, max_length=200)
+
+
+class BillLineResultSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Index of the line in the request.")
+    product = serializers.IntegerField()
+    sku = serializers.CharField()
+    quantity = serializers.IntegerField(required=False)
+    requested = serializers.IntegerField(required=False)
+    available = serializers.IntegerField(required=False)
+    reason = serializers.CharField(required=False)
+
+
+class BillCreatedSerializer(BillSerializer):
+    purchased = BillLineResultSerializer(many=True)
+    failed = BillLineResultSerializer(many=True)
+
+    class Meta(BillSerializer.Meta):
+        fields = [*BillSerializer.Meta.fields, "purchased", "failed"]
+
+
+class BillFilter(django_filters.FilterSet):
+    start = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From date (inclusive)")
+    end = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="To date (inclusive)")
+    customer = django_filters.CharFilter(method="filter_customer", label="Customer name or email contains")
+    product = django_filters.NumberFilter(field_name="items__product", distinct=True, label="Has a line of product id")
+
+    class Meta:
+        model = Bill
+        fields = ["start", "end", "customer", "status", "product", "email_status"]
+
+    def filter_customer(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(customer_name__icontains=value) | Q(customer_email__icontains=value))
+
+
+@extend_schema(tags=["billing"])
+class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The logged-in vendor's bills (sales)."""
+
+    queryset = Bill.objects.none()  # for the schema; get_queryset scopes to the vendor
+    serializer_class = BillSerializer
+    permission_classes = [IsVendor]
+    filterset_class = BillFilter
+    search_fields = ["number", "customer_name", "customer_email"]
+    ordering_fields = ["created_at", "total", "number"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return selectors.bills_for_vendor(self.request.user)
+
+    def get_object(self):
+        return selectors.bill_for_vendor(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(
+        request=BillInputSerializer,
+        responses={
+            201: BillCreatedSerializer,
+            409: OpenApiResponse(description="Not enough stock: `lines` lists each short line with what is available."),
+        },
+        description=(
+            "Sell to a customer. All lines are sold or none (409 listing every short line), unless "
+            "`allow_partial` is true. Honours `Idempotency-Key`. The invoice PDF is emailed after the sale."
+        ),
+    )
+    @idempotent
+    def create(self, request):
+        serializer = BillInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = services.bill_create(
+            vendor=request.user,
+            customer_name=data["customer_name"],
+            customer_email=data["customer_email"],
+            referral_code=data["referral_code"],
+            allow_partial=data["allow_partial"],
+            items=[services.Line(**line) for line in data["items"]],
+            actor=request.user,
+        )
+        bill = selectors.bill_for_vendor(request.user, result.bill.pk)
+        body = {**BillSerializer(bill).data, "purchased": result.purchased, "failed": result.failed}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: BillSerializer, 409: OpenApiResponse(description="Void already.")})
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        bill = services.bill_void(bill=self.get_object(), actor=request.user)
+        return Response(BillSerializer(selectors.bill_for_vendor(request.user, bill.pk)).data)
+
+    @extend_schema(request=None, responses={202: BillSerializer})
+    @action(detail=True, methods=["post"])
+    def resend(self, request, pk=None):
+        bill = services.bill_resend_invoice(bill=self.get_object())
+        return Response(
+            BillSerializer(selectors.bill_for_vendor(request.user, bill.pk)).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class PDFRenderer(renderers.BaseRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class BillInvoiceApi(APIView):
+    permission_classes = [IsVendor]
+    renderer_classes = [renderers.JSONRenderer, PDFRenderer]
+
+    @extend_schema(
+        tags=["billing"],
+        operation_id="bills_invoice_pdf",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        description="The invoice PDF of one of your bills.",
+    )
+    def get(self, request, pk):
+        bill = selectors.bill_for_vendor(request.user, pk)
+        response = HttpResponse(invoice_pdf_stored(bill), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{invoice_filename(bill)}"'
+        return response

@@ -1,0 +1,54 @@
+from django import forms
+
+from catalog.models import Product
+from catalog.services import MAX_QUANTITY
+
+
+class BillForm(forms.Form):
+    customer_name = forms.CharField(max_length=200)
+    customer_email = forms.EmailField(help_text="The invoice PDF is emailed here.")
+    referral_code = forms.CharField(
+        max_length=32, required=False, help_text="An influencer's code, if they referred the sale."
+    )
+    allow_partial = forms.BooleanField(required=False, label="Sell what is in stock and skip the rest")
+
+
+class ProductChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, product):
+        return f"{product.name} ({product.sku}) — {product.quantity} in stock"
+
+
+class BillLineForm(forms.Form):
+    product = ProductChoiceField(queryset=Product.objects.none(), empty_label="Choose a product")
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, initial=1)
+    unit_price = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, help_text="Empty: the product's price."
+    )
+
+    def __init__(self, *args, vendor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(vendor=vendor, is_active=True).order_by("name")
+        self.fields["unit_price"].widget.attrs.update(min="0", step="0.01", placeholder="Product price")
+        self.fields["quantity"].widget.attrs.update(min="1")
+
+
+class BaseBillLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not any(form.cleaned_data.get("product") for form in self.forms):
+            raise forms.ValidationError("Add at least one line.")
+
+
+BillLineFormSet = forms.formset_factory(
+    BillLineForm, formset=BaseBillLineFormSet, extra=3, max_num=200, validate_max=True
+)
+
+
+class BillFilterForm(forms.Form):
+    STATUS_CHOICES = [("", "Any status"), ("paid", "Paid"), ("void", "Void")]
+
+    customer = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Customer or number"}))
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))

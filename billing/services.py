@@ -1,0 +1,302 @@
+"""Billing writes: selling (all or nothing, or partially), voiding, and invoice delivery."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from anwariya.celery import enqueue_on_commit
+from anwariya.errors import Conflict, DomainError
+from billing.models import Bill, BillItem, InvoiceCounter
+from catalog.models import Product, StockMovement
+from catalog.services import MAX_PRICE, MAX_QUANTITY
+
+CENT = Decimal("0.01")
+
+
+class BillError(DomainError):
+    pass
+
+
+class InsufficientStock(Conflict):
+    code = "insufficient_stock"
+    default_detail = "Not enough stock for every line; nothing was sold."
+
+
+class NothingToSell(Conflict):
+    code = "nothing_to_sell"
+    default_detail = "None of the lines could be sold; no bill was created."
+
+
+class AlreadyVoid(Conflict):
+    code = "already_void"
+    default_detail = "This bill is void already."
+
+
+@dataclass(frozen=True)
+class Line:
+    """One requested line: ``product`` is an id; ``unit_price`` None means the product's price."""
+
+    product: int
+    quantity: int
+    unit_price: Decimal | None = None
+
+
+@dataclass
+class BillResult:
+    bill: Bill
+    purchased: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+
+
+def bill_create(
+    *,
+    vendor,
+    customer_name: str,
+    customer_email: str,
+    items: list[Line],
+    referral_code: str = "",
+    allow_partial: bool = False,
+    actor=None,
+) -> BillResult:
+    """Sell ``items`` to a customer in one transaction.
+
+    Products are locked in primary-key order, every line is checked, stock is decremented
+    with a conditional update, movements are written and the next gapless invoice number is
+    taken, all or nothing. Without ``allow_partial`` any short line refuses the whole bill
+    (``InsufficientStock`` lists each); with it, the lines that can be sold are, and the
+    rest come back in ``failed`` with a reason. The invoice email is queued after commit.
+    """
+    customer_name = (customer_name or "").strip()
+    customer_email = (customer_email or "").strip()
+    referral_code = (referral_code or "").strip().upper()
+    _check_request(customer_name, customer_email, items)
+
+    with transaction.atomic():
+        ids = sorted({line.product for line in items})
+        locked = Product.objects.select_for_update(of=("self",)).filter(vendor=vendor, pk__in=ids).order_by("pk")
+        products = {product.pk: product for product in locked}
+        unknown = [{"product": ["Unknown product."]} if line.product not in products else {} for line in items]
+        if any(unknown):
+            raise BillError("Some lines name products that are not in your catalog.", errors={"items": unknown})
+
+        sellable, failed = _allocate(items, products)
+        if failed and not allow_partial:
+            raise InsufficientStock(
+                errors={"items": [_line_error(line_no, failed) for line_no in range(len(items))]},
+                lines=failed,
+            )
+        if not sellable:
+            raise NothingToSell(lines=failed)
+
+        bill = _new_bill(vendor, customer_name, customer_email, referral_code, actor)
+        bill_items, movements = [], []
+        for line_no, line, product in sellable:
+            unit_price = line.unit_price if line.unit_price is not None else product.sale_price
+            item = _bill_item(bill, product, line.quantity, unit_price)
+            bill_items.append(item)
+            # The lock is held, so this cannot fail; the condition is the last line of defence.
+            updated = Product.objects.filter(pk=product.pk, quantity__gte=line.quantity).update(
+                quantity=F("quantity") - line.quantity
+            )
+            if updated != 1:  # pragma: no cover - only without row locks
+                raise InsufficientStock(lines=[_failure(line_no, line, product, "Stock changed during the sale.")])
+            product.quantity -= line.quantity
+            movements.append(
+                StockMovement(
+                    product=product,
+                    delta=-line.quantity,
+                    quantity_after=product.quantity,
+                    reason=StockMovement.Reason.SALE,
+                    created_by=actor,
+                    bill=bill,
+                )
+            )
+        BillItem.objects.bulk_create(bill_items)
+        StockMovement.objects.bulk_create(movements)
+        bill.total = sum((item.line_total for item in bill_items), Decimal("0.00"))
+        bill.cost = sum((item.line_cost for item in bill_items), Decimal("0.00"))
+        bill.profit = bill.total - bill.cost
+        bill.save(update_fields=["total", "cost", "profit"])
+        _queue_invoice(bill)
+
+    purchased = [
+        {"line": line_no, "product": product.pk, "sku": product.sku, "quantity": line.quantity}
+        for line_no, line, product in sellable
+    ]
+    return BillResult(bill=bill, purchased=purchased, failed=failed)
+
+
+def bill_void(*, bill: Bill, actor=None) -> Bill:
+    """Void a paid bill: its items go back to stock (with movements); the number is kept."""
+    with transaction.atomic():
+        bill = Bill.objects.select_for_update().get(pk=bill.pk)
+        if bill.status == Bill.Status.VOID:
+            raise AlreadyVoid()
+        items = list(bill.items.order_by("product_id"))
+        products = {
+            p.pk: p
+            for p in Product.objects.select_for_update(of=("self",))
+            .filter(pk__in={item.product_id for item in items})
+            .order_by("pk")
+        }
+        movements = []
+        for item in items:
+            Product.objects.filter(pk=item.product_id).update(quantity=F("quantity") + item.quantity)
+            product = products[item.product_id]
+            product.quantity += item.quantity
+            movements.append(
+                StockMovement(
+                    product=product,
+                    delta=item.quantity,
+                    quantity_after=product.quantity,
+                    reason=StockMovement.Reason.VOID,
+                    note=f"Voided {bill.number}",
+                    created_by=actor,
+                    bill=bill,
+                )
+            )
+        StockMovement.objects.bulk_create(movements)
+        bill.status = Bill.Status.VOID
+        bill.voided_at = timezone.now()
+        bill.voided_by = actor
+        bill.save(update_fields=["status", "voided_at", "voided_by"])
+    return bill
+
+
+def bill_resend_invoice(*, bill: Bill) -> Bill:
+    """Email the invoice again (for example after fixing the customer's mail server)."""
+    with transaction.atomic():
+        Bill.objects.filter(pk=bill.pk).update(email_status=Bill.EmailStatus.PENDING, email_error="")
+        bill.email_status, bill.email_error = Bill.EmailStatus.PENDING, ""
+        _queue_invoice(bill, resend=True)
+    return bill
+
+
+def _queue_invoice(bill, resend=False):
+    from billing.tasks import send_invoice_email
+
+    enqueue_on_commit(send_invoice_email, bill.pk, resend=resend)
+
+
+def _check_request(customer_name, customer_email, items):
+    errors = {}
+    if not customer_name:
+        errors["customer_name"] = ["This field is required."]
+    elif len(customer_name) > 200:
+        errors["customer_name"] = ["Ensure this field has no more than 200 characters."]
+    try:
+        validate_email(customer_email)
+    except ValidationError:
+        errors["customer_email"] = ["Enter a valid email address."]
+    if not items:
+        errors["items"] = ["Add at least one line."]
+    else:
+        line_errors = [_line_input_errors(line) for line in items]
+        seen = {}
+        for line_no, line in enumerate(items):
+            if line.product in seen and not line_errors[line_no]:
+                line_errors[line_no] = {"product": [f"Already on line {seen[line.product] + 1}; combine the lines."]}
+            seen.setdefault(line.product, line_no)
+        if any(line_errors):
+            errors["items"] = line_errors
+    if errors:
+        raise BillError("Please correct the highlighted fields.", errors=errors)
+
+
+def _line_input_errors(line: Line) -> dict:
+    errors = {}
+    if not isinstance(line.quantity, int) or not 0 < line.quantity <= MAX_QUANTITY:
+        errors["quantity"] = [f"Must be a whole number from 1 to {MAX_QUANTITY:,}."]
+    if line.unit_price is not None and not Decimal(0) <= line.unit_price <= MAX_PRICE:
+        errors["unit_price"] = [f"Must be from 0 to {MAX_PRICE}."]
+    return errors
+
+
+def _allocate(items, products):
+    """Split the lines into those that can be sold and those that cannot (with why)."""
+    sellable, failed = [], []
+    for line_no, line in enumerate(items):
+        product = products[line.product]
+        if not product.is_active:
+            failed.append(_failure(line_no, line, product, "This product is inactive."))
+        elif product.quantity < line.quantity:
+            failed.append(_failure(line_no, line, product, f"Only {product.quantity} in stock."))
+        else:
+            sellable.append((line_no, line, product))
+    return sellable, failed
+
+
+def _failure(line_no, line, product, reason):
+    return {
+        "line": line_no,
+        "product": product.pk,
+        "sku": product.sku,
+        "name": product.name,
+        "requested": line.quantity,
+        "available": product.quantity,
+        "reason": reason,
+    }
+
+
+def _line_error(line_no, failed):
+    for failure in failed:
+        if failure["line"] == line_no:
+            return {"quantity": [failure["reason"]]}
+    return {}
+
+
+def _bill_item(bill, product, quantity, unit_price):
+    line_total = (unit_price * quantity).quantize(CENT, ROUND_HALF_UP)
+    line_cost = (product.cost_price * quantity).quantize(CENT, ROUND_HALF_UP)
+    return BillItem(
+        bill=bill,
+        product=product,
+        product_name=product.name,
+        sku=product.sku,
+        quantity=quantity,
+        unit_price=unit_price,
+        unit_cost=product.cost_price,
+        line_total=line_total,
+        line_cost=line_cost,
+        line_profit=line_total - line_cost,
+    )
+
+
+def _new_bill(vendor, customer_name, customer_email, referral_code, actor):
+    """Create the bill with the vendor's next invoice number for this year (row-locked counter)."""
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    counter = _locked_counter(vendor, year)
+    counter.last_sequence += 1
+    counter.save(update_fields=["last_sequence"])
+    return Bill.objects.create(
+        vendor=vendor,
+        number=f"INV-{year}-{counter.last_sequence:06d}",
+        year=year,
+        sequence=counter.last_sequence,
+        customer_name=customer_name,
+        customer_email=customer_email,
+        referral_code=referral_code,
+        currency=settings.CURRENCY,
+        created_by=actor,
+        created_at=now,
+    )
+
+
+def _locked_counter(vendor, year):
+    try:
+        return InvoiceCounter.objects.select_for_update().get(vendor=vendor, year=year)
+    except InvoiceCounter.DoesNotExist:
+        pass
+    try:
+        with transaction.atomic():
+            InvoiceCounter.objects.create(vendor=vendor, year=year)
+    except IntegrityError:
+        pass  # another first bill of the year created it; lock theirs
+    return InvoiceCounter.objects.select_for_update().get(vendor=vendor, year=year)

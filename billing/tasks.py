@@ -1,0 +1,69 @@
+"""Invoice delivery: render the PDF, keep it, email it. Runs after the sale commits."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from billing.invoices import invoice_filename, invoice_pdf
+from billing.models import Bill
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 4
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+def send_invoice_email(self, bill_id, resend=False):
+    """Email the invoice PDF to the customer once; failures retry with backoff, then show as failed."""
+    bill = Bill.objects.select_related("vendor").get(pk=bill_id)
+    if bill.email_status == Bill.EmailStatus.SENT and not resend:
+        return "already sent"
+    try:
+        pdf = invoice_pdf_stored(bill)
+        message = EmailMessage(
+            subject=f"Invoice {bill.number} from {bill.vendor.public_name}",
+            body=render_to_string("billing/email/invoice.txt", {"bill": bill}),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[bill.customer_email],
+            reply_to=[bill.vendor.email],
+        )
+        message.attach(invoice_filename(bill), pdf, "application/pdf")
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the bill and retried
+        final = self.request.retries >= self.max_retries
+        Bill.objects.filter(pk=bill.pk).update(
+            email_status=Bill.EmailStatus.FAILED if final else Bill.EmailStatus.PENDING,
+            email_error=f"{exc.__class__.__name__}: {exc}"[:2000],
+            email_attempts=F("email_attempts") + 1,
+        )
+        logger.warning("Invoice email for %s failed (attempt %s): %s", bill.number, self.request.retries + 1, exc)
+        if final:
+            return "failed"
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from None
+    Bill.objects.filter(pk=bill.pk).update(
+        email_status=Bill.EmailStatus.SENT,
+        email_error="",
+        email_sent_at=timezone.now(),
+        email_attempts=F("email_attempts") + 1,
+    )
+    return "sent"
+
+
+def invoice_pdf_stored(bill) -> bytes:
+    """The bill's PDF: rendered and stored the first time, read back afterwards."""
+    if bill.invoice_pdf:
+        try:
+            with bill.invoice_pdf.open("rb") as stored:
+                return stored.read()
+        except FileNotFoundError:
+            pass
+    pdf = invoice_pdf(bill)
+    bill.invoice_pdf.save(invoice_filename(bill), ContentFile(pdf), save=False)
+    Bill.objects.filter(pk=bill.pk).update(invoice_pdf=bill.invoice_pdf.name)
+    return pdf

@@ -1,0 +1,131 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views import View
+
+from anwariya.errors import DomainError
+from anwariya.views_mixins import VendorRequiredMixin
+from billing import selectors, services
+from billing.forms import BillFilterForm, BillForm, BillLineFormSet
+from billing.invoices import invoice_filename
+from billing.tasks import invoice_pdf_stored
+
+PAGE_SIZE = 25
+
+
+class BillListView(VendorRequiredMixin, View):
+    def get(self, request):
+        filters = BillFilterForm(request.GET or None)
+        bills = selectors.bills_for_vendor(request.user).order_by("-created_at", "-pk")
+        if filters.is_valid():
+            data = filters.cleaned_data
+            if data["customer"]:
+                term = data["customer"]
+                bills = bills.filter(
+                    Q(customer_name__icontains=term) | Q(customer_email__icontains=term) | Q(number__icontains=term)
+                )
+            if data["status"]:
+                bills = bills.filter(status=data["status"])
+            if data["start"]:
+                bills = bills.filter(created_at__date__gte=data["start"])
+            if data["end"]:
+                bills = bills.filter(created_at__date__lte=data["end"])
+        page = Paginator(bills, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(request, "billing/bill_list.html", {"filters": filters, "page": page, "query": query.urlencode()})
+
+
+class BillCreateView(VendorRequiredMixin, View):
+    def get(self, request):
+        return self._render(request, BillForm(), self._lines(request))
+
+    def post(self, request):
+        form = BillForm(request.POST)
+        lines = self._lines(request, request.POST)
+        if form.is_valid() and lines.is_valid():
+            filled = [line for line in lines.forms if line.cleaned_data.get("product")]
+            try:
+                result = services.bill_create(
+                    vendor=request.user,
+                    customer_name=form.cleaned_data["customer_name"],
+                    customer_email=form.cleaned_data["customer_email"],
+                    referral_code=form.cleaned_data["referral_code"],
+                    allow_partial=form.cleaned_data["allow_partial"],
+                    items=[
+                        services.Line(
+                            product=line.cleaned_data["product"].pk,
+                            quantity=line.cleaned_data["quantity"],
+                            unit_price=line.cleaned_data.get("unit_price"),
+                        )
+                        for line in filled
+                    ],
+                    actor=request.user,
+                )
+            except DomainError as error:
+                self._show_errors(form, filled, error)
+            else:
+                bill = result.bill
+                messages.success(
+                    request, f"Bill {bill.number} recorded. The invoice is on its way to {bill.customer_email}."
+                )
+                for failure in result.failed:
+                    messages.warning(request, f"Not sold: {failure['name']} — {failure['reason']}")
+                return redirect("billing:bill-detail", pk=bill.pk)
+        return self._render(request, form, lines)
+
+    def _lines(self, request, data=None):
+        return BillLineFormSet(data, prefix="lines", form_kwargs={"vendor": request.user})
+
+    def _show_errors(self, form, filled, error):
+        """Line errors go on their lines (same order as sent); the rest on the bill form."""
+        for field, messages_ in error.errors.items():
+            if field == "items" and all(isinstance(m, dict) for m in messages_):
+                for line, line_errors in zip(filled, messages_, strict=False):
+                    for line_field, line_messages in line_errors.items():
+                        for message in line_messages:
+                            line.add_error(line_field if line_field in line.fields else None, message)
+                continue
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+        form.add_error(None, error.detail)
+
+    def _render(self, request, form, lines):
+        prices = {str(p.pk): str(p.sale_price) for p in lines.empty_form.fields["product"].queryset}
+        return render(request, "billing/bill_form.html", {"form": form, "lines": lines, "prices": prices})
+
+
+class BillDetailView(VendorRequiredMixin, View):
+    def get(self, request, pk):
+        bill = selectors.bill_for_vendor(request.user, pk)
+        return render(request, "billing/bill_detail.html", {"bill": bill})
+
+
+class BillVoidView(VendorRequiredMixin, View):
+    def post(self, request, pk):
+        bill = selectors.bill_for_vendor(request.user, pk)
+        try:
+            services.bill_void(bill=bill, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(request, f"Bill {bill.number} is void; its items are back in stock.")
+        return redirect("billing:bill-detail", pk=bill.pk)
+
+
+class BillResendView(VendorRequiredMixin, View):
+    def post(self, request, pk):
+        bill = selectors.bill_for_vendor(request.user, pk)
+        services.bill_resend_invoice(bill=bill)
+        messages.success(request, f"The invoice is being sent again to {bill.customer_email}.")
+        return redirect("billing:bill-detail", pk=bill.pk)
+
+
+class BillInvoiceView(VendorRequiredMixin, View):
+    def get(self, request, pk):
+        bill = selectors.bill_for_vendor(request.user, pk)
+        response = HttpResponse(invoice_pdf_stored(bill), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{invoice_filename(bill)}"'
+        return response

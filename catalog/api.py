@@ -1,0 +1,220 @@
+import django_filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from anwariya.api.permissions import IsVendor
+from catalog import selectors, services
+from catalog.models import Category, Product, StockMovement
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+
+
+# --- Categories -----------------------------------------------------------------------
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(
+        max_length=120, required=False, allow_blank=True, help_text="Made from the name if empty."
+    )
+
+    class Meta:
+        model = Category
+        fields = ["id", "name", "slug", "description", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class CanChangeCategory(IsAuthenticated):
+    message = "Only vendors and admins can add categories, and only their creator or an admin can change one."
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        return request.method in ("GET", "HEAD", "OPTIONS") or request.user.is_vendor or request.user.is_staff
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return request.user.is_staff or obj.created_by_id == request.user.pk
+
+
+@extend_schema(tags=["catalog"])
+class CategoryViewSet(viewsets.ModelViewSet):
+    queryset = Category.objects.none()  # for the schema
+    serializer_class = CategorySerializer
+    permission_classes = [CanChangeCategory]
+    search_fields = ["name", "slug"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return selectors.categories_list()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.category_create(**serializer.validated_data, actor=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.category_update(category=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.category_delete(category=instance)
+
+
+# --- Products -------------------------------------------------------------------------
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), allow_null=True, required=False, help_text="Category id."
+    )
+    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
+    cost_price = serializers.DecimalField(**MONEY)
+    sale_price = serializers.DecimalField(**MONEY)
+    quantity = serializers.IntegerField(
+        min_value=0,
+        max_value=services.MAX_QUANTITY,
+        required=False,
+        help_text="Opening stock on create; on update a new value is recorded as a manual adjustment.",
+    )
+    low_stock_threshold = serializers.IntegerField(min_value=0, max_value=services.MAX_QUANTITY, required=False)
+    is_low_stock = serializers.BooleanField(read_only=True)
+    has_sales = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "name",
+            "sku",
+            "description",
+            "category",
+            "category_name",
+            "cost_price",
+            "sale_price",
+            "quantity",
+            "low_stock_threshold",
+            "is_low_stock",
+            "is_active",
+            "has_sales",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # Uniqueness per vendor is checked by the service, which knows the vendor.
+        validators = []
+
+
+class RestockSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_QUANTITY)
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class LowStockQuerySerializer(serializers.Serializer):
+    threshold = serializers.IntegerField(min_value=0, max_value=services.MAX_QUANTITY, required=False)
+
+
+class StockMovementSerializer(serializers.ModelSerializer):
+    created_by = serializers.EmailField(source="created_by.email", read_only=True, default=None)
+    bill_number = serializers.CharField(source="bill.number", read_only=True, default=None)
+
+    class Meta:
+        model = StockMovement
+        fields = ["id", "delta", "quantity_after", "reason", "note", "created_by", "bill", "bill_number", "created_at"]
+
+
+class ProductDeleteSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    product = ProductSerializer()
+
+
+class ProductFilter(django_filters.FilterSet):
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
+    category_slug = django_filters.CharFilter(field_name="category__slug")
+    in_stock = django_filters.BooleanFilter(method="filter_in_stock", label="In stock")
+    min_price = django_filters.NumberFilter(field_name="sale_price", lookup_expr="gte")
+    max_price = django_filters.NumberFilter(field_name="sale_price", lookup_expr="lte")
+
+    class Meta:
+        model = Product
+        fields = ["category", "category_slug", "is_active", "in_stock", "min_price", "max_price"]
+
+    def filter_in_stock(self, queryset, name, value):
+        return queryset.filter(quantity__gt=0) if value else queryset.filter(quantity=0)
+
+
+@extend_schema(tags=["catalog"])
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={204: None, 200: ProductDeleteSerializer},
+        description="Deletes a product that was never sold (204). A sold product is deactivated instead (200).",
+    )
+)
+class ProductViewSet(viewsets.ModelViewSet):
+    """The logged-in vendor's own products."""
+
+    queryset = Product.objects.none()  # for the schema; get_queryset scopes to the vendor
+    serializer_class = ProductSerializer
+    permission_classes = [IsVendor]
+    filterset_class = ProductFilter
+    search_fields = ["name", "sku"]
+    ordering_fields = ["name", "sku", "sale_price", "cost_price", "quantity", "created_at", "updated_at"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return selectors.products_for_vendor(self.request.user)
+
+    def get_object(self):
+        return selectors.product_for_vendor(self.request.user, self.kwargs["pk"])
+
+    def perform_create(self, serializer):
+        serializer.instance = services.product_create(vendor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.product_update(
+            product=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        product = self.get_object()
+        if services.product_delete(product=product):
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        body = {
+            "detail": "This product has sales, so it was deactivated instead of deleted.",
+            "product": ProductSerializer(product).data,
+        }
+        return Response(body, status=status.HTTP_200_OK)
+
+    @extend_schema(request=RestockSerializer, responses={201: StockMovementSerializer})
+    @action(detail=True, methods=["post"])
+    def restock(self, request, pk=None):
+        product = self.get_object()
+        serializer = RestockSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        movement = services.stock_restock(product=product, actor=request.user, **serializer.validated_data)
+        return Response(StockMovementSerializer(movement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=StockMovementSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def movements(self, request, pk=None):
+        product = self.get_object()
+        page = self.paginate_queryset(selectors.movements_for_product(product))
+        return self.get_paginated_response(StockMovementSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "threshold", int, description="Units at or below which a product counts as low; default: its own."
+            )
+        ],
+        responses=ProductSerializer(many=True),
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], url_path="low-stock", filter_backends=[])
+    def low_stock(self, request):
+        query = LowStockQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        queryset = selectors.low_stock_products(request.user, threshold=query.validated_data.get("threshold"))
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(ProductSerializer(page, many=True).data)

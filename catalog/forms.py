@@ -1,0 +1,69 @@
+from django import forms
+
+from catalog.models import Category, Product
+from catalog.services import MAX_QUANTITY
+
+
+class ProductForm(forms.ModelForm):
+    quantity = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_QUANTITY,
+        initial=0,
+        label="Units in stock",
+        help_text="Changing it later records a manual stock adjustment.",
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "name",
+            "sku",
+            "category",
+            "description",
+            "cost_price",
+            "sale_price",
+            "quantity",
+            "low_stock_threshold",
+            "is_active",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.order_by("name")
+        self.fields["cost_price"].min_value = 0
+        self.fields["sale_price"].min_value = 0
+        for name in ("cost_price", "sale_price"):
+            self.fields[name].widget.attrs.update(min="0", step="0.01")
+
+    def validate_unique(self):
+        """The service checks the SKU per vendor; the form has no vendor to check with."""
+
+
+class RestockForm(forms.Form):
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, label="Units received")
+    note = forms.CharField(max_length=255, required=False, help_text="Supplier, delivery note, …")
+
+
+class CategoryForm(forms.ModelForm):
+    slug = forms.SlugField(max_length=120, required=False, help_text="Made from the name if empty.")
+
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def validate_unique(self):
+        """The service reports a taken slug on the ``slug`` field."""
+
+
+class ProductFilterForm(forms.Form):
+    STOCK_CHOICES = [("", "Any stock"), ("in", "In stock"), ("out", "Out of stock"), ("low", "Low stock")]
+    STATUS_CHOICES = [("active", "Active"), ("inactive", "Inactive"), ("all", "All")]
+
+    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "Name or SKU"}))
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.order_by("name"), required=False, empty_label="All categories"
+    )
+    stock = forms.ChoiceField(choices=STOCK_CHOICES, required=False)
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
