@@ -15,9 +15,9 @@ class DomainError(Exception):
 
     def __init__(self, detail=None, *, errors=None, **extra):
         self.detail = str(detail or self.default_detail)
-        # Per-line errors stay structured: {"items": [{}, {"quantity": ["..."]}]}.
+        # Errors of list items are keyed by index, as DRF does: {"items": {"1": {"quantity": ["..."]}}}.
         self.errors = {
-            field: [m if isinstance(m, dict) else str(m) for m in _as_list(msgs)]
+            field: {str(i): e for i, e in msgs.items()} if isinstance(msgs, dict) else [str(m) for m in _as_list(msgs)]
             for field, msgs in (errors or {}).items()
         }
         self.extra = extra

@@ -81,14 +81,18 @@ def bill_create(
         ids = sorted({line.product for line in items})
         locked = Product.objects.select_for_update(of=("self",)).filter(vendor=vendor, pk__in=ids).order_by("pk")
         products = {product.pk: product for product in locked}
-        unknown = [{"product": ["Unknown product."]} if line.product not in products else {} for line in items]
-        if any(unknown):
+        unknown = {
+            line_no: {"product": ["Unknown product."]}
+            for line_no, line in enumerate(items)
+            if line.product not in products
+        }
+        if unknown:
             raise BillError("Some lines name products that are not in your catalog.", errors={"items": unknown})
 
         sellable, failed = _allocate(items, products)
         if failed and not allow_partial:
             raise InsufficientStock(
-                errors={"items": [_line_error(line_no, failed) for line_no in range(len(items))]},
+                errors={"items": {failure["line"]: {"quantity": [failure["reason"]]} for failure in failed}},
                 lines=failed,
             )
         if not sellable:
@@ -197,13 +201,16 @@ def _check_request(customer_name, customer_email, items):
     if not items:
         errors["items"] = ["Add at least one line."]
     else:
-        line_errors = [_line_input_errors(line) for line in items]
+        line_errors = {}
         seen = {}
         for line_no, line in enumerate(items):
-            if line.product in seen and not line_errors[line_no]:
-                line_errors[line_no] = {"product": [f"Already on line {seen[line.product] + 1}; combine the lines."]}
+            problems = _line_input_errors(line)
+            if line.product in seen and not problems:
+                problems = {"product": [f"Already on line {seen[line.product] + 1}; combine the lines."]}
             seen.setdefault(line.product, line_no)
-        if any(line_errors):
+            if problems:
+                line_errors[line_no] = problems
+        if line_errors:
             errors["items"] = line_errors
     if errors:
         raise BillError("Please correct the highlighted fields.", errors=errors)
@@ -242,13 +249,6 @@ def _failure(line_no, line, product, reason):
         "available": product.quantity,
         "reason": reason,
     }
-
-
-def _line_error(line_no, failed):
-    for failure in failed:
-        if failure["line"] == line_no:
-            return {"quantity": [failure["reason"]]}
-    return {}
 
 
 def _bill_item(bill, product, quantity, unit_price):

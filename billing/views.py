@@ -82,8 +82,9 @@ class BillCreateView(VendorRequiredMixin, View):
     def _show_errors(self, form, filled, error):
         """Line errors go on their lines (same order as sent); the rest on the bill form."""
         for field, messages_ in error.errors.items():
-            if field == "items" and all(isinstance(m, dict) for m in messages_):
-                for line, line_errors in zip(filled, messages_, strict=False):
+            if isinstance(messages_, dict):  # per line, keyed by the line's index among those sent
+                for index, line_errors in messages_.items():
+                    line = filled[int(index)]
                     for line_field, line_messages in line_errors.items():
                         for message in line_messages:
                             line.add_error(line_field if line_field in line.fields else None, message)

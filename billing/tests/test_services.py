@@ -122,7 +122,7 @@ def test_cannot_sell_another_vendors_product():
     other = ProductFactory(quantity=5)
     with pytest.raises(DomainError) as caught:
         make_bill(vendor, (other, 1))
-    assert caught.value.errors["items"] == [{"product": ["Unknown product."]}]
+    assert caught.value.errors["items"] == {"0": {"product": ["Unknown product."]}}
     other_product = Product.objects.get(pk=other.pk)
     assert other_product.quantity == 5
 
@@ -132,7 +132,7 @@ def test_duplicate_product_lines_are_refused():
     tea = ProductFactory(vendor=vendor)
     with pytest.raises(DomainError) as caught:
         make_bill(vendor, (tea, 1), (tea, 2))
-    assert "product" in caught.value.errors["items"][1]
+    assert "product" in caught.value.errors["items"]["1"]
 
 
 def test_invoice_numbers_are_sequential_per_vendor():
@@ -179,7 +179,7 @@ def test_bad_lines_name_the_field_and_change_nothing(quantity, unit_price, field
             customer_email="a@example.com",
             items=[services.Line(product=tea.pk, quantity=quantity, unit_price=unit_price)],
         )
-    assert field in caught.value.errors["items"][0]
+    assert field in caught.value.errors["items"]["0"]
     tea.refresh_from_db()
     assert tea.quantity == 10
     assert ledger_sum(tea) == 10

@@ -1,0 +1,434 @@
+"""Concurrent purchases of one hot product through the real HTTP API, on daphne + PostgreSQL.
+
+What it does, start to end (everything on 127.0.0.1, every step bounded in time):
+
+1. drops and re-creates the bench database (its name must contain "bench"), runs the migrations;
+2. creates one vendor and one product with ``--stock`` units through the project's services;
+3. serves the app with daphne (``DEBUG=False``, throttles lifted) and waits for ``/healthz``;
+4. logs the vendor in (``POST /api/v1/auth/token/``) and lets ``--clients`` threads each send
+   ``--requests-per-client`` bills of one unit (``POST /api/v1/bills/``) as fast as they can;
+5. prints throughput and latency, then checks the database: nothing oversold, stock equals the
+   opening stock minus the purchases, one sale movement and one bill per purchase, gapless
+   invoice numbers.
+
+Each bill's invoice (PDF rendered with xhtml2pdf, sent to the console email backend) is part of
+the measured cost: without ``REDIS_URL`` Celery runs the task in-process right after the sale
+commits, so it runs inside the request. The emails go to the daphne log in a temporary folder.
+
+Exit status: 0 when every check holds, 1 when something was oversold, a request failed with a
+5xx or a transport error, or the database does not add up; 2 on a setup failure.
+
+    .venv/bin/python bench/purchase.py                      # 32 clients x 20 requests, stock 320
+    .venv/bin/python bench/purchase.py --clients 8 --stock 50
+"""
+
+import argparse
+import http.client
+import json
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the venv's bin folder when run with .venv/bin/python
+HOST = "127.0.0.1"
+VENDOR_EMAIL = "bench-vendor@example.com"
+VENDOR_PASSWORD = "bench-purchase-passphrase-2026"
+BILL_BODY = {"customer_name": "Bench", "customer_email": "bench@example.com"}
+
+# Runs in a subprocess with the bench environment: creates the vendor and the product through
+# the same services the web pages and the API use, and prints their ids as JSON.
+SETUP_CODE = """
+import json, sys
+from decimal import Decimal
+import django
+django.setup()
+from accounts.services import user_create
+from catalog.services import product_create
+vendor = user_create(email=sys.argv[1], password=sys.argv[2], role="vendor",
+                     display_name="Bench Vendor", business_name="Bench Shop")
+product = product_create(vendor=vendor, name="Hot product", sku="HOT-1", cost_price=Decimal("60.00"),
+                         sale_price=Decimal("99.00"), quantity=int(sys.argv[3]))
+print(json.dumps({"vendor": vendor.pk, "product": product.pk}))
+"""
+
+
+class SetupError(Exception):
+    pass
+
+
+@dataclass
+class Sample:
+    status: int | None  # None: the request failed before an answer (timeout, connection error)
+    seconds: float
+    finished: float  # perf_counter() when the answer arrived
+    error: str = ""
+
+
+class Deadline:
+    """The whole run's time budget; every wait and subprocess gets at most what is left."""
+
+    def __init__(self, seconds):
+        self.end = time.monotonic() + seconds
+
+    def left(self, cap=None):
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise SetupError("the run went over --max-seconds")
+        return min(left, cap) if cap else left
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    deadline = Deadline(args.max_seconds)
+    workdir = Path(tempfile.mkdtemp(prefix="anwariya-bench-"))
+    env = bench_env(args, workdir)
+    server = None
+    keep_workdir = args.keep_server
+    try:
+        print(f"database {redacted(args.database_url)}: re-creating and migrating ...", flush=True)
+        recreate_database(args.database_url)
+        run([sys.executable, "manage.py", "migrate", "--noinput"], env, deadline, cap=300)
+        ids = json.loads(
+            run(
+                [sys.executable, "-c", SETUP_CODE, VENDOR_EMAIL, VENDOR_PASSWORD, str(args.stock)],
+                env,
+                deadline,
+                cap=120,
+            ).splitlines()[-1]
+        )
+
+        log_path = workdir / "daphne.log"
+        print(f"daphne on http://{HOST}:{args.port} (log: {log_path}) ...", flush=True)
+        server = start_server(args.port, env, log_path)
+        wait_healthy(args.port, server, deadline)
+        token = obtain_token(args.port, args.timeout)
+
+        samples, wall, timed_out = run_clients(args, ids["product"], token, deadline)
+        failed = report(args, samples, wall, timed_out, ids)
+        keep_workdir = keep_workdir or failed
+        return 1 if failed else 0
+    except (SetupError, OSError, psycopg.Error, subprocess.SubprocessError, ValueError) as exc:
+        print(f"setup failed: {exc}", file=sys.stderr)
+        keep_workdir = True
+        return 2
+    finally:
+        if server is not None and args.keep_server:
+            print(f"daphne left running: pid {server.pid}, http://{HOST}:{args.port}/")
+        elif server is not None:
+            stop_server(server)
+        if keep_workdir:
+            print(f"kept {workdir} (daphne log, invoice PDFs)")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (threads); default 32")
+    parser.add_argument("--requests-per-client", type=int, default=20, help="bills each client sends; default 20")
+    parser.add_argument(
+        "--stock", type=int, default=None, help="opening stock; default half the requests, so some are refused"
+    )
+    parser.add_argument("--port", type=int, default=None, help="port to serve on; default a free loopback port")
+    parser.add_argument(
+        "--database-url",
+        default="postgres://postgres@127.0.0.1:5432/anwariya_bench",
+        help="PostgreSQL database to DROP and re-create (its name must contain 'bench')",
+    )
+    parser.add_argument("--keep-server", action="store_true", help="leave daphne running (and its log) at the end")
+    parser.add_argument("--timeout", type=float, default=60.0, help="per-request timeout in seconds; default 60")
+    parser.add_argument("--max-seconds", type=float, default=900.0, help="bound on the whole run; default 900")
+    args = parser.parse_args(argv)
+    if args.clients < 1 or args.requests_per_client < 1:
+        parser.error("--clients and --requests-per-client must be at least 1")
+    if args.stock is None:
+        args.stock = args.clients * args.requests_per_client // 2
+    if args.stock < 0:
+        parser.error("--stock must not be negative")
+    if args.port is None:
+        args.port = free_port()
+    url = urlsplit(args.database_url)
+    if url.scheme not in ("postgres", "postgresql") or url.hostname not in (HOST, "localhost"):
+        parser.error(f"--database-url must be a PostgreSQL database on {HOST}")
+    if "bench" not in url.path.lstrip("/"):
+        parser.error("--database-url: refusing to drop a database whose name does not contain 'bench'")
+    return args
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def redacted(url):
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+
+
+def bench_env(args, workdir):
+    env = dict(os.environ)
+    # No Redis: Celery runs the invoice task in-process (eager), after each sale commits.
+    # No EMAIL_URL: the console backend "sends" the invoices (into the daphne log).
+    for name in ("REDIS_URL", "EMAIL_URL", "CELERY_TASK_ALWAYS_EAGER", "CONN_MAX_AGE"):
+        env.pop(name, None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="anwariya.settings",
+        DATABASE_URL=args.database_url,
+        DEBUG="False",
+        SECRET_KEY="bench-only-" + "k7#Qz9!pW2x" * 6,
+        ALLOWED_HOSTS=HOST,
+        SECURE_SSL_REDIRECT="False",
+        API_THROTTLE_USER="1000000/minute",
+        API_THROTTLE_ANON="1000000/minute",
+        JWT_ACCESS_MINUTES=str(math.ceil(args.max_seconds / 60) + 5),  # the token outlives the run
+        MEDIA_ROOT=str(workdir / "media"),  # invoice PDFs land here, not in the repository
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def recreate_database(url):
+    """DROP (forcing out stale sessions) and CREATE the bench database via the maintenance DB."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def run(cmd, env, deadline, cap):
+    result = subprocess.run(
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=deadline.left(cap), check=False
+    )
+    if result.returncode != 0:
+        raise SetupError(f"{' '.join(cmd[:3])} ... exited {result.returncode}:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def start_server(port, env, log_path):
+    daphne = BIN / "daphne" if (BIN / "daphne").exists() else shutil.which("daphne")
+    if not daphne:
+        raise SetupError("daphne not found; run with .venv/bin/python")
+    with open(log_path, "wb") as log:
+        return subprocess.Popen(
+            [str(daphne), "-b", HOST, "-p", str(port), "anwariya.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def stop_server(server):
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+
+
+def request(conn, method, path, body=None, token=None):
+    """One JSON request on ``conn``; returns (status, parsed body or None)."""
+    headers = {"Accept": "application/json"}
+    payload = None
+    if body is not None:
+        payload = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    conn.request(method, path, body=payload, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    try:
+        return response.status, json.loads(data) if data else None
+    except ValueError:
+        return response.status, None
+
+
+def wait_healthy(port, server, deadline):
+    end = time.monotonic() + deadline.left(60)
+    last = "no answer"
+    while time.monotonic() < end:
+        if server.poll() is not None:
+            raise SetupError(f"daphne exited with {server.returncode}; see its log")
+        conn = http.client.HTTPConnection(HOST, port, timeout=5)
+        try:
+            status, body = request(conn, "GET", "/healthz")
+            if status == 200:
+                return
+            last = f"{status} {body}"
+        except OSError as exc:
+            last = str(exc)
+        finally:
+            conn.close()
+        time.sleep(0.2)
+    raise SetupError(f"/healthz did not answer 200 in time (last: {last})")
+
+
+def obtain_token(port, timeout):
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        status, body = request(
+            conn, "POST", "/api/v1/auth/token/", {"email": VENDOR_EMAIL, "password": VENDOR_PASSWORD}
+        )
+    finally:
+        conn.close()
+    if status != 200 or not body or "access" not in body:
+        raise SetupError(f"login failed: {status} {body}")
+    return body["access"]
+
+
+def run_clients(args, product_id, token, deadline):
+    """Start every client at once (barrier); returns (samples, wall seconds, clients cut short)."""
+    body = {**BILL_BODY, "items": [{"product": product_id, "quantity": 1}]}
+    samples = []  # list.append is atomic under the GIL
+    barrier = threading.Barrier(args.clients + 1)
+    stop_at = time.monotonic() + deadline.left() - 5  # leave time to report and stop daphne
+
+    def client():
+        # One keep-alive connection per client, like a mobile app; a broken one is replaced.
+        conn = http.client.HTTPConnection(HOST, args.port, timeout=args.timeout)
+        barrier.wait()
+        for _ in range(args.requests_per_client):
+            if time.monotonic() > stop_at:
+                break
+            start = time.perf_counter()
+            try:
+                status, _ = request(conn, "POST", "/api/v1/bills/", body, token)
+                error = ""
+            except (OSError, http.client.HTTPException) as exc:
+                # Not retried: the server may have sold the unit already, so a retry would not be
+                # the same purchase (a real client would resend it with an Idempotency-Key).
+                status, error = None, f"{exc.__class__.__name__}: {exc}"
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, args.port, timeout=args.timeout)
+            now = time.perf_counter()
+            samples.append(Sample(status, now - start, now, error))
+        conn.close()
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(args.clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait(timeout=30)
+    start = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=max(0.0, stop_at + args.timeout - time.monotonic()))
+    wall = time.perf_counter() - start
+    for sample in samples:
+        sample.finished -= start  # seconds since the clients started
+    return list(samples), wall, sum(thread.is_alive() for thread in threads)
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile of ``values`` (seconds), in milliseconds."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] * 1000
+
+
+def database_facts(url, vendor_id, product_id):
+    with psycopg.connect(url, connect_timeout=10) as conn:
+
+        def value(query, param):
+            return conn.execute(query, [param]).fetchone()[0]
+
+        return {
+            "quantity": value("SELECT quantity FROM catalog_product WHERE id = %s", product_id),
+            "sale_movements": value(
+                "SELECT count(*) FROM catalog_stockmovement WHERE product_id = %s AND reason = 'sale'", product_id
+            ),
+            "bills": value("SELECT count(*) FROM billing_bill WHERE vendor_id = %s", vendor_id),
+            "sequences": [
+                row[0]
+                for row in conn.execute(
+                    "SELECT sequence FROM billing_bill WHERE vendor_id = %s ORDER BY sequence", [vendor_id]
+                )
+            ],
+            "email": dict(
+                conn.execute(
+                    "SELECT email_status, count(*) FROM billing_bill WHERE vendor_id = %s GROUP BY 1", [vendor_id]
+                ).fetchall()
+            ),
+        }
+
+
+def report(args, samples, wall, timed_out, ids):
+    """Print the figures and the checks; returns True when the run failed."""
+    statuses = [s.status for s in samples]
+    purchases = statuses.count(201)
+    refused = statuses.count(409)
+    other_4xx = sum(1 for s in statuses if s is not None and 400 <= s < 500 and s != 409)
+    server_errors = sum(1 for s in statuses if s is not None and s >= 500)
+    transport_errors = [s.error for s in samples if s.status is None]
+    unexpected = sorted({s for s in statuses if s is not None and s not in (201, 409) and s < 400})
+    all_seconds = [s.seconds for s in samples]
+    sold_seconds = [s.seconds for s in samples if s.status == 201]
+    refused_seconds = [s.seconds for s in samples if s.status == 409]
+    sold_out_at = max((s.finished for s in samples if s.status == 201), default=0.0)
+
+    print()
+    print(f"clients x requests       {args.clients} x {args.requests_per_client}, opening stock {args.stock}")
+    print(f"total requests           {len(samples)} in {wall:.2f} s")
+    print(f"purchases (201)          {purchases}")
+    print(f"refused (409)            {refused}")
+    print(f"other 4xx                {other_4xx}")
+    print(f"5xx                      {server_errors}")
+    first_error = f" (first: {transport_errors[0]})" if transport_errors else ""
+    print(f"transport errors         {len(transport_errors)}{first_error}")
+    if unexpected:
+        print(f"unexpected statuses      {unexpected}")
+    print(f"purchases/s              {purchases / wall:.1f} (over the whole run)")
+    if sold_out_at:
+        print(f"purchases/s until last   {purchases / sold_out_at:.1f} (last purchase at {sold_out_at:.2f} s)")
+    print(f"requests/s               {len(samples) / wall:.1f}")
+    for label, seconds in (("all", all_seconds), ("201", sold_seconds), ("409", refused_seconds)):
+        print(f"latency {label}  p50 / p99   {percentile(seconds, 0.5):.0f} / {percentile(seconds, 0.99):.0f} ms")
+
+    facts = database_facts(args.database_url, ids["vendor"], ids["product"])
+    oversold = max(0, purchases - args.stock) + max(0, -facts["quantity"])
+    expected_sold = min(args.stock, args.clients * args.requests_per_client)
+    checks = {
+        f"final quantity {facts['quantity']} == stock - purchases ({args.stock - purchases})": facts["quantity"]
+        == args.stock - purchases,
+        f"final quantity {facts['quantity']} >= 0": facts["quantity"] >= 0,
+        f"sale movements {facts['sale_movements']} == purchases": facts["sale_movements"] == purchases,
+        f"bills {facts['bills']} == purchases": facts["bills"] == purchases,
+        f"invoice sequences gapless 1..{purchases}": facts["sequences"] == list(range(1, purchases + 1)),
+        # With one unit per bill, nothing may be refused while stock remains.
+        f"sold out exactly: purchases == min(stock, requests) ({expected_sold})": purchases == expected_sold,
+    }
+    print()
+    print(f"invoice emails           {facts['email']}")
+    print(f"oversold: {oversold}")
+    for label, ok in checks.items():
+        print(f"  [{'ok' if ok else 'FAIL'}] {label}")
+    failed = oversold > 0 or server_errors > 0 or transport_errors or timed_out or not all(checks.values())
+    if timed_out:
+        print(f"{timed_out} client(s) still running at the deadline")
+    print("result: " + ("FAILED" if failed else "ok"))
+    return bool(failed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
