@@ -20,7 +20,7 @@ class ProductChoiceField(forms.ModelChoiceField):
 
 class BillLineForm(forms.Form):
     product = ProductChoiceField(queryset=Product.objects.none(), empty_label="Choose a product")
-    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, initial=1)
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False, help_text="Empty: 1.")
     unit_price = forms.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False, help_text="Empty: the product's price."
     )
@@ -29,7 +29,13 @@ class BillLineForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.filter(vendor=vendor, is_active=True).order_by("name")
         self.fields["unit_price"].widget.attrs.update(min="0", step="0.01", placeholder="Product price")
-        self.fields["quantity"].widget.attrs.update(min="1")
+        self.fields["quantity"].widget.attrs.update(min="1", placeholder="1")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("product") and not cleaned.get("quantity"):
+            cleaned["quantity"] = 1
+        return cleaned
 
 
 class BaseBillLineFormSet(forms.BaseFormSet):

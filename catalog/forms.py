@@ -31,8 +31,6 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.order_by("name")
-        self.fields["cost_price"].min_value = 0
-        self.fields["sale_price"].min_value = 0
         for name in ("cost_price", "sale_price"):
             self.fields[name].widget.attrs.update(min="0", step="0.01")
 

@@ -20,7 +20,8 @@
     body.querySelectorAll("tr.line").forEach(function (row) {
       if (row.hidden) return;
       var product = field(row, "product").value;
-      var quantity = parseInt(field(row, "quantity").value, 10) || 0;
+      var typedQuantity = field(row, "quantity").value;
+      var quantity = typedQuantity === "" ? 1 : parseInt(typedQuantity, 10) || 0;
       var typed = field(row, "unit_price").value;
       var price = typed !== "" ? parseFloat(typed) : parseFloat(prices[product] || "0");
       if (product && quantity > 0 && !isNaN(price)) total += Math.round(price * 100) * quantity;

@@ -1,0 +1,167 @@
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import InfluencerFactory, VendorFactory
+from billing.tests.factories import make_bill
+from catalog.models import Product, StockMovement
+from catalog.tests.factories import CategoryFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def vendor_client(client):
+    vendor = VendorFactory()
+    client.force_login(vendor)
+    client.vendor = vendor
+    return client
+
+
+def test_product_list_shows_own_products_with_low_stock_badge(vendor_client):
+    ProductFactory(vendor=vendor_client.vendor, name="Assam Gold", quantity=2, low_stock_threshold=5)
+    ProductFactory(vendor=vendor_client.vendor, name="Darjeeling", quantity=50)
+    ProductFactory(name="Someone Else's Tea")
+    content = vendor_client.get(reverse("catalog:product-list")).content.decode()
+    assert "Assam Gold" in content
+    assert "Darjeeling" in content
+    assert "Someone Else" not in content
+    assert "1 product low on stock" in content
+    assert 'badge warn">low' in content
+
+
+def test_product_list_search_and_stock_filter(vendor_client):
+    ProductFactory(vendor=vendor_client.vendor, name="Assam Gold", quantity=0)
+    ProductFactory(vendor=vendor_client.vendor, name="Darjeeling", quantity=50)
+    content = vendor_client.get(reverse("catalog:product-list"), {"q": "assam"}).content.decode()
+    assert "Assam Gold" in content
+    assert "Darjeeling" not in content
+    content = vendor_client.get(reverse("catalog:product-list"), {"stock": "in"}).content.decode()
+    assert "Assam Gold" not in content
+    assert "Darjeeling" in content
+
+
+def test_empty_product_list_invites_first_product(vendor_client):
+    assert "Add your first product" in vendor_client.get(reverse("catalog:product-list")).content.decode()
+
+
+def test_create_product_page(vendor_client):
+    category = CategoryFactory(name="Tea", slug="tea")
+    response = vendor_client.post(
+        reverse("catalog:product-create"),
+        {
+            "name": "Nilgiri",
+            "sku": "NIL-1",
+            "category": category.pk,
+            "cost_price": "100.00",
+            "sale_price": "180.00",
+            "quantity": "7",
+            "low_stock_threshold": "5",
+            "is_active": "on",
+        },
+        follow=True,
+    )
+    assert "Nilgiri was added" in response.content.decode()
+    product = Product.objects.get(sku="NIL-1")
+    assert product.vendor == vendor_client.vendor
+    assert product.movements.get().reason == StockMovement.Reason.INITIAL
+
+
+def test_create_product_with_taken_sku_and_negative_price_shows_errors(vendor_client):
+    ProductFactory(vendor=vendor_client.vendor, sku="NIL-1")
+    response = vendor_client.post(
+        reverse("catalog:product-create"),
+        {
+            "name": "X",
+            "sku": "NIL-1",
+            "cost_price": "-1",
+            "sale_price": "1",
+            "quantity": "1",
+            "low_stock_threshold": "5",
+        },
+    )
+    form = response.context["form"]
+    assert form.errors["cost_price"]
+    response = vendor_client.post(
+        reverse("catalog:product-create"),
+        {
+            "name": "X",
+            "sku": "NIL-1",
+            "cost_price": "1",
+            "sale_price": "1",
+            "quantity": "1",
+            "low_stock_threshold": "5",
+        },
+    )
+    assert "already have a product with the SKU" in response.content.decode()
+    assert Product.objects.count() == 1
+
+
+def test_edit_product_and_adjust_stock(vendor_client):
+    product = ProductFactory(vendor=vendor_client.vendor, name="Nilgiri", quantity=10)
+    data = {
+        "name": "Nilgiri Frost",
+        "sku": product.sku,
+        "cost_price": "60.00",
+        "sale_price": "100.00",
+        "quantity": "8",
+        "low_stock_threshold": "5",
+        "is_active": "on",
+    }
+    response = vendor_client.post(reverse("catalog:product-edit", args=[product.pk]), data, follow=True)
+    assert "Nilgiri Frost was saved" in response.content.decode()
+    product.refresh_from_db()
+    assert (product.name, product.quantity) == ("Nilgiri Frost", 8)
+    assert product.movements.filter(reason=StockMovement.Reason.ADJUSTMENT, delta=-2).exists()
+
+
+def test_restock_page_and_history(vendor_client):
+    product = ProductFactory(vendor=vendor_client.vendor, quantity=1)
+    response = vendor_client.post(
+        reverse("catalog:product-restock", args=[product.pk]), {"quantity": "9", "note": "Delivery 42"}, follow=True
+    )
+    content = response.content.decode()
+    assert "Added 9" in content
+    assert "Delivery 42" in content
+    product.refresh_from_db()
+    assert product.quantity == 10
+
+
+def test_restock_zero_shows_error(vendor_client):
+    product = ProductFactory(vendor=vendor_client.vendor, quantity=1)
+    response = vendor_client.post(reverse("catalog:product-restock", args=[product.pk]), {"quantity": "0"})
+    assert response.context["form"].errors["quantity"]
+    product.refresh_from_db()
+    assert product.quantity == 1
+
+
+def test_other_vendors_product_pages_are_404(vendor_client):
+    other = ProductFactory()
+    for name in ("catalog:product-detail", "catalog:product-edit", "catalog:product-restock"):
+        assert vendor_client.get(reverse(name, args=[other.pk])).status_code == 404
+    assert vendor_client.post(reverse("catalog:product-delete", args=[other.pk])).status_code == 404
+
+
+def test_delete_page_deactivates_sold_product(vendor_client):
+    product = ProductFactory(vendor=vendor_client.vendor)
+    make_bill(vendor_client.vendor, (product, 1))
+    response = vendor_client.post(reverse("catalog:product-delete", args=[product.pk]), follow=True)
+    assert "deactivated instead" in response.content.decode()
+    assert Product.objects.get(pk=product.pk).is_active is False
+
+
+def test_influencer_cannot_open_catalog(client):
+    client.force_login(InfluencerFactory())
+    assert client.get(reverse("catalog:product-list")).status_code == 403
+
+
+def test_categories_page_adds_category(vendor_client):
+    response = vendor_client.post(reverse("catalog:category-list"), {"name": "Snacks & Sweets"}, follow=True)
+    assert "Category Snacks &amp; Sweets was added" in response.content.decode()
+    response = vendor_client.post(reverse("catalog:category-list"), {"name": "Snacks & Sweets"})
+    assert response.context["form"].errors["slug"]
+
+
+def test_dashboard_links_catalog_and_bills_for_vendors(vendor_client):
+    content = vendor_client.get("/").content.decode()
+    assert reverse("catalog:product-list") in content
+    assert reverse("billing:bill-list") in content
