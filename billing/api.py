@@ -4,9 +4,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from anwariya.api.filters import MAX_ID, IdFilter
 from anwariya.api.permissions import IsVendor
 from anwariya.idempotency import idempotent
 from billing import selectors, services
@@ -60,7 +62,7 @@ class BillSerializer(serializers.ModelSerializer):
 
 
 class BillLineInputSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Id of one of your products.")
+    product = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id of one of your products.")
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     unit_price = serializers.DecimalField(
         max_digits=12,
@@ -84,6 +86,7 @@ class BillInputSerializer(serializers.Serializer):
 
 class BillLineResultSerializer(serializers.Serializer):
     line = serializers.IntegerField(help_text="Index of the line in the request.")
+    field = serializers.CharField(required=False, help_text="The input field the failure is about.")
     product = serializers.IntegerField()
     sku = serializers.CharField()
     quantity = serializers.IntegerField(required=False)
@@ -104,7 +107,7 @@ class BillFilter(django_filters.FilterSet):
     start = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From date (inclusive)")
     end = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="To date (inclusive)")
     customer = django_filters.CharFilter(method="filter_customer", label="Customer name or email contains")
-    product = django_filters.NumberFilter(field_name="items__product", distinct=True, label="Has a line of product id")
+    product = IdFilter(field_name="items__product", distinct=True, label="Has a line of product id")
 
     class Meta:
         model = Bill
@@ -121,6 +124,7 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     """The logged-in vendor's bills (sales)."""
 
     queryset = Bill.objects.none()  # for the schema; get_queryset scopes to the vendor
+    lookup_value_regex = r"\d+"
     serializer_class = BillSerializer
     permission_classes = [IsVendor]
     filterset_class = BillFilter
@@ -178,19 +182,20 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
 
 
-class PDFRenderer(renderers.BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
+class JSONErrorsNegotiation(BaseContentNegotiation):
+    """The PDF is returned as it is; anything rendered (an error) is JSON, whatever ``Accept`` says."""
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class BillInvoiceApi(APIView):
     permission_classes = [IsVendor]
-    renderer_classes = [renderers.JSONRenderer, PDFRenderer]
+    renderer_classes = [renderers.JSONRenderer]
+    content_negotiation_class = JSONErrorsNegotiation
 
     @extend_schema(
         tags=["billing"],

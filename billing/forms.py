@@ -10,7 +10,11 @@ class BillForm(forms.Form):
     referral_code = forms.CharField(
         max_length=32, required=False, help_text="An influencer's code, if they referred the sale."
     )
-    allow_partial = forms.BooleanField(required=False, label="Sell what is in stock and skip the rest")
+    allow_partial = forms.BooleanField(
+        required=False,
+        label="Skip lines without enough stock",
+        help_text="The other lines are sold; a short line is skipped whole, not sold in part.",
+    )
 
 
 class ProductChoiceField(forms.ModelChoiceField):
@@ -28,7 +32,7 @@ class BillLineForm(forms.Form):
     def __init__(self, *args, vendor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.filter(vendor=vendor, is_active=True).order_by("name")
-        self.fields["unit_price"].widget.attrs.update(min="0", step="0.01", placeholder="Product price")
+        self.fields["unit_price"].widget.attrs.update(min="0", step="0.01", placeholder="Default")
         self.fields["quantity"].widget.attrs.update(min="1", placeholder="1")
 
     def clean(self):

@@ -17,6 +17,8 @@ from catalog.models import Product, StockMovement
 from catalog.services import MAX_PRICE, MAX_QUANTITY
 
 CENT = Decimal("0.01")
+# Bill.total holds 14 digits with 2 decimals; a sale above this cannot be recorded.
+MAX_TOTAL = Decimal("999999999999.99")
 
 
 class BillError(DomainError):
@@ -92,11 +94,12 @@ def bill_create(
         sellable, failed = _allocate(items, products)
         if failed and not allow_partial:
             raise InsufficientStock(
-                errors={"items": {failure["line"]: {"quantity": [failure["reason"]]} for failure in failed}},
+                errors={"items": {failure["line"]: {failure["field"]: [failure["reason"]]} for failure in failed}},
                 lines=failed,
             )
         if not sellable:
             raise NothingToSell(lines=failed)
+        _check_totals(sellable)
 
         bill = _new_bill(vendor, customer_name, customer_email, referral_code, actor)
         bill_items, movements = [], []
@@ -169,12 +172,18 @@ def bill_void(*, bill: Bill, actor=None) -> Bill:
         bill.status = Bill.Status.VOID
         bill.voided_at = timezone.now()
         bill.voided_by = actor
-        bill.save(update_fields=["status", "voided_at", "voided_by"])
+        stale_pdf = bill.invoice_pdf.name
+        bill.invoice_pdf = ""  # the next download renders it again, marked VOID
+        bill.save(update_fields=["status", "voided_at", "voided_by", "invoice_pdf"])
+        if stale_pdf:
+            transaction.on_commit(lambda: bill.invoice_pdf.storage.delete(stale_pdf))
     return bill
 
 
 def bill_resend_invoice(*, bill: Bill) -> Bill:
     """Email the invoice again (for example after fixing the customer's mail server)."""
+    if bill.status == Bill.Status.VOID:
+        raise Conflict("This bill is void; its invoice is not sent again.", errors={"status": ["Void."]})
     with transaction.atomic():
         Bill.objects.filter(pk=bill.pk).update(email_status=Bill.EmailStatus.PENDING, email_error="")
         bill.email_status, bill.email_error = Bill.EmailStatus.PENDING, ""
@@ -225,22 +234,39 @@ def _line_input_errors(line: Line) -> dict:
     return errors
 
 
+def _check_totals(sellable):
+    """Refuse amounts too large to record, before anything is written."""
+    total, errors = Decimal(0), {}
+    for line_no, line, product in sellable:
+        price = line.unit_price if line.unit_price is not None else product.sale_price
+        amount = price * line.quantity
+        total += amount
+        if amount > MAX_TOTAL:
+            errors[line_no] = {"quantity": [f"This line comes to more than {MAX_TOTAL:,}; split the sale."]}
+    if errors or total > MAX_TOTAL:
+        raise BillError(
+            f"A bill can total at most {MAX_TOTAL:,}.",
+            errors={"items": errors} if errors else {"items": [f"The bill would total more than {MAX_TOTAL:,}."]},
+        )
+
+
 def _allocate(items, products):
     """Split the lines into those that can be sold and those that cannot (with why)."""
     sellable, failed = [], []
     for line_no, line in enumerate(items):
         product = products[line.product]
         if not product.is_active:
-            failed.append(_failure(line_no, line, product, "This product is inactive."))
+            failed.append(_failure(line_no, line, product, "This product is inactive.", field="product"))
         elif product.quantity < line.quantity:
-            failed.append(_failure(line_no, line, product, f"Only {product.quantity} in stock."))
+            failed.append(_failure(line_no, line, product, f"Only {product.quantity} in stock.", field="quantity"))
         else:
             sellable.append((line_no, line, product))
     return sellable, failed
 
 
-def _failure(line_no, line, product, reason):
+def _failure(line_no, line, product, reason, field="quantity"):
     return {
+        "field": field,
         "line": line_no,
         "product": product.pk,
         "sku": product.sku,

@@ -19,8 +19,9 @@ class BillListView(VendorRequiredMixin, View):
     def get(self, request):
         filters = BillFilterForm(request.GET or None)
         bills = selectors.bills_for_vendor(request.user).order_by("-created_at", "-pk")
-        if filters.is_valid():
-            data = filters.cleaned_data
+        if filters.is_bound:
+            filters.is_valid()  # an invalid field is shown and skipped; the valid ones still apply
+            data = {"customer": "", "status": "", "start": None, "end": None, **filters.cleaned_data}
             if data["customer"]:
                 term = data["customer"]
                 bills = bills.filter(
@@ -119,8 +120,12 @@ class BillVoidView(VendorRequiredMixin, View):
 class BillResendView(VendorRequiredMixin, View):
     def post(self, request, pk):
         bill = selectors.bill_for_vendor(request.user, pk)
-        services.bill_resend_invoice(bill=bill)
-        messages.success(request, f"The invoice is being sent again to {bill.customer_email}.")
+        try:
+            services.bill_resend_invoice(bill=bill)
+        except DomainError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(request, f"The invoice is being sent again to {bill.customer_email}.")
         return redirect("billing:bill-detail", pk=bill.pk)
 
 

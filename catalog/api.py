@@ -43,6 +43,7 @@ class CanChangeCategory(IsAuthenticated):
 @extend_schema(tags=["catalog"])
 class CategoryViewSet(viewsets.ModelViewSet):
     queryset = Category.objects.none()  # for the schema
+    lookup_value_regex = r"\d+"
     serializer_class = CategorySerializer
     permission_classes = [CanChangeCategory]
     search_fields = ["name", "slug"]
@@ -155,6 +156,7 @@ class ProductViewSet(viewsets.ModelViewSet):
     """The logged-in vendor's own products."""
 
     queryset = Product.objects.none()  # for the schema; get_queryset scopes to the vendor
+    lookup_value_regex = r"\d+"
     serializer_class = ProductSerializer
     permission_classes = [IsVendor]
     filterset_class = ProductFilter

@@ -31,6 +31,7 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.order_by("name")
+        self.fields["category"].empty_label = "No category"
         for name in ("cost_price", "sale_price"):
             self.fields[name].widget.attrs.update(min="0", step="0.01")
 
@@ -39,8 +40,18 @@ class ProductForm(forms.ModelForm):
 
 
 class RestockForm(forms.Form):
-    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, label="Units received")
-    note = forms.CharField(max_length=255, required=False, help_text="Supplier, delivery note, …")
+    quantity = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        label="Units received",
+        widget=forms.NumberInput(attrs={"placeholder": "Units"}),
+    )
+    note = forms.CharField(
+        max_length=255,
+        required=False,
+        help_text="Supplier, delivery note, …",
+        widget=forms.TextInput(attrs={"placeholder": "Note (supplier, delivery…)"}),
+    )
 
 
 class CategoryForm(forms.ModelForm):

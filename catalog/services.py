@@ -14,7 +14,7 @@ MAX_PRICE = Decimal("9999999999.99")
 
 
 class CatalogError(DomainError):
-    pass
+    default_detail = "Please correct the highlighted fields."
 
 
 # --- Categories -------------------------------------------------------------------
@@ -43,13 +43,19 @@ def category_update(*, category: Category, **changes) -> Category:
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
         if not changes["name"]:
-            raise CatalogError(errors={"name": ["This field is required."]})
+            raise CatalogError("Please correct the highlighted fields.", errors={"name": ["This field is required."]})
     if "slug" in changes:
         changes["slug"] = slugify(changes["slug"] or "")
         if not changes["slug"]:
-            raise CatalogError(errors={"slug": ["Give a slug of letters, digits, hyphens or underscores."]})
+            raise CatalogError(
+                "Please correct the highlighted fields.",
+                errors={"slug": ["Give a slug of letters, digits, hyphens or underscores."]},
+            )
         if Category.objects.filter(slug=changes["slug"]).exclude(pk=category.pk).exists():
-            raise CatalogError(errors={"slug": [f'A category with the slug "{changes["slug"]}" already exists.']})
+            raise CatalogError(
+                "Please correct the highlighted fields.",
+                errors={"slug": [f'A category with the slug "{changes["slug"]}" already exists.']},
+            )
     for field, value in changes.items():
         setattr(category, field, value)
     try:
@@ -165,22 +171,22 @@ def stock_adjust(*, product: Product, quantity: int, note: str = "", actor=None)
         if quantity == current:
             return None
         return _move_stock(
-            product=product,
-            delta=quantity - current,
-            reason=StockMovement.Reason.ADJUSTMENT,
-            note=note or "Manual adjustment",
-            actor=actor,
+            product=product, delta=quantity - current, reason=StockMovement.Reason.ADJUSTMENT, note=note, actor=actor
         )
 
 
 def _move_stock(*, product, delta, reason, note="", actor=None, bill=None) -> StockMovement:
     """Apply ``delta`` with a conditional update (stock never below 0) and record the movement."""
     with transaction.atomic():
-        updated = Product.objects.filter(pk=product.pk, quantity__gte=max(0, -delta)).update(
-            quantity=F("quantity") + delta
-        )
+        updated = Product.objects.filter(
+            pk=product.pk, quantity__gte=max(0, -delta), quantity__lte=MAX_QUANTITY - max(0, delta)
+        ).update(quantity=F("quantity") + delta)
         if not updated:
             available = Product.objects.values_list("quantity", flat=True).get(pk=product.pk)
+            if delta > 0:
+                raise CatalogError(
+                    errors={"quantity": [f"Stock would exceed {MAX_QUANTITY:,} units ({available:,} now)."]}
+                )
             raise Conflict(
                 f"Only {available} in stock.", errors={"quantity": [f"Only {available} in stock."]}, available=available
             )

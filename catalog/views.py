@@ -17,8 +17,9 @@ class ProductListView(VendorRequiredMixin, View):
     def get(self, request):
         filters = ProductFilterForm(request.GET or None)
         products = selectors.products_for_vendor(request.user).order_by("name", "pk")
-        if filters.is_valid():
-            data = filters.cleaned_data
+        if filters.is_bound:
+            filters.is_valid()  # an invalid field is shown and skipped; the valid ones still apply
+            data = {"q": "", "category": None, "stock": "", "status": "", **filters.cleaned_data}
             if data["q"]:
                 products = products.filter(Q(name__icontains=data["q"]) | Q(sku__icontains=data["q"]))
             if data["category"]:

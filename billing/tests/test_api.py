@@ -248,3 +248,47 @@ def test_smtp_failure_leaves_bill_paid_with_email_failed(settings, django_captur
     assert resent.status_code == 202
     assert client.get(f"{BILLS}{bill['id']}/").json()["email_status"] == "sent"
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("url", ["/api/v1/bills/null,null/", "/api/v1/products/abc/", "/api/v1/bills/1.5/void/"])
+def test_non_numeric_ids_are_json_404(url):
+    assert_error(api_client(VendorFactory()).get(url), 404)
+
+
+@pytest.mark.parametrize("value", ["3128406537275209751510122496", "-2", "1.5", "tea"])
+def test_out_of_range_product_filter_is_400(value):
+    assert_error(api_client(VendorFactory()).get(BILLS, {"product": value}), 400, "product")
+
+
+def test_sale_too_large_to_record_is_400_and_writes_nothing():
+    vendor = VendorFactory()
+    gold = ProductFactory(vendor=vendor, quantity=10**9, sale_price=Decimal("9999999999.99"))
+    body = assert_error(api_client(vendor).post(BILLS, bill_payload((gold, 1000)), format="json"), 400, "items")
+    assert "quantity" in body["errors"]["items"]["0"]
+    assert not Bill.objects.exists()
+    gold.refresh_from_db()
+    assert gold.quantity == 10**9
+
+
+def test_voided_bill_invoice_says_void_and_is_not_resent():
+    vendor = VendorFactory()
+    tea = ProductFactory(vendor=vendor, quantity=5)
+    bill = make_bill(vendor, (tea, 1))
+    client = api_client(vendor)
+    assert "VOID" not in pdf_text(client.get(f"{BILLS}{bill.pk}/invoice.pdf").content)
+    client.post(f"{BILLS}{bill.pk}/void/")
+    assert "VOID" in pdf_text(client.get(f"{BILLS}{bill.pk}/invoice.pdf").content)
+    assert_error(client.post(f"{BILLS}{bill.pk}/resend/"), 409)
+
+
+def test_missing_invoice_is_json_404_even_when_pdf_is_asked_for():
+    response = api_client(VendorFactory()).get(f"{BILLS}999/invoice.pdf", HTTP_ACCEPT="application/pdf")
+    assert_error(response, 404)
+
+
+def test_inactive_product_line_names_the_product_field():
+    vendor = VendorFactory()
+    tea = ProductFactory(vendor=vendor, quantity=5)
+    Product.objects.filter(pk=tea.pk).update(is_active=False)
+    body = assert_error(api_client(vendor).post(BILLS, bill_payload((tea, 1)), format="json"), 409, "items")
+    assert body["errors"]["items"]["0"] == {"product": ["This product is inactive."]}

@@ -240,3 +240,14 @@ def test_delete_unsold_product_but_deactivate_sold_one():
     assert response.status_code == 200
     assert response.json()["product"]["is_active"] is False
     assert Product.objects.get(pk=sold.pk).is_active is False
+
+
+def test_restock_cannot_push_stock_past_the_cap():
+    vendor = VendorFactory()
+    product = ProductFactory(vendor=vendor, quantity=10)
+    client = api_client(vendor)
+    assert client.post(f"{PRODUCTS}{product.pk}/restock/", {"quantity": 999_999_990}).status_code == 201
+    assert_error(client.post(f"{PRODUCTS}{product.pk}/restock/", {"quantity": 1}), 400, "quantity")
+    product.refresh_from_db()
+    assert product.quantity == 1_000_000_000
+    assert client.patch(f"{PRODUCTS}{product.pk}/", {"sale_price": "120.00"}).status_code == 200

@@ -165,3 +165,20 @@ def test_dashboard_links_catalog_and_bills_for_vendors(vendor_client):
     content = vendor_client.get("/").content.decode()
     assert reverse("catalog:product-list") in content
     assert reverse("billing:bill-list") in content
+
+
+def test_admin_product_and_bill_pages(client):
+    from accounts.tests.factories import AdminFactory
+
+    vendor = VendorFactory()
+    product = ProductFactory(vendor=vendor, quantity=3)
+    bill = make_bill(vendor, (product, 1))
+    client.force_login(AdminFactory())
+    products = client.get(reverse("admin:catalog_product_changelist"), {"stock": "low"}).content.decode()
+    assert product.name in products
+    change = client.get(reverse("admin:catalog_product_change", args=[product.pk])).content.decode()
+    assert "Sale" in change  # the movement inline
+    bill_page = client.get(reverse("admin:billing_bill_change", args=[bill.pk])).content.decode()
+    assert bill.number in bill_page
+    assert product.name in bill_page  # the items inline
+    assert client.get(reverse("admin:billing_bill_add")).status_code == 403
