@@ -1,8 +1,14 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import transaction
+from django.template.response import TemplateResponse
 
-from accounts.models import Influencer, Role, User, UserManager, Vendor
+from accounts.models import Influencer, Role, User, UserManager, Vendor, Wallet, WalletTransaction
+from accounts.wallet import MAX_REASON_LENGTH, MAX_TOKEN_AMOUNT, wallet_grant
+from anwariya.errors import DomainError
 
 admin.site.site_header = "Anwariya admin"
 admin.site.site_title = "Anwariya admin"
@@ -42,10 +48,20 @@ class UserChangeFormWithEmail(UserChangeForm):
         return cleaned
 
 
+class GrantTokensForm(forms.Form):
+    amount = forms.IntegerField(min_value=1, max_value=MAX_TOKEN_AMOUNT, help_text="Tokens for each selected user.")
+    reason = forms.CharField(max_length=MAX_REASON_LENGTH, help_text="Shown to the users in their wallet history.")
+
+
+# The intermediate page of the "Grant tokens" action, in the admin's own look.
+GRANT_TOKENS_TEMPLATE = "admin/accounts/grant_tokens.html"
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeFormWithEmail
     add_form = UserCreationForm
+    actions = ["grant_tokens"]
     list_display = ["email", "display_name", "role", "business_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["role", "is_staff", "is_active", "date_joined"]
     search_fields = ["email", "display_name", "business_name"]
@@ -66,6 +82,36 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
+
+    @admin.action(description="Grant tokens", permissions=["grant_tokens"])
+    def grant_tokens(self, request, queryset):
+        """Ask for an amount and a reason, then grant them to every selected user, all or none."""
+        form = GrantTokensForm(request.POST if "apply" in request.POST else None)
+        users = list(queryset.order_by("pk"))  # wallets are changed in key order: no deadlocks between admins
+        if form.is_valid():
+            amount, reason = form.cleaned_data["amount"], form.cleaned_data["reason"]
+            try:
+                with transaction.atomic():
+                    for user in users:
+                        wallet_grant(user=user, amount=amount, reason=reason, reference="admin", actor=request.user)
+            except DomainError as error:
+                self.message_user(request, error.detail, messages.ERROR)
+                return None
+            plural = "" if len(users) == 1 else "s"
+            self.message_user(request, f"Granted {amount} tokens to {len(users)} user{plural}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Grant tokens",
+            "opts": self.model._meta,
+            "form": form,
+            "users": users,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, GRANT_TOKENS_TEMPLATE, context)
+
+    def has_grant_tokens_permission(self, request):
+        return request.user.has_perm("accounts.change_wallet")
 
 
 class RoleUserAdmin(UserAdmin):
@@ -101,3 +147,63 @@ class VendorAdmin(RoleUserAdmin):
 class InfluencerAdmin(RoleUserAdmin):
     role = Role.INFLUENCER
     list_display = ["email", "display_name", "is_active", "date_joined", "last_login"]
+
+
+class WalletTransactionInline(admin.TabularInline):
+    model = WalletTransaction
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "amount", "balance_after", "reason", "reference", "created_by"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Wallet)
+class WalletAdmin(admin.ModelAdmin):
+    """Balances change only through the ledger: grant with the users' action, or adjust over the API."""
+
+    list_display = ["user", "balance", "updated_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    ordering = ["-updated_at"]
+    fields = ["user", "balance", "created_at", "updated_at"]
+    readonly_fields = fields
+    inlines = [WalletTransactionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # saving a loaded wallet could write back a stale balance
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WalletTransaction)
+class WalletTransactionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user_email", "kind", "amount", "balance_after", "reason", "reference", "created_by"]
+    list_filter = ["kind", "created_at"]
+    list_select_related = ["wallet__user", "created_by"]
+    search_fields = ["wallet__user__email", "reason", "reference"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-pk"]
+
+    @admin.display(description="user", ordering="wallet__user__email")
+    def user_email(self, transaction):
+        return transaction.wallet.user.email
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

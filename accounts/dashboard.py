@@ -12,6 +12,7 @@ class Section:
     title: str
     description: str
     url_name: str
+    in_nav: bool = True  # the dashboard shows every section; the top bar only these
 
 
 SECTIONS = {
@@ -20,14 +21,18 @@ SECTIONS = {
         Section("Bills", "Record sales and send invoices.", "billing:bill-list"),
         Section("Analytics", "Revenue, profit and insights.", "analytics:dashboard"),
         Section("Campaigns", "Run influencer campaigns.", "campaigns:campaign-list"),
+        Section("Influencers", "Find influencers and invite them.", "campaigns:directory"),
+        Section("Applications", "Review who wants to work with you.", "campaigns:application-list", in_nav=False),
         Section("Chats", "Talk with influencers.", "chat:chat-list"),
-        Section("Wallet", "Your token balance.", "campaigns:wallet"),
+        Section("Wallet", "Your token balance.", "wallet"),
+        Section("Business profile", "Your website, description and location.", "campaigns:profile", in_nav=False),
     ],
     Role.INFLUENCER: [
         Section("Profile", "How vendors find you.", "campaigns:profile"),
         Section("Campaigns", "Find campaigns and apply.", "campaigns:campaign-list"),
+        Section("My applications", "Applications, invitations and referral codes.", "campaigns:application-list"),
         Section("Chats", "Talk with vendors.", "chat:chat-list"),
-        Section("Wallet", "Your token balance.", "campaigns:wallet"),
+        Section("Wallet", "Your token balance.", "wallet"),
     ],
 }
 

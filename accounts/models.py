@@ -113,3 +113,59 @@ class Influencer(User):
     class Meta:
         proxy = True
         verbose_name = "influencer"
+
+
+class Wallet(models.Model):
+    """A user's token balance. ``balance`` always equals the sum of its transactions' amounts."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="wallet")
+    balance = models.BigIntegerField(default=0, help_text="Tokens available; never negative.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(balance__gte=0), name="wallet_balance_not_negative")]
+
+    def __str__(self):
+        return f"{self.user} ({self.balance} tokens)"
+
+
+class WalletTransaction(models.Model):
+    """One change of a wallet's balance: the ledger row, never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", "Grant"
+        SPEND = "spend", "Spend"
+        REFUND = "refund", "Refund"
+        ADJUSTMENT = "adjustment", "Adjustment"
+
+    wallet = models.ForeignKey(Wallet, on_delete=models.CASCADE, related_name="transactions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    amount = models.IntegerField(help_text="Tokens added (positive) or taken (negative).")
+    balance_after = models.BigIntegerField(help_text="The wallet's balance right after this change.")
+    reason = models.CharField(max_length=200)
+    reference = models.CharField(max_length=200, blank=True, help_text='What it was for, e.g. "campaign:12 invite".')
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="spend", amount__lt=0)
+                    | models.Q(kind__in=["grant", "refund"], amount__gt=0)
+                    | (models.Q(kind="adjustment") & ~models.Q(amount=0))
+                ),
+                name="wallet_transaction_amount_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(balance_after__gte=0), name="wallet_transaction_balance_after_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["wallet", "-created_at", "-id"], name="wallet_tx_wallet_newest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount:+d} → {self.balance_after}"

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import Role, User, UserManager
+from accounts.wallet import wallet_signup_grant
 from anwariya.errors import DomainError
 
 EMAIL_TAKEN = "An account with this email address already exists."
@@ -47,6 +48,7 @@ def user_create(
     try:
         with transaction.atomic():
             user.save()
+            wallet_signup_grant(user=user)
     except IntegrityError:
         # Another sign-up with the same email won the race.
         raise AccountError(EMAIL_TAKEN, errors={"email": [EMAIL_TAKEN]}) from None

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("account/", views.AccountView.as_view(), name="account"),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("wallet/", views.WalletView.as_view(), name="wallet"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -3,11 +3,13 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
 
-from accounts import services
+from accounts import services, wallet
 from accounts.dashboard import sections_for
 from accounts.forms import AccountForm, LoginForm, PasswordResetForm, SignupForm
 from anwariya.errors import DomainError
@@ -137,3 +139,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(TemplateView):
     template_name = "accounts/password_reset_complete.html"
+
+
+class WalletView(LoginRequiredMixin, View):
+    """Your token balance, what things cost, and every change of the balance."""
+
+    page_size = 25
+
+    def get(self, request):
+        transactions = Paginator(wallet.wallet_transactions(request.user), self.page_size)
+        context = {
+            "wallet": wallet.wallet_for_user(request.user),
+            "prices": wallet.wallet_prices(),
+            "page": transactions.get_page(request.GET.get("page")),
+        }
+        return render(request, "accounts/wallet.html", context)

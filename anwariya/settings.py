@@ -300,3 +300,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Tokens (the wallet) ------------------------------------------------------------
+# Whole tokens. A new user's signup grant, and what actions cost.
+TOKEN_SIGNUP_GRANT = env.int("TOKEN_SIGNUP_GRANT", default=200)
+TOKEN_PRICE_CONTACT = env.int("TOKEN_PRICE_CONTACT", default=50)  # a vendor invites an influencer or opens a chat
+TOKEN_PRICE_APPLICATION = env.int("TOKEN_PRICE_APPLICATION", default=0)  # an application beyond the free quota
+TOKEN_FREE_APPLICATIONS_PER_MONTH = env.int("TOKEN_FREE_APPLICATIONS_PER_MONTH", default=5)
+TOKEN_PRICE_BROADCAST_RECIPIENT = env.int("TOKEN_PRICE_BROADCAST_RECIPIENT", default=1)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["WalletTransactionKindEnum"] = "accounts.models.WalletTransaction.Kind"

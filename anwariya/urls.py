@@ -6,16 +6,21 @@ from rest_framework.routers import SimpleRouter
 from anwariya.api.exceptions import api_not_found
 from anwariya.health import HealthView
 from billing.api import BillInvoiceApi, BillViewSet
+from campaigns.api import ApplicationViewSet, CampaignViewSet, InfluencerViewSet, ProfileApi
 from catalog.api import CategoryViewSet, ProductViewSet
 
 router = SimpleRouter()
 router.register("categories", CategoryViewSet, basename="category")
 router.register("products", ProductViewSet, basename="product")
 router.register("bills", BillViewSet, basename="bill")
+router.register("influencers", InfluencerViewSet, basename="influencer")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("applications", ApplicationViewSet, basename="application")
 
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("bills/<int:pk>/invoice.pdf", BillInvoiceApi.as_view(), name="bill-invoice-pdf"),
+    path("profile/", ProfileApi.as_view(), name="api-profile"),
     *router.urls,
 ]
 
@@ -29,6 +34,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("catalog/", include("catalog.urls")),
     path("bills/", include("billing.urls")),
+    path("", include("campaigns.urls")),
     path("", include("accounts.urls")),
 ]
 

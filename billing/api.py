@@ -37,6 +37,12 @@ class BillItemSerializer(serializers.ModelSerializer):
 
 class BillSerializer(serializers.ModelSerializer):
     items = BillItemSerializer(many=True, read_only=True)
+    campaign = serializers.IntegerField(
+        source="referral.campaign_id", read_only=True, default=None, help_text="Campaign the sale is attributed to."
+    )
+    influencer = serializers.IntegerField(
+        source="referral.influencer_id", read_only=True, default=None, help_text="Influencer who referred the sale."
+    )
 
     class Meta:
         model = Bill
@@ -46,6 +52,8 @@ class BillSerializer(serializers.ModelSerializer):
             "customer_name",
             "customer_email",
             "referral_code",
+            "campaign",
+            "influencer",
             "status",
             "currency",
             "total",

@@ -25,6 +25,14 @@ class Bill(models.Model):
     referral_code = models.CharField(
         max_length=32, blank=True, db_index=True, help_text="Influencer/campaign referral code, for attribution."
     )
+    referral = models.ForeignKey(
+        "campaigns.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bills",
+        help_text="The accepted application whose referral code the sale carried: its campaign and influencer.",
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PAID)
     currency = models.CharField(max_length=3, default="INR")
     total = models.DecimalField(max_digits=14, decimal_places=2, default=0)

@@ -7,8 +7,10 @@ from billing.models import Bill, BillItem
 
 
 def bills_for_vendor(vendor) -> QuerySet[Bill]:
-    return Bill.objects.filter(vendor=vendor).prefetch_related(
-        Prefetch("items", queryset=BillItem.objects.order_by("pk"))
+    return (
+        Bill.objects.filter(vendor=vendor)
+        .select_related("referral")
+        .prefetch_related(Prefetch("items", queryset=BillItem.objects.order_by("pk")))
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from anwariya.celery import enqueue_on_commit
 from anwariya.errors import Conflict, DomainError
 from billing.models import Bill, BillItem, InvoiceCounter
+from campaigns.selectors import referral_for_code
 from catalog.models import Product, StockMovement
 from catalog.services import MAX_PRICE, MAX_QUANTITY
 
@@ -78,6 +79,14 @@ def bill_create(
     customer_email = (customer_email or "").strip()
     referral_code = (referral_code or "").strip().upper()
     _check_request(customer_name, customer_email, items)
+    referral = None
+    if referral_code:
+        referral = referral_for_code(vendor=vendor, code=referral_code)
+        if referral is None:
+            raise BillError(
+                "Unknown referral code.",
+                errors={"referral_code": ["No accepted influencer of your campaigns has this code."]},
+            )
 
     with transaction.atomic():
         ids = sorted({line.product for line in items})
@@ -101,7 +110,7 @@ def bill_create(
             raise NothingToSell(lines=failed)
         _check_totals(sellable)
 
-        bill = _new_bill(vendor, customer_name, customer_email, referral_code, actor)
+        bill = _new_bill(vendor, customer_name, customer_email, referral_code, referral, actor)
         bill_items, movements = [], []
         for line_no, line, product in sellable:
             unit_price = line.unit_price if line.unit_price is not None else product.sale_price
@@ -294,7 +303,7 @@ def _bill_item(bill, product, quantity, unit_price):
     )
 
 
-def _new_bill(vendor, customer_name, customer_email, referral_code, actor):
+def _new_bill(vendor, customer_name, customer_email, referral_code, referral, actor):
     """Create the bill with the vendor's next invoice number for this year (row-locked counter)."""
     now = timezone.now()
     year = timezone.localtime(now).year
@@ -309,6 +318,7 @@ def _new_bill(vendor, customer_name, customer_email, referral_code, actor):
         customer_name=customer_name,
         customer_email=customer_email,
         referral_code=referral_code,
+        referral=referral,
         currency=settings.CURRENCY,
         created_by=actor,
         created_at=now,

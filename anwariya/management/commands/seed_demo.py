@@ -7,6 +7,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from accounts.models import Role, User
+from accounts.wallet import wallet_signup_grant
 
 DEMO_PASSWORD = "anwariya-demo-2026"
 ADMIN_EMAIL = "admin@demo.anwariya.local"
@@ -48,7 +49,9 @@ class Command(BaseCommand):
                 fields["business_name"] = BUSINESSES[(number - 1) % len(BUSINESSES)]
         if User.objects.filter(email=email).exists():
             return None
-        return User.objects.create_user(email, DEMO_PASSWORD, **fields)
+        user = User.objects.create_user(email, DEMO_PASSWORD, **fields)
+        wallet_signup_grant(user=user)
+        return user
 
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))

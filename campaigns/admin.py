@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from campaigns.models import Application, Campaign, ContentFormat, InfluencerProfile, Niche, VendorProfile
+
+
+@admin.register(Niche, ContentFormat)
+class ManagedListAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(InfluencerProfile)
+class InfluencerProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "follower_band", "engagement_rate", "availability", "country", "updated_at"]
+    list_filter = ["follower_band", "availability", "niches", "content_formats"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__display_name", "city", "country"]
+    raw_id_fields = ["user"]
+    filter_horizontal = ["niches", "content_formats"]
+
+
+@admin.register(VendorProfile)
+class VendorProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "website", "city", "country", "updated_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__business_name", "city", "country"]
+    raw_id_fields = ["user"]
+
+
+class ApplicationInline(admin.TabularInline):
+    model = Application
+    extra = 0
+    fields = ["influencer", "kind", "status", "referral_code", "created_at", "decided_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "vendor", "status", "budget", "start_date", "end_date", "created_at"]
+    list_filter = ["status", "niches", "start_date"]
+    list_select_related = ["vendor"]
+    search_fields = ["title", "vendor__email", "vendor__business_name"]
+    raw_id_fields = ["vendor", "product"]
+    filter_horizontal = ["niches"]
+    readonly_fields = ["created_at", "opened_at", "closed_at"]
+    inlines = [ApplicationInline]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "influencer", "kind", "status", "referral_code", "created_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["campaign", "influencer"]
+    search_fields = ["campaign__title", "influencer__email", "referral_code"]
+    raw_id_fields = ["campaign", "influencer"]
+    readonly_fields = ["referral_code", "created_at", "decided_at"]

@@ -1,0 +1,174 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class Niche(models.Model):
+    """A topic influencers cover and campaigns target; the list is managed in the admin."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ContentFormat(models.Model):
+    """A kind of content an influencer makes: reels, posts, stories, videos, blogs…"""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FollowerBand(models.TextChoices):
+    UNDER_1K = "0-1k", "Under 1k"
+    K1_10 = "1k-10k", "1k–10k"
+    K10_50 = "10k-50k", "10k–50k"
+    K50_100 = "50k-100k", "50k–100k"
+    K100_500 = "100k-500k", "100k–500k"
+    K500_1M = "500k-1m", "500k–1M"
+    M1_PLUS = "1m+", "1M+"
+
+
+class Availability(models.TextChoices):
+    AVAILABLE = "available", "Available for campaigns"
+    LIMITED = "limited", "Limited availability"
+    UNAVAILABLE = "unavailable", "Not taking campaigns"
+
+
+SOCIAL_NETWORKS = ["instagram", "youtube", "tiktok", "x", "facebook", "linkedin", "blog", "other"]
+
+
+class InfluencerProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="influencer_profile")
+    niches = models.ManyToManyField(Niche, blank=True, related_name="influencers")
+    follower_band = models.CharField(max_length=12, choices=FollowerBand.choices, blank=True)
+    engagement_rate = models.DecimalField(
+        "engagement rate %",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    bio = models.TextField(blank=True, max_length=2000)
+    availability = models.CharField(max_length=12, choices=Availability.choices, default=Availability.AVAILABLE)
+    content_formats = models.ManyToManyField(ContentFormat, blank=True, related_name="influencers")
+    social_links = models.JSONField(default=dict, blank=True, help_text="Network name → profile URL.")
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(engagement_rate__isnull=True) | Q(engagement_rate__gte=0, engagement_rate__lte=100),
+                name="influencer_engagement_rate_0_to_100",
+            )
+        ]
+        indexes = [models.Index(fields=["country", "follower_band"], name="influencer_country_band_idx")]
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+
+class VendorProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vendor_profile")
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True, max_length=2000)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="campaigns")
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=5000)
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="campaigns"
+    )
+    niches = models.ManyToManyField(Niche, blank=True, related_name="campaigns", verbose_name="target niches")
+    deliverables = models.TextField(
+        max_length=2000, help_text="What the influencer delivers, e.g. 2 reels + 3 stories."
+    )
+    budget = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    start_date = models.DateField()
+    end_date = models.DateField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="campaign_ends_after_start"),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="campaign_budget_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="campaign_status_created_idx"),
+            models.Index(fields=["vendor", "status"], name="campaign_vendor_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Application(models.Model):
+    """An influencer on a campaign: their application, or the vendor's invitation."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", "Application"
+        INVITATION = "invitation", "Invitation"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"  # an application waiting for the vendor
+        INVITED = "invited", "Invited"  # an invitation waiting for the influencer
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"  # by the vendor
+        DECLINED = "declined", "Declined"  # by the influencer
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="applications")
+    influencer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.APPLICATION)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    message = models.TextField(max_length=3000, help_text="The influencer's pitch, or the vendor's invitation.")
+    referral_code = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "influencer"], name="application_one_per_campaign"),
+            models.CheckConstraint(
+                condition=Q(referral_code__isnull=True) | Q(status="accepted"),
+                name="application_code_only_when_accepted",
+            ),
+        ]
+        indexes = [models.Index(fields=["influencer", "-created_at"], name="application_influencer_idx")]
+
+    def __str__(self):
+        return f"{self.influencer} on {self.campaign}"

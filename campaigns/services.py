@@ -1,0 +1,361 @@
+"""Campaign writes: profiles, campaigns and their lifecycle, applications and invitations."""
+
+import secrets
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.services import user_update
+from anwariya.errors import Conflict, DomainError
+from campaigns.models import (
+    SOCIAL_NETWORKS,
+    Application,
+    Campaign,
+    InfluencerProfile,
+    VendorProfile,
+)
+
+MAX_BUDGET = Decimal("9999999999.99")
+REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
+
+
+class CampaignError(DomainError):
+    default_detail = "Please correct the highlighted fields."
+
+
+class NotAllowed(DomainError):
+    status_code = 403
+    code = "permission_denied"
+
+
+# --- Profiles ---------------------------------------------------------------------------
+
+
+def influencer_profile_update(*, user: User, **fields) -> InfluencerProfile:
+    """Update an influencer's profile; ``display_name`` is kept on the user."""
+    if user.role != Role.INFLUENCER:
+        raise NotAllowed("Only influencers have an influencer profile.")
+    profile, _ = InfluencerProfile.objects.get_or_create(user=user)
+    user_fields = {key: fields.pop(key) for key in ("display_name",) if key in fields}
+    niches = fields.pop("niches", None)
+    formats = fields.pop("content_formats", None)
+    if "social_links" in fields:
+        fields["social_links"] = _clean_social_links(fields["social_links"])
+    for key in ("bio", "city", "country"):
+        if key in fields:
+            fields[key] = (fields[key] or "").strip()
+    with transaction.atomic():
+        if user_fields:
+            user_update(user=user, **user_fields)
+        for key, value in fields.items():
+            setattr(profile, key, value)
+        if fields:
+            profile.save(update_fields=[*fields, "updated_at"])
+        if niches is not None:
+            profile.niches.set(niches)
+        if formats is not None:
+            profile.content_formats.set(formats)
+    return profile
+
+
+def vendor_profile_update(*, user: User, **fields) -> VendorProfile:
+    """Update a vendor's profile; ``business_name`` and ``display_name`` are kept on the user."""
+    if user.role != Role.VENDOR:
+        raise NotAllowed("Only vendors have a vendor profile.")
+    profile, _ = VendorProfile.objects.get_or_create(user=user)
+    user_fields = {key: fields.pop(key) for key in ("display_name", "business_name") if key in fields}
+    for key in ("description", "city", "country", "website"):
+        if key in fields:
+            fields[key] = (fields[key] or "").strip()
+    with transaction.atomic():
+        if user_fields:
+            user_update(user=user, **user_fields)
+        for key, value in fields.items():
+            setattr(profile, key, value)
+        if fields:
+            profile.save(update_fields=[*fields, "updated_at"])
+    return profile
+
+
+def _clean_social_links(links) -> dict:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    if not isinstance(links, dict):
+        raise CampaignError(errors={"social_links": ["Give an object of network name to URL."]})
+    cleaned, problems = {}, []
+    validate = URLValidator(schemes=["http", "https"])
+    for network, url in links.items():
+        if network not in SOCIAL_NETWORKS:
+            problems.append(f'Unknown network "{network}"; use one of: {", ".join(SOCIAL_NETWORKS)}.')
+            continue
+        if not url:
+            continue
+        try:
+            validate(str(url))
+        except ValidationError:
+            problems.append(f"{network}: enter a valid http(s) URL.")
+            continue
+        cleaned[network] = str(url)[:300]
+    if problems:
+        raise CampaignError(errors={"social_links": problems})
+    return cleaned
+
+
+# --- Campaigns ---------------------------------------------------------------------------
+
+
+def campaign_create(*, vendor: User, niches=(), **fields) -> Campaign:
+    if vendor.role != Role.VENDOR:
+        raise NotAllowed("Only vendors can create campaigns.")
+    campaign = Campaign(vendor=vendor, **fields)
+    _check_campaign(campaign)
+    with transaction.atomic():
+        campaign.save()
+        campaign.niches.set(niches)
+    return campaign
+
+
+def campaign_update(*, campaign: Campaign, **fields) -> Campaign:
+    """Edit a draft or open campaign. ``status`` moves it along draft → open → closed."""
+    new_status = fields.pop("status", None)
+    niches = fields.pop("niches", None)
+    if campaign.status == Campaign.Status.CLOSED and (fields or niches is not None):
+        raise Conflict("A closed campaign can no longer be edited.", errors={"status": ["Closed."]})
+    with transaction.atomic():
+        if fields or niches is not None:
+            for key, value in fields.items():
+                setattr(campaign, key, value)
+            _check_campaign(campaign)
+            if fields:
+                campaign.save(update_fields=[*fields, "updated_at"])
+            if niches is not None:
+                campaign.niches.set(niches)
+        if new_status is not None and new_status != campaign.status:
+            if new_status == Campaign.Status.OPEN:
+                campaign_open(campaign=campaign)
+            elif new_status == Campaign.Status.CLOSED:
+                campaign_close(campaign=campaign)
+            else:
+                raise Conflict("A campaign cannot go back to draft.", errors={"status": ["Cannot go back to draft."]})
+    return campaign
+
+
+def campaign_open(*, campaign: Campaign) -> Campaign:
+    """Publish a draft so influencers can find it and apply."""
+    if campaign.status != Campaign.Status.DRAFT:
+        raise Conflict(
+            f"Only a draft can be opened; this campaign is {campaign.status}.", errors={"status": ["Not a draft."]}
+        )
+    return _set_status(campaign, Campaign.Status.OPEN, opened_at=timezone.now())
+
+
+def campaign_close(*, campaign: Campaign) -> Campaign:
+    """Stop new applications. Pending ones can still be decided."""
+    if campaign.status != Campaign.Status.OPEN:
+        raise Conflict(
+            f"Only an open campaign can be closed; this one is {campaign.status}.", errors={"status": ["Not open."]}
+        )
+    return _set_status(campaign, Campaign.Status.CLOSED, closed_at=timezone.now())
+
+
+def campaign_delete(*, campaign: Campaign) -> None:
+    if campaign.status != Campaign.Status.DRAFT:
+        raise Conflict("Only drafts can be deleted; close the campaign instead.", errors={"status": ["Not a draft."]})
+    campaign.delete()
+
+
+def _set_status(campaign, status, **stamps):
+    updated = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
+        status=status, updated_at=timezone.now(), **stamps
+    )
+    if not updated:
+        raise Conflict("The campaign changed meanwhile; reload and try again.")
+    campaign.status = status
+    for key, value in stamps.items():
+        setattr(campaign, key, value)
+    return campaign
+
+
+def _check_campaign(campaign: Campaign) -> None:
+    errors = {}
+    campaign.title = (campaign.title or "").strip()
+    if not campaign.title:
+        errors["title"] = ["This field is required."]
+    if not (campaign.description or "").strip():
+        errors["description"] = ["This field is required."]
+    if not (campaign.deliverables or "").strip():
+        errors["deliverables"] = ["Say what the influencer delivers."]
+    if campaign.budget is None or not Decimal(0) <= campaign.budget <= MAX_BUDGET:
+        errors["budget"] = [f"Must be from 0 to {MAX_BUDGET:,}."]
+    if not isinstance(campaign.start_date, date):
+        errors["start_date"] = ["This field is required."]
+    if not isinstance(campaign.end_date, date):
+        errors["end_date"] = ["This field is required."]
+    elif isinstance(campaign.start_date, date) and campaign.end_date < campaign.start_date:
+        errors["end_date"] = ["The campaign must end on or after its start date."]
+    if campaign.product_id is not None and campaign.product.vendor_id != campaign.vendor_id:
+        errors["product"] = ["Choose one of your own products."]
+    if errors:
+        raise CampaignError(errors=errors)
+
+
+# --- Applications and invitations -------------------------------------------------------------
+
+
+def application_create(*, campaign: Campaign, influencer: User, pitch: str) -> Application:
+    """An influencer applies to an open campaign, once. Past the free monthly quota it costs tokens."""
+    from accounts.wallet import wallet_spend
+
+    if influencer.role != Role.INFLUENCER:
+        raise NotAllowed("Only influencers can apply to campaigns.")
+    pitch = (pitch or "").strip()
+    if not pitch:
+        raise CampaignError(errors={"pitch": ["Tell the vendor why you fit this campaign."]})
+    if campaign.status != Campaign.Status.OPEN:
+        raise Conflict("This campaign is not open for applications.", errors={"campaign": ["Not open."]})
+    with transaction.atomic():
+        if Application.objects.filter(campaign=campaign, influencer=influencer).exists():
+            raise Conflict("You have already applied or been invited.", errors={"campaign": ["Already applied."]})
+        price = _application_price(influencer)
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    campaign=campaign,
+                    influencer=influencer,
+                    kind=Application.Kind.APPLICATION,
+                    status=Application.Status.PENDING,
+                    message=pitch,
+                )
+        except IntegrityError:
+            raise Conflict(
+                "You have already applied or been invited.", errors={"campaign": ["Already applied."]}
+            ) from None
+        if price:
+            wallet_spend(
+                user=influencer,
+                amount=price,
+                reason=f"Application to “{campaign.title}”",
+                reference=f"application:{application.pk}",
+                actor=influencer,
+            )
+    return application
+
+
+def campaign_invite(*, campaign: Campaign, vendor: User, influencer: User, message: str = "") -> Application:
+    """The vendor invites an influencer to an open campaign; costs the contact price in tokens."""
+    from accounts.wallet import wallet_spend
+
+    if campaign.vendor_id != vendor.pk:
+        raise NotAllowed("You can only invite to your own campaigns.")
+    if influencer.role != Role.INFLUENCER or not influencer.is_active:
+        raise CampaignError(errors={"influencer": ["Choose an influencer."]})
+    if campaign.status != Campaign.Status.OPEN:
+        raise Conflict("Open the campaign before inviting influencers.", errors={"campaign": ["Not open."]})
+    message = (message or "").strip() or f"{vendor.public_name} invites you to “{campaign.title}”."
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                invitation = Application.objects.create(
+                    campaign=campaign,
+                    influencer=influencer,
+                    kind=Application.Kind.INVITATION,
+                    status=Application.Status.INVITED,
+                    message=message[:3000],
+                )
+        except IntegrityError:
+            raise Conflict(
+                "This influencer has already applied or been invited.", errors={"influencer": ["Already on it."]}
+            ) from None
+        price = settings.TOKEN_PRICE_CONTACT
+        if price:
+            wallet_spend(
+                user=vendor,
+                amount=price,
+                reason=f"Invitation of {influencer.display_name} to “{campaign.title}”",
+                reference=f"invitation:{invitation.pk}",
+                actor=vendor,
+            )
+    return invitation
+
+
+def application_accept(*, application: Application, actor: User) -> Application:
+    """The vendor accepts an application, or the influencer accepts an invitation.
+
+    The accepted application gets a referral code, unique on the platform, that attributes
+    bills to the campaign and the influencer.
+    """
+    expected = _decider(application, actor)
+    return _decide(application, expected, Application.Status.ACCEPTED, with_code=True)
+
+
+def application_reject(*, application: Application, actor: User) -> Application:
+    """The vendor rejects an application, or the influencer declines an invitation."""
+    expected = _decider(application, actor)
+    outcome = Application.Status.REJECTED if expected == Application.Status.PENDING else Application.Status.DECLINED
+    return _decide(application, expected, outcome)
+
+
+def application_withdraw(*, application: Application, actor: User) -> Application:
+    if actor.pk != application.influencer_id:
+        raise NotAllowed("Only the influencer can withdraw an application.")
+    if application.status != Application.Status.PENDING:
+        raise Conflict("Only a pending application can be withdrawn.", errors={"status": [application.status]})
+    return _decide(application, Application.Status.PENDING, Application.Status.WITHDRAWN)
+
+
+def _decider(application, actor):
+    """Which waiting status ``actor`` may decide on, or an error."""
+    if application.kind == Application.Kind.APPLICATION:
+        if actor.pk != application.campaign.vendor_id:
+            raise NotAllowed("Only the campaign's vendor decides on applications.")
+        expected = Application.Status.PENDING
+    else:
+        if actor.pk != application.influencer_id:
+            raise NotAllowed("Only the invited influencer answers an invitation.")
+        expected = Application.Status.INVITED
+    if application.status != expected:
+        raise Conflict(
+            f"This {application.kind} is {application.status}; it can no longer be decided.",
+            errors={"status": [application.status]},
+        )
+    return expected
+
+
+def _decide(application, expected, outcome, with_code=False):
+    now = timezone.now()
+    for _ in range(5):
+        code = _new_referral_code() if with_code else None
+        try:
+            with transaction.atomic():
+                updated = Application.objects.filter(pk=application.pk, status=expected).update(
+                    status=outcome, decided_at=now, referral_code=code
+                )
+        except IntegrityError:
+            continue  # the code was taken: draw another
+        if not updated:
+            application.refresh_from_db(fields=["status"])
+            raise Conflict(f"This {application.kind} was decided meanwhile ({application.status}).")
+        application.status, application.decided_at, application.referral_code = outcome, now, code
+        return application
+    raise Conflict("Could not draw a unique referral code; try again.")  # pragma: no cover
+
+
+def _new_referral_code() -> str:
+    return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(8))
+
+
+def _application_price(influencer) -> int:
+    """The token price of the next application: free within the monthly quota."""
+    price = settings.TOKEN_PRICE_APPLICATION
+    if not price:
+        return 0
+    month_start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    used = Application.objects.filter(
+        influencer=influencer, kind=Application.Kind.APPLICATION, created_at__gte=month_start
+    ).count()
+    return price if used >= settings.TOKEN_FREE_APPLICATIONS_PER_MONTH else 0

@@ -1,0 +1,142 @@
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import InfluencerFactory, VendorFactory
+from accounts.wallet import wallet_grant
+from campaigns import services
+from campaigns.models import Application, Campaign
+from campaigns.tests.factories import CampaignFactory, niche
+
+pytestmark = pytest.mark.django_db
+
+
+def test_influencer_edits_profile(client):
+    influencer = InfluencerFactory()
+    client.force_login(influencer)
+    assert client.get(reverse("campaigns:profile")).status_code == 200
+    response = client.post(
+        reverse("campaigns:profile"),
+        {
+            "display_name": "Ira Sen",
+            "niches": [niche("food").pk],
+            "follower_band": "10k-50k",
+            "engagement_rate": "4.5",
+            "content_formats": [],
+            "availability": "available",
+            "bio": "Food stories from Pune.",
+            "city": "Pune",
+            "country": "India",
+            "link_instagram": "https://instagram.com/ira",
+        },
+        follow=True,
+    )
+    assert "Your profile was saved." in response.content.decode()
+    profile = influencer.influencer_profile
+    profile.refresh_from_db()
+    assert profile.social_links == {"instagram": "https://instagram.com/ira"}
+    assert [n.slug for n in profile.niches.all()] == ["food"]
+
+
+def test_vendor_creates_and_opens_campaign(client):
+    vendor = VendorFactory()
+    client.force_login(vendor)
+    response = client.post(
+        reverse("campaigns:campaign-create"),
+        {
+            "title": "Festive hampers",
+            "description": "Unbox our hamper.",
+            "deliverables": "1 reel",
+            "budget": "5000",
+            "start_date": "2026-12-01",
+            "end_date": "2026-12-20",
+            "niches": [niche("food").pk],
+        },
+        follow=True,
+    )
+    assert "saved as a draft" in response.content.decode()
+    campaign = Campaign.objects.get()
+    response = client.post(reverse("campaigns:campaign-action", args=[campaign.pk, "open"]), follow=True)
+    assert "The campaign is open" in response.content.decode()
+
+
+def test_campaign_form_end_before_start_shows_error(client):
+    client.force_login(VendorFactory())
+    response = client.post(
+        reverse("campaigns:campaign-create"),
+        {
+            "title": "X",
+            "description": "Y",
+            "deliverables": "Z",
+            "budget": "10",
+            "start_date": "2026-12-20",
+            "end_date": "2026-12-01",
+        },
+    )
+    assert "must end on or after" in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
+def test_influencer_applies_on_page_and_vendor_accepts(client):
+    campaign = CampaignFactory(title="Chai season")
+    influencer = InfluencerFactory()
+    client.force_login(influencer)
+    assert "Chai season" in client.get(reverse("campaigns:campaign-list")).content.decode()
+    response = client.post(
+        reverse("campaigns:campaign-detail", args=[campaign.pk]), {"pitch": "Tea is my life."}, follow=True
+    )
+    assert "Your application was sent." in response.content.decode()
+    application = Application.objects.get()
+
+    client.force_login(campaign.vendor)
+    detail = client.get(reverse("campaigns:campaign-detail", args=[campaign.pk])).content.decode()
+    assert "Tea is my life." in detail
+    response = client.post(reverse("campaigns:application-action", args=[application.pk, "accept"]), follow=True)
+    application.refresh_from_db()
+    assert f"Referral code: {application.referral_code}" in response.content.decode()
+
+    client.force_login(influencer)
+    mine = client.get(reverse("campaigns:application-list")).content.decode()
+    assert application.referral_code in mine
+
+
+def test_directory_and_invite_from_profile_page(client):
+    campaign = CampaignFactory()
+    wallet_grant(user=campaign.vendor, amount=100, reason="test")
+    influencer = InfluencerFactory(display_name="Zoya")
+    services.influencer_profile_update(user=influencer, niches=[niche("fashion")], country="India")
+    client.force_login(campaign.vendor)
+    listing = client.get(reverse("campaigns:directory"), {"niche": "fashion"}).content.decode()
+    assert "Zoya" in listing
+    response = client.post(
+        reverse("campaigns:influencer-detail", args=[influencer.pk]),
+        {"campaign": campaign.pk, "message": "Join us!"},
+        follow=True,
+    )
+    assert "Zoya is invited." in response.content.decode()
+    assert Application.objects.get().kind == "invitation"
+
+
+def test_invite_without_tokens_shows_error(client):
+    campaign = CampaignFactory()
+    influencer = InfluencerFactory()
+    client.force_login(campaign.vendor)
+    response = client.post(reverse("campaigns:influencer-detail", args=[influencer.pk]), {"campaign": campaign.pk})
+    assert "You need 50 tokens" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_pages_hide_other_vendors_campaigns_and_directory_from_influencers(client):
+    draft = CampaignFactory(status="draft")
+    client.force_login(VendorFactory())
+    assert client.get(reverse("campaigns:campaign-detail", args=[draft.pk])).status_code == 404
+    assert client.post(reverse("campaigns:campaign-action", args=[draft.pk, "open"])).status_code == 404
+    client.force_login(InfluencerFactory())
+    assert client.get(reverse("campaigns:directory")).status_code == 403
+    assert client.get(reverse("campaigns:campaign-detail", args=[draft.pk])).status_code == 404
+
+
+def test_empty_states(client):
+    client.force_login(VendorFactory())
+    assert "Start your first campaign" in client.get(reverse("campaigns:campaign-list")).content.decode()
+    client.force_login(InfluencerFactory())
+    assert "Find a campaign" in client.get(reverse("campaigns:application-list")).content.decode()
