@@ -9,15 +9,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anwariya.settings")
 # Django must be set up before anything imports models (the websocket routes do).
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from anwariya.routing import websocket_urlpatterns  # noqa: E402
+from chat.auth import ChatAuthMiddlewareStack  # noqa: E402
+from chat.origin import BrowserOriginValidatorFromSettings  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": BrowserOriginValidatorFromSettings(ChatAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -1,3 +1,5 @@
 """Websocket routes of every app, gathered for the ASGI router."""
 
-websocket_urlpatterns = []
+from chat.routing import websocket_urlpatterns as chat_routes
+
+websocket_urlpatterns = [*chat_routes]

@@ -8,6 +8,7 @@ from anwariya.health import HealthView
 from billing.api import BillInvoiceApi, BillViewSet
 from campaigns.api import ApplicationViewSet, CampaignViewSet, InfluencerViewSet, ProfileApi
 from catalog.api import CategoryViewSet, ProductViewSet
+from chat.api import ChatViewSet, MessageViewSet
 
 router = SimpleRouter()
 router.register("categories", CategoryViewSet, basename="category")
@@ -16,6 +17,8 @@ router.register("bills", BillViewSet, basename="bill")
 router.register("influencers", InfluencerViewSet, basename="influencer")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("applications", ApplicationViewSet, basename="application")
+router.register("chats", ChatViewSet, basename="chat")
+router.register("messages", MessageViewSet, basename="message")
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -34,6 +37,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("catalog/", include("catalog.urls")),
     path("bills/", include("billing.urls")),
+    path("chats/", include("chat.urls")),
     path("", include("campaigns.urls")),
     path("", include("accounts.urls")),
 ]

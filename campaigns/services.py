@@ -239,7 +239,7 @@ def application_create(*, campaign: Campaign, influencer: User, pitch: str) -> A
             wallet_spend(
                 user=influencer,
                 amount=price,
-                reason=f"Application to “{campaign.title}”",
+                reason=f"Application to “{campaign.title}”"[:200],
                 reference=f"application:{application.pk}",
                 actor=influencer,
             )
@@ -276,10 +276,11 @@ def campaign_invite(*, campaign: Campaign, vendor: User, influencer: User, messa
             wallet_spend(
                 user=vendor,
                 amount=price,
-                reason=f"Invitation of {influencer.display_name} to “{campaign.title}”",
+                reason=f"Invitation of {influencer.display_name} to “{campaign.title}”"[:200],
                 reference=f"invitation:{invitation.pk}",
                 actor=vendor,
             )
+        _open_campaign_chat(invitation)
     return invitation
 
 
@@ -290,7 +291,10 @@ def application_accept(*, application: Application, actor: User) -> Application:
     bills to the campaign and the influencer.
     """
     expected = _decider(application, actor)
-    return _decide(application, expected, Application.Status.ACCEPTED, with_code=True)
+    with transaction.atomic():
+        _decide(application, expected, Application.Status.ACCEPTED, with_code=True)
+        _open_campaign_chat(application)
+    return application
 
 
 def application_reject(*, application: Application, actor: User) -> Application:
@@ -306,6 +310,14 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
     if application.status != Application.Status.PENDING:
         raise Conflict("Only a pending application can be withdrawn.", errors={"status": [application.status]})
     return _decide(application, Application.Status.PENDING, Application.Status.WITHDRAWN)
+
+
+def _open_campaign_chat(application):
+    """An invitation or an accepted application opens the campaign's chat, at no further cost."""
+    from chat.services import chat_open
+
+    campaign = application.campaign
+    chat_open(actor=campaign.vendor, other=application.influencer, campaign=campaign, free=True)
 
 
 def _decider(application, actor):

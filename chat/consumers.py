@@ -1,0 +1,127 @@
+"""Websockets: one per open chat page (``/ws/chats/<id>/``) and one per user for the nav badge."""
+
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from anwariya.errors import DomainError
+from chat import events, selectors, services
+from chat.auth import BEARER
+from chat.models import Chat
+
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+TYPING_INTERVAL = 2.0  # seconds; typing events from one socket more often than this are dropped
+
+
+class PushMixin:
+    async def accept_with_protocol(self):
+        protocols = [p.strip().lower() for p in self.scope.get("subprotocols", [])]
+        await self.accept(subprotocol=BEARER if protocols and protocols[0] == BEARER else None)
+
+    async def push(self, message):
+        """Events from the channel layer (see ``chat.events.publish``) go straight to the client."""
+        await self.send_json(message["event"])
+
+
+class ChatConsumer(PushMixin, AsyncJsonWebsocketConsumer):
+    """Events out: message.new|edited|deleted, typing, read. Events in: send, typing, read."""
+
+    async def connect(self):
+        self.user = self.scope.get("user")
+        self.chat_id = self.scope["url_route"]["kwargs"]["chat_id"]
+        await self.accept_with_protocol()  # accept first, so the close code reaches the client
+        if not self.user or not self.user.is_authenticated:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        chat = await self._chat()
+        if chat is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if not chat.has_participant(self.user):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.chat = chat
+        self.group = events.chat_group(chat.pk)
+        self.last_typing = 0.0
+        await self.channel_layer.group_add(self.group, self.channel_name)
+
+    async def disconnect(self, code):
+        if getattr(self, "group", None):
+            await self.channel_layer.group_send(
+                self.group, {"type": "push", "event": {"type": "typing", "user": self.user.pk, "state": "stop"}}
+            )
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if not getattr(self, "group", None):
+            return
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "send":
+            await self._call(services.message_send, chat=self.chat, sender=self.user, text=content.get("text"))
+        elif kind == "read":
+            await self._call(
+                services.chat_mark_read, chat=self.chat, user=self.user, message_id=_int(content.get("message_id"))
+            )
+        elif kind == "typing":
+            await self._typing(content.get("state"))
+        else:
+            await self.send_json({"type": "error", "detail": 'Unknown event; send "send", "typing" or "read".'})
+
+    async def _typing(self, state):
+        state = "stop" if state == "stop" else "start"
+        now = time.monotonic()
+        if state == "start" and now - self.last_typing < TYPING_INTERVAL:
+            return
+        self.last_typing = now if state == "start" else 0.0
+        await self.channel_layer.group_send(
+            self.group, {"type": "push", "event": {"type": "typing", "user": self.user.pk, "state": state}}
+        )
+
+    async def _call(self, function, **kwargs):
+        """Run a service; its refusal goes back to this socket only, as the API would answer."""
+        try:
+            await database_sync_to_async(function)(**kwargs)
+        except DomainError as error:
+            await self.send_json({"type": "error", "detail": error.detail, "code": error.code, "errors": error.errors})
+
+    @database_sync_to_async
+    def _chat(self):
+        return Chat.objects.filter(pk=self.chat_id).first()
+
+
+class NotificationConsumer(PushMixin, AsyncJsonWebsocketConsumer):
+    """Per user: ``unread`` totals (on connect and whenever they change) and ``chat.new``."""
+
+    async def connect(self):
+        self.user = self.scope.get("user")
+        await self.accept_with_protocol()
+        if not self.user or not self.user.is_authenticated:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = events.user_group(self.user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.send_unread()
+
+    async def disconnect(self, code):
+        if getattr(self, "group", None):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def push(self, message):
+        event = message["event"]
+        if event.get("type") == "unread.changed":
+            await self.send_unread()
+        else:
+            await self.send_json(event)
+
+    async def send_unread(self):
+        total = await database_sync_to_async(selectors.unread_total)(self.user)
+        await self.send_json({"type": "unread", "total": total})
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,66 @@
+"""Chat reads. Only the two participants ever get a chat or its messages."""
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from chat.models import Chat, Message, ReadState
+
+
+def chats_for_user(user) -> QuerySet[Chat]:
+    """The user's chats, most recent activity first, each with its last message and unread count.
+
+    Everything is annotated in one query, so the count of queries does not grow with chats.
+    """
+    last = Message.objects.filter(chat=OuterRef("pk")).order_by("-pk")
+    read_up_to = ReadState.objects.filter(chat=OuterRef("chat"), user=user).values("last_read_message_id")[:1]
+    unread = (
+        Message.objects.filter(chat=OuterRef("pk"), deleted_at__isnull=True)
+        .exclude(sender=user)
+        .filter(pk__gt=Coalesce(Subquery(read_up_to), Value(0)))
+        .values("chat")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Chat.objects.filter(Q(vendor=user) | Q(influencer=user))
+        .select_related("vendor", "influencer", "campaign")
+        .annotate(
+            last_message_id=Subquery(last.values("pk")[:1]),
+            last_message_text=Subquery(last.values("text")[:1]),
+            last_message_sender=Subquery(last.values("sender")[:1]),
+            last_message_deleted=Subquery(last.values("deleted_at")[:1]),
+            unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
+        )
+        .order_by(F("last_message_at").desc(nulls_last=True), "-created_at", "-pk")
+    )
+
+
+def chat_for_user(user, pk) -> Chat:
+    """The chat if ``user`` takes part in it, else 404 (it does not exist for them)."""
+    return get_object_or_404(chats_for_user(user), pk=pk)
+
+
+def unread_total(user) -> int:
+    return sum(chats_for_user(user).values_list("unread_count", flat=True))
+
+
+def messages_of_chat(chat, *, before=None, after=None) -> QuerySet[Message]:
+    """Newest first; ``before``/``after`` a message id, for paging back and for backfill."""
+    messages = chat.messages.order_by("-pk")
+    if before is not None:
+        messages = messages.filter(pk__lt=before)
+    if after is not None:
+        messages = messages.filter(pk__gt=after)
+    return messages
+
+
+def message_for_user(user, pk) -> Message:
+    return get_object_or_404(
+        Message.objects.select_related("chat").filter(Q(chat__vendor=user) | Q(chat__influencer=user)), pk=pk
+    )
+
+
+def read_states_of_chat(chat) -> dict[int, int | None]:
+    """Each participant's last read message id (for read receipts)."""
+    return dict(chat.read_states.values_list("user_id", "last_read_message_id"))

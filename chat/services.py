@@ -1,0 +1,161 @@
+"""Chat writes: opening chats, sending, editing, deleting and reading messages."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Role, User
+from anwariya.errors import Conflict, DomainError
+from chat import events
+from chat.models import Chat, Message, ReadState
+
+EDIT_WINDOW = timedelta(minutes=10)
+
+
+class ChatError(DomainError):
+    default_detail = "Please correct the highlighted fields."
+
+
+class NotAllowed(DomainError):
+    status_code = 403
+    code = "permission_denied"
+
+
+def chat_open(*, actor: User, other: User, campaign=None, free: bool = False) -> tuple[Chat, bool]:
+    """Get or create the chat of a vendor and an influencer (about ``campaign``, if given).
+
+    A vendor opening a new chat pays the contact price, unless the influencer is accepted or
+    invited on the campaign (``free`` is for the campaign flows that already settled that).
+    An influencer can open a chat only about a campaign they are accepted on.
+    Returns ``(chat, created)``.
+    """
+    from accounts.wallet import wallet_spend
+    from campaigns.models import Application
+
+    if {actor.role, other.role} != {Role.VENDOR, Role.INFLUENCER} or not other.is_active:
+        raise ChatError(errors={"other_user": ["Chats are between a vendor and an influencer."]})
+    vendor, influencer = (actor, other) if actor.role == Role.VENDOR else (other, actor)
+    if campaign is not None and campaign.vendor_id != vendor.pk:
+        raise ChatError(errors={"campaign": ["This campaign is not the vendor's."]})
+
+    existing = Chat.objects.filter(vendor=vendor, influencer=influencer, campaign=campaign).first()
+    if existing:
+        return existing, False
+
+    joined = (
+        campaign is not None
+        and Application.objects.filter(
+            campaign=campaign,
+            influencer=influencer,
+            status__in=[Application.Status.ACCEPTED, Application.Status.INVITED],
+        ).exists()
+    )
+    if actor.role == Role.INFLUENCER and not (free or joined):
+        raise NotAllowed("Influencers can message a vendor about a campaign they are accepted on.")
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                chat = Chat.objects.create(vendor=vendor, influencer=influencer, campaign=campaign)
+        except IntegrityError:
+            return Chat.objects.get(vendor=vendor, influencer=influencer, campaign=campaign), False
+        price = settings.TOKEN_PRICE_CONTACT
+        if actor.role == Role.VENDOR and not (free or joined) and price:
+            wallet_spend(
+                user=vendor,
+                amount=price,
+                reason=f"Chat with {influencer.display_name}"[:200],
+                reference=f"chat:{chat.pk}",
+                actor=vendor,
+            )
+        events.publish(events.user_group(other.pk), {"type": "chat.new", "chat": chat.pk})
+    return chat, True
+
+
+def message_send(*, chat: Chat, sender: User, text: str) -> Message:
+    """Save a message first, then push it to both participants' sockets."""
+    if not chat.has_participant(sender):
+        raise NotAllowed("Only the two participants write in a chat.")
+    text = _clean_text(text)
+    with transaction.atomic():
+        message = Message.objects.create(chat=chat, sender=sender, text=text)
+        Chat.objects.filter(pk=chat.pk).update(last_message_at=message.created_at)
+        # Writing a message means having read everything before it.
+        _advance_read_state(chat, sender, message)
+        events.publish(events.chat_group(chat.pk), {"type": "message.new", "message": events.message_payload(message)})
+        other = chat.influencer_id if sender.pk == chat.vendor_id else chat.vendor_id
+        events.publish(events.user_group(other), {"type": "unread.changed"})
+    return message
+
+
+def message_edit(*, message: Message, actor: User, text: str) -> Message:
+    _check_own_and_recent(message, actor)
+    text = _clean_text(text)
+    with transaction.atomic():
+        message.text, message.edited_at = text, timezone.now()
+        message.save(update_fields=["text", "edited_at"])
+        events.publish(
+            events.chat_group(message.chat_id), {"type": "message.edited", "message": events.message_payload(message)}
+        )
+    return message
+
+
+def message_delete(*, message: Message, actor: User) -> Message:
+    """Delete one's own message: both participants see it as deleted."""
+    _check_own_and_recent(message, actor)
+    with transaction.atomic():
+        message.deleted_at = timezone.now()
+        message.save(update_fields=["deleted_at"])
+        events.publish(
+            events.chat_group(message.chat_id), {"type": "message.deleted", "message": events.message_payload(message)}
+        )
+    return message
+
+
+def chat_mark_read(*, chat: Chat, user: User, message_id: int) -> ReadState:
+    """Record that ``user`` read up to ``message_id``; read receipts go to the chat."""
+    if not chat.has_participant(user):
+        raise NotAllowed("Only the two participants read a chat.")
+    message = Message.objects.filter(chat=chat, pk=message_id).first()
+    if message is None:
+        raise ChatError(errors={"message_id": ["No such message in this chat."]})
+    with transaction.atomic():
+        state = _advance_read_state(chat, user, message)
+        events.publish(
+            events.chat_group(chat.pk), {"type": "read", "user": user.pk, "message_id": state.last_read_message_id}
+        )
+        events.publish(events.user_group(user.pk), {"type": "unread.changed"})
+    return state
+
+
+def _advance_read_state(chat, user, message) -> ReadState:
+    """Move the read marker forward only (an old receipt never un-reads newer messages)."""
+    state, _ = ReadState.objects.get_or_create(chat=chat, user=user)
+    ReadState.objects.filter(pk=state.pk).filter(
+        Q(last_read_message__isnull=True) | Q(last_read_message_id__lt=message.pk)
+    ).update(last_read_message=message, updated_at=timezone.now())
+    state.refresh_from_db(fields=["last_read_message"])
+    return state
+
+
+def _check_own_and_recent(message, actor):
+    if message.sender_id != actor.pk:
+        raise NotAllowed("You can only change your own messages.")
+    if message.deleted_at is not None:
+        raise Conflict("This message was deleted.", errors={"message": ["Deleted."]})
+    if timezone.now() - message.created_at > EDIT_WINDOW:
+        raise Conflict(
+            "Messages can be changed for 10 minutes after sending.", errors={"message": ["Too late to change."]}
+        )
+
+
+def _clean_text(text) -> str:
+    text = (text or "").strip() if isinstance(text, str) else ""
+    if not text:
+        raise ChatError(errors={"text": ["Write a message."]})
+    if len(text) > Message.MAX_LENGTH:
+        raise ChatError(errors={"text": [f"Ensure this field has no more than {Message.MAX_LENGTH} characters."]})
+    return text

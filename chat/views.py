@@ -1,0 +1,69 @@
+from django.contrib import messages as flash
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from accounts.models import User
+from anwariya.errors import DomainError
+from campaigns.models import Campaign
+from chat import selectors, services
+from chat.models import Message
+
+HISTORY = 50
+
+
+class ChatListView(LoginRequiredMixin, View):
+    def get(self, request):
+        page = Paginator(selectors.chats_for_user(request.user), 25).get_page(request.GET.get("page"))
+        return render(request, "chat/chat_list.html", {"page": page})
+
+
+class ChatDetailView(LoginRequiredMixin, View):
+    """The chat page: history (older on request), a form that works without JavaScript, live updates with it."""
+
+    def get(self, request, pk):
+        chat = selectors.chat_for_user(request.user, pk)
+        before = request.GET.get("before")
+        before = int(before) if before and before.isdigit() else None
+        newest_first = list(selectors.messages_of_chat(chat, before=before)[: HISTORY + 1])
+        has_older = len(newest_first) > HISTORY
+        history = list(reversed(newest_first[:HISTORY]))
+        if history and before is None:
+            services.chat_mark_read(chat=chat, user=request.user, message_id=history[-1].pk)
+        other = chat.other(request.user)
+        context = {
+            "chat": chat,
+            "other": other,
+            "history": history,
+            "older_than": history[0].pk if has_older and history else None,
+            "other_read_up_to": selectors.read_states_of_chat(chat).get(other.pk),
+            "max_length": Message.MAX_LENGTH,
+        }
+        return render(request, "chat/chat_detail.html", context)
+
+    def post(self, request, pk):
+        chat = selectors.chat_for_user(request.user, pk)
+        try:
+            services.message_send(chat=chat, sender=request.user, text=request.POST.get("text", ""))
+        except DomainError as error:
+            flash.error(request, "; ".join(m for ms in error.errors.values() for m in ms) or error.detail)
+        return redirect("chat:chat-detail", pk=pk)
+
+
+class ChatStartView(LoginRequiredMixin, View):
+    """Open (or find) the chat with another user, from a profile or a campaign page."""
+
+    def post(self, request):
+        other = get_object_or_404(User, pk=request.POST.get("other_user") or 0, is_active=True)
+        campaign = None
+        if request.POST.get("campaign"):
+            campaign = get_object_or_404(Campaign, pk=request.POST["campaign"])
+        try:
+            chat, created = services.chat_open(actor=request.user, other=other, campaign=campaign)
+        except DomainError as error:
+            flash.error(request, error.detail)
+            return redirect(request.POST.get("next") or "chat:chat-list")
+        if created:
+            flash.success(request, f"Chat with {other.public_name} opened.")
+        return redirect("chat:chat-detail", pk=chat.pk)

@@ -1,0 +1,180 @@
+// Chat page: live messages over a websocket, typing indicator, read receipts, and reconnect
+// with backfill from the REST API. Without JavaScript the form posts and the page reloads.
+(function () {
+  "use strict";
+  var root = document.getElementById("chat");
+  if (!root || !window.WebSocket) return;
+
+  var chatId = root.dataset.chat;
+  var me = Number(root.dataset.me);
+  var otherRead = Number(root.dataset.otherRead) || 0;
+  var list = document.getElementById("messages");
+  var form = document.getElementById("composer");
+  var input = document.getElementById("id_text");
+  var typingNote = document.getElementById("typing");
+  var seenNote = document.getElementById("seen");
+  var status = document.getElementById("connection");
+  var socket = null;
+  var retries = 0;
+  var typingSentAt = 0;
+  var typingStopTimer = null;
+  var typingHideTimer = null;
+
+  function lastId() {
+    var items = list.querySelectorAll("li[data-id]");
+    return items.length ? Number(items[items.length - 1].dataset.id) : 0;
+  }
+
+  function lastMineId() {
+    var mine = list.querySelectorAll("li.mine[data-id]");
+    return mine.length ? Number(mine[mine.length - 1].dataset.id) : 0;
+  }
+
+  function formatTime(iso) {
+    var date = new Date(iso);
+    return date.toLocaleDateString(undefined, { day: "numeric", month: "short" }) + ", " +
+      date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function render(item, message) {
+    item.className = "bubble" + (message.sender === me ? " mine" : "") + (message.deleted ? " deleted" : "");
+    item.dataset.id = message.id;
+    item.dataset.sender = message.sender;
+    item.textContent = "";
+    var text = document.createElement("span");
+    text.className = "text";
+    text.textContent = message.deleted ? "Message deleted" : message.text;
+    var meta = document.createElement("small");
+    meta.className = "meta";
+    meta.textContent = formatTime(message.created_at) + (message.edited_at && !message.deleted ? " · edited" : "");
+    item.appendChild(text);
+    item.appendChild(meta);
+  }
+
+  function upsert(message) {
+    var empty = document.getElementById("no-messages");
+    if (empty) empty.remove();
+    var existing = list.querySelector('li[data-id="' + message.id + '"]');
+    if (existing) {
+      render(existing, message);
+      return;
+    }
+    var item = document.createElement("li");
+    render(item, message);
+    list.appendChild(item);
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function updateSeen() {
+    var mine = lastMineId();
+    seenNote.hidden = !(mine && otherRead >= mine);
+  }
+
+  function markRead() {
+    var id = lastId();
+    if (id && socket && socket.readyState === WebSocket.OPEN && document.visibilityState === "visible") {
+      socket.send(JSON.stringify({ type: "read", message_id: id }));
+    }
+  }
+
+  function backfill() {
+    // Events sent while we were away are not replayed by the server: fetch them.
+    var url = root.dataset.messagesUrl + "?after=" + lastId() + "&page_size=100";
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (page) {
+        page.results.slice().reverse().forEach(upsert);
+        markRead();
+        updateSeen();
+      })
+      .catch(function () {});
+  }
+
+  function showStatus(text) {
+    status.hidden = !text;
+    status.textContent = text || "";
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + window.location.host + "/ws/chats/" + chatId + "/");
+    socket.onopen = function () {
+      if (retries > 0) backfill();
+      retries = 0;
+      showStatus("");
+      markRead();
+    };
+    socket.onmessage = function (event) {
+      var data = JSON.parse(event.data);
+      if (data.type === "message.new" || data.type === "message.edited" || data.type === "message.deleted") {
+        upsert(data.message);
+        if (data.type === "message.new" && data.message.sender !== me) {
+          typingNote.hidden = true;
+          markRead();
+        }
+        updateSeen();
+      } else if (data.type === "typing" && data.user !== me) {
+        typingNote.hidden = data.state !== "start";
+        clearTimeout(typingHideTimer);
+        typingHideTimer = setTimeout(function () { typingNote.hidden = true; }, 6000);
+      } else if (data.type === "read" && data.user !== me) {
+        otherRead = Math.max(otherRead, Number(data.message_id) || 0);
+        updateSeen();
+      } else if (data.type === "error") {
+        showStatus(data.detail);
+      }
+    };
+    socket.onclose = function (event) {
+      if (event.code === 4403 || event.code === 4404) {
+        showStatus("This chat is not available.");
+        return;
+      }
+      retries += 1;
+      var delay = Math.min(30000, 500 * Math.pow(2, retries));
+      showStatus("Reconnecting…");
+      setTimeout(connect, delay);
+    };
+  }
+
+  form.addEventListener("submit", function (event) {
+    var text = input.value.trim();
+    if (!text) {
+      event.preventDefault();
+      return;
+    }
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      event.preventDefault(); // sent live; without a socket the form posts as usual
+      socket.send(JSON.stringify({ type: "send", text: text }));
+      socket.send(JSON.stringify({ type: "typing", state: "stop" }));
+      typingSentAt = 0;
+      input.value = "";
+      input.focus();
+    }
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  input.addEventListener("input", function () {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    var now = Date.now();
+    if (now - typingSentAt > 2000) {
+      socket.send(JSON.stringify({ type: "typing", state: "start" }));
+      typingSentAt = now;
+    }
+    clearTimeout(typingStopTimer);
+    typingStopTimer = setTimeout(function () {
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "typing", state: "stop" }));
+      typingSentAt = 0;
+    }, 3000);
+  });
+
+  document.addEventListener("visibilitychange", markRead);
+  list.scrollTop = list.scrollHeight;
+  updateSeen();
+  connect();
+})();
