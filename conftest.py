@@ -32,6 +32,21 @@ def _service_markers(request):
 
 
 @pytest.fixture(autouse=True)
+def _managed_lists(request):
+    """Niches and content types come from a data migration; a transactional test's flush
+    deletes them, so put them back for every test that uses the database."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from campaigns.managed_lists import seed_managed_lists
+    from campaigns.models import ContentFormat, Niche
+
+    if not Niche.objects.exists():
+        seed_managed_lists(Niche, ContentFormat)
+
+
+@pytest.fixture(autouse=True)
 def _email_backend(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -39,7 +54,13 @@ def _email_backend(settings):
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+def pytest_collection_modifyitems(config, items):
+    # Browser tests last: Playwright's sync API keeps an event loop running while it is open,
+    # which async (websocket) tests cannot share.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Headless Debian Chromium driven by Playwright; skipped where it is not installed."""
     if not os.path.exists(CHROMIUM):

@@ -16,4 +16,6 @@ def bills_for_vendor(vendor) -> QuerySet[Bill]:
 
 def bill_for_vendor(vendor, pk) -> Bill:
     """The vendor's bill, or 404: another vendor's bill does not exist for them."""
-    return get_object_or_404(bills_for_vendor(vendor).select_related("vendor"), pk=pk)
+    return get_object_or_404(
+        bills_for_vendor(vendor).select_related("vendor", "referral__campaign", "referral__influencer"), pk=pk
+    )

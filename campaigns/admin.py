@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.models import Role, User
 from campaigns.models import Application, Campaign, ContentFormat, InfluencerProfile, Niche, VendorProfile
 
 
@@ -39,8 +40,20 @@ class ApplicationInline(admin.TabularInline):
         return False
 
 
+class RoleLimitedForeignKeys:
+    """Admin forms offer only users of the right role (a campaign's vendor, an application's influencer)."""
+
+    role_of_field = {}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.role_of_field:
+            kwargs["queryset"] = User.objects.filter(role=self.role_of_field[db_field.name])
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(RoleLimitedForeignKeys, admin.ModelAdmin):
+    role_of_field = {"vendor": Role.VENDOR}
     list_display = ["title", "vendor", "status", "budget", "start_date", "end_date", "created_at"]
     list_filter = ["status", "niches", "start_date"]
     list_select_related = ["vendor"]
@@ -52,7 +65,8 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(RoleLimitedForeignKeys, admin.ModelAdmin):
+    role_of_field = {"influencer": Role.INFLUENCER}
     list_display = ["campaign", "influencer", "kind", "status", "referral_code", "created_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["campaign", "influencer"]

@@ -1,4 +1,5 @@
 import django_filters
+from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -8,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role, User
-from anwariya.api.filters import MAX_ID
+from anwariya.api.filters import MAX_ID, IdFilter
 from campaigns import selectors, services
 from campaigns.models import (
     SOCIAL_NETWORKS,
@@ -277,7 +278,7 @@ class InviteInputSerializer(serializers.Serializer):
 
 class CampaignFilter(django_filters.FilterSet):
     niche = django_filters.CharFilter(field_name="niches__slug", distinct=True)
-    vendor = django_filters.NumberFilter(field_name="vendor_id")
+    vendor = IdFilter(field_name="vendor_id")
 
     class Meta:
         model = Campaign
@@ -321,8 +322,14 @@ class CampaignViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        data.pop("status", None)
-        serializer.instance = services.campaign_create(vendor=self.request.user, **data)
+        status_wanted = data.pop("status", Campaign.Status.DRAFT)
+        if status_wanted == Campaign.Status.CLOSED:
+            raise serializers.ValidationError({"status": ["A new campaign is a draft or open."]})
+        with transaction.atomic():
+            campaign = services.campaign_create(vendor=self.request.user, **data)
+            if status_wanted == Campaign.Status.OPEN:
+                services.campaign_open(campaign=campaign)
+        serializer.instance = selectors.campaign_for_user(self.request.user, campaign.pk)
 
     def perform_update(self, serializer):
         serializer.instance = services.campaign_update(campaign=serializer.instance, **serializer.validated_data)
@@ -390,6 +397,8 @@ class CampaignViewSet(viewsets.ModelViewSet):
 
 
 class ApplicationFilter(django_filters.FilterSet):
+    campaign = IdFilter(field_name="campaign_id")
+
     class Meta:
         model = Application
         fields = ["status", "kind", "campaign"]

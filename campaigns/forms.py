@@ -10,6 +10,17 @@ from campaigns.models import (
 )
 from catalog.models import Product
 
+NETWORK_NAMES = {
+    "instagram": "Instagram",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "x": "X",
+    "facebook": "Facebook",
+    "linkedin": "LinkedIn",
+    "blog": "Blog",
+    "other": "Other",
+}
+
 
 class InfluencerProfileForm(forms.Form):
     display_name = forms.CharField(max_length=150, label="Display name")
@@ -34,7 +45,7 @@ class InfluencerProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         for network in SOCIAL_NETWORKS:
             self.fields[f"link_{network}"] = forms.URLField(
-                required=False, max_length=300, label=f"{network.capitalize()} link", assume_scheme="https"
+                required=False, max_length=300, label=f"{NETWORK_NAMES[network]} link", assume_scheme="https"
             )
 
     def service_fields(self):

@@ -20,6 +20,7 @@ from campaigns.models import (
 )
 
 MAX_BUDGET = Decimal("9999999999.99")
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
 
 
@@ -194,8 +195,12 @@ def _check_campaign(campaign: Campaign) -> None:
         errors["budget"] = [f"Must be from 0 to {MAX_BUDGET:,}."]
     if not isinstance(campaign.start_date, date):
         errors["start_date"] = ["This field is required."]
+    elif not EARLIEST_DATE <= campaign.start_date <= LATEST_DATE:
+        errors["start_date"] = [f"Choose a date from {EARLIEST_DATE.year} to {LATEST_DATE.year}."]
     if not isinstance(campaign.end_date, date):
         errors["end_date"] = ["This field is required."]
+    elif not EARLIEST_DATE <= campaign.end_date <= LATEST_DATE:
+        errors["end_date"] = [f"Choose a date from {EARLIEST_DATE.year} to {LATEST_DATE.year}."]
     elif isinstance(campaign.start_date, date) and campaign.end_date < campaign.start_date:
         errors["end_date"] = ["The campaign must end on or after its start date."]
     if campaign.product_id is not None and campaign.product.vendor_id != campaign.vendor_id:
@@ -268,9 +273,8 @@ def campaign_invite(*, campaign: Campaign, vendor: User, influencer: User, messa
                     message=message[:3000],
                 )
         except IntegrityError:
-            raise Conflict(
-                "This influencer has already applied or been invited.", errors={"influencer": ["Already on it."]}
-            ) from None
+            message = "This influencer has already applied to or been invited to this campaign."
+            raise Conflict(message, errors={"influencer": [message]}) from None
         price = settings.TOKEN_PRICE_CONTACT
         if price:
             wallet_spend(

@@ -10,6 +10,7 @@ from django.views import View
 from accounts.models import Role
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
+from anwariya.redirects import redirect_back
 from anwariya.views_mixins import VendorRequiredMixin
 from campaigns import selectors, services
 from campaigns.forms import (
@@ -201,6 +202,14 @@ class CampaignCreateView(VendorRequiredMixin, View):
 
 
 class CampaignEditView(VendorRequiredMixin, View):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_vendor:
+            campaign = selectors.campaign_for_user(request.user, kwargs["pk"])
+            if campaign.status == Campaign.Status.CLOSED:
+                messages.info(request, "A closed campaign can no longer be edited.")
+                return redirect("campaigns:campaign-detail", pk=campaign.pk)
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, pk):
         campaign = selectors.campaign_for_user(request.user, pk)
         form = CampaignForm(instance=campaign, vendor=request.user)
@@ -292,7 +301,7 @@ class ApplicationActionView(LoginRequiredMixin, View):
             messages.error(request, error.detail)
         else:
             messages.success(request, _decision_message(application))
-        return redirect(request.POST.get("next") or "campaigns:application-list")
+        return redirect_back(request, "campaigns:application-list")
 
 
 def _decision_message(application):

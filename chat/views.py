@@ -6,6 +6,7 @@ from django.views import View
 
 from accounts.models import User
 from anwariya.errors import DomainError
+from anwariya.redirects import redirect_back
 from campaigns.models import Campaign
 from chat import selectors, services
 from chat.models import Message
@@ -63,7 +64,7 @@ class ChatStartView(LoginRequiredMixin, View):
             chat, created = services.chat_open(actor=request.user, other=other, campaign=campaign)
         except DomainError as error:
             flash.error(request, error.detail)
-            return redirect(request.POST.get("next") or "chat:chat-list")
+            return redirect_back(request, "chat:chat-list")
         if created:
             flash.success(request, f"Chat with {other.public_name} opened.")
         return redirect("chat:chat-detail", pk=chat.pk)

@@ -274,3 +274,16 @@ def test_bill_with_referral_code_is_attributed_and_unknown_code_is_400():
     assert_error(response, 400, "referral_code")
     assert Bill.objects.count() == 1
     assert Application.objects.get(pk=application.pk).bills.count() == 1
+
+
+def test_out_of_range_ids_in_filters_are_400():
+    client = api_client(VendorFactory())
+    assert_error(client.get(CAMPAIGNS, {"vendor": "99999999999999999999999"}), 400, "vendor")
+    assert_error(client.get(APPLICATIONS, {"campaign": "99999999999999999999999"}), 400, "campaign")
+
+
+def test_create_campaign_open_directly_and_dates_in_range():
+    client = api_client(VendorFactory())
+    assert client.post(CAMPAIGNS, campaign_payload(status="open"), format="json").json()["status"] == "open"
+    assert_error(client.post(CAMPAIGNS, campaign_payload(status="closed"), format="json"), 400, "status")
+    assert_error(client.post(CAMPAIGNS, campaign_payload(start_date="0001-01-01"), format="json"), 400, "start_date")

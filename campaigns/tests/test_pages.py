@@ -140,3 +140,23 @@ def test_empty_states(client):
     assert "Start your first campaign" in client.get(reverse("campaigns:campaign-list")).content.decode()
     client.force_login(InfluencerFactory())
     assert "Find a campaign" in client.get(reverse("campaigns:application-list")).content.decode()
+
+
+def test_action_next_must_be_a_local_path(client):
+    campaign = CampaignFactory()
+    application = services.application_create(campaign=campaign, influencer=InfluencerFactory(), pitch="p")
+    client.force_login(campaign.vendor)
+    url = reverse("campaigns:application-action", args=[application.pk, "reject"])
+    response = client.post(url, {"next": "https://evil.example.com/phish"})
+    assert response["Location"] == reverse("campaigns:application-list")
+    other = services.application_create(campaign=campaign, influencer=InfluencerFactory(), pitch="p")
+    response = client.post(reverse("campaigns:application-action", args=[other.pk, "reject"]), {"next": "foo"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("campaigns:application-list")
+
+
+def test_closed_campaign_edit_page_redirects(client):
+    campaign = CampaignFactory(status="closed")
+    client.force_login(campaign.vendor)
+    response = client.get(reverse("campaigns:campaign-edit", args=[campaign.pk]), follow=True)
+    assert "can no longer be edited" in response.content.decode()
