@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("bills/<int:pk>/invoice.pdf", BillInvoiceApi.as_view(), name="bill-invoice-pdf"),
     path("profile/", ProfileApi.as_view(), name="api-profile"),
+    path("", include("analytics.api_urls")),
     *router.urls,
 ]
 
@@ -38,6 +39,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("bills/", include("billing.urls")),
     path("chats/", include("chat.urls")),
+    path("analytics/", include("analytics.urls")),
     path("", include("campaigns.urls")),
     path("", include("accounts.urls")),
 ]

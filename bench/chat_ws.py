@@ -3,7 +3,8 @@
 What it does, start to end (everything on 127.0.0.1, every step bounded in time):
 
 1. prepares a fresh database (a SQLite file in a temporary folder by default; a PostgreSQL
-   database whose name contains "bench" is dropped and re-created), runs the migrations;
+   database whose name contains "bench" is dropped and re-created, and dropped again at the
+   end), runs the migrations;
 2. in one ``manage.py shell -c`` creates ``--sockets``/2 vendor + influencer pairs (bulk, one
    precomputed password hash) and one chat per pair, and mints a JWT access token per user;
 3. serves the app with ``--processes`` daphne processes on consecutive ports, all sharing
@@ -17,15 +18,19 @@ What it does, start to end (everything on 127.0.0.1, every step bounded in time)
    participants. Round trip: send → the sender gets its own ``message.new``; delivery: send → the
    other participant gets it. A delivery later than ``--timeout`` after its send counts as an
    error (reported as "late"); the script still waits for late ones while they keep coming;
-6. prints the figures, scans the daphne logs for 5xx answers and tracebacks, and checks that the
-   database holds exactly one Message row per message sent.
+6. prints the figures (with the CPU time each daphne used), scans the daphne logs for 5xx
+   answers and tracebacks, checks that the database holds exactly one Message row per message
+   sent, and that nothing flushed the Redis database meanwhile (a sentinel key must survive: the
+   test suite's ``cache.clear()`` is a FLUSHDB of the ``REDIS_URL`` database, which wipes the
+   channel layer's groups; give the bench a Redis database of its own when anything else runs).
 
 Exit status: 0 when the run is clean; 1 when more than 1% of the operations (connects and
-expected deliveries) failed or were late, the server logged a 5xx or a traceback, or the Message
-count is wrong; 2 on a setup failure.
+expected deliveries) failed or were late, the server logged a 5xx or a traceback, the Message
+count is wrong or Redis was flushed; 2 on a setup failure.
 
     .venv/bin/python bench/chat_ws.py                       # 100 sockets x 10 messages, 1 daphne
     .venv/bin/python bench/chat_ws.py --processes 2         # cross-process delivery through Redis
+    .venv/bin/python bench/chat_ws.py --idle 7              # sockets silent for 7 s before the sends
 """
 
 import argparse
@@ -49,6 +54,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+import redis
 from psycopg import sql
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
@@ -173,9 +179,11 @@ def main(argv=None):
             wait_healthy(port, server, deadline)
 
         cpu_before = [cpu_seconds(server.pid) for server in servers]
+        sentinel = redis_sentinel(args.redis_url, ttl=args.max_seconds)
         started = time.perf_counter()
         results, timings = asyncio.run(run_clients(args, chats, ports, deadline))
         timings["wall"] = time.perf_counter() - started
+        timings["redis_flushed"] = redis_sentinel(args.redis_url, check=sentinel)
         timings["daphne_cpu"] = [cpu_seconds(s.pid) - b for s, b in zip(servers, cpu_before, strict=True)]
         server_errors = scan_logs(logs)
         message_rows = int(
@@ -184,7 +192,7 @@ def main(argv=None):
         failed = report(args, results, timings, server_errors, message_rows)
         keep_workdir = keep_workdir or failed
         return 1 if failed else 0
-    except (SetupError, OSError, psycopg.Error, subprocess.SubprocessError, ValueError) as exc:
+    except (SetupError, OSError, psycopg.Error, redis.RedisError, subprocess.SubprocessError, ValueError) as exc:
         print(f"setup failed: {exc}", file=sys.stderr)
         keep_workdir = True
         return 2
@@ -364,6 +372,20 @@ def cpu_seconds(pid):
     except OSError:
         return float("nan")
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def redis_sentinel(url, ttl=None, check=None):
+    """Set a sentinel key in the channel layer's database and return its name; with ``check``,
+    return True when that key is gone, i.e. something flushed the database during the run."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        if check:
+            return not client.delete(check)
+        key = f"anwariya-chat-bench:{uuid.uuid4()}"
+        client.set(key, "1", ex=math.ceil(ttl) + 60)
+        return key
+    finally:
+        client.close()
 
 
 def wait_healthy(port, server, deadline):
@@ -588,6 +610,12 @@ def report(args, results, timings, server_errors, message_rows):
         f"errors                   {errors} = {len(results.errors)} socket/event + {sum(missing)} missing "
         f"+ {sum(late)} late{first}; {error_rate:.2%} of {operations} operations"
     )
+    if timings["redis_flushed"]:
+        print(
+            "WARNING                  something flushed the Redis database during the run: the channel layer lost "
+            "its groups, so events went nowhere (the test suite's cache.clear() flushes the REDIS_URL database; "
+            "give the bench one of its own, e.g. redis://127.0.0.1:6379/13)"
+        )
     if results.stray_events:
         print(f"stray message.new        {results.stray_events} (texts this run did not send)")
     print(f"server 5xx / tracebacks  {log_errors}{f' (first: {first_log_error})' if first_log_error else ''}")
@@ -595,6 +623,7 @@ def report(args, results, timings, server_errors, message_rows):
     checks = {
         f"errors {error_rate:.2%} <= {ERROR_RATE_LIMIT:.0%}": error_rate <= ERROR_RATE_LIMIT,
         "no 5xx or traceback in the daphne logs": log_errors == 0,
+        "the Redis database was not flushed during the run": not timings["redis_flushed"],
         f"Message rows {message_rows} == messages sent {sent}": message_rows == sent,
     }
     print()

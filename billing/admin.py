@@ -17,7 +17,7 @@ class BillItemInline(admin.TabularInline):
 @admin.register(Bill)
 class BillAdmin(admin.ModelAdmin):
     list_display = ["number", "vendor", "customer_name", "total", "profit", "status", "email_status", "created_at"]
-    list_filter = ["status", "email_status", "created_at"]
+    list_filter = ["status", "email_status", "is_imported", "created_at"]
     list_select_related = ["vendor"]
     search_fields = ["number", "customer_name", "customer_email", "vendor__email", "referral_code"]
     date_hierarchy = "created_at"

@@ -55,6 +55,7 @@ class BillSerializer(serializers.ModelSerializer):
             "campaign",
             "influencer",
             "status",
+            "is_imported",
             "currency",
             "total",
             "cost",

@@ -15,11 +15,24 @@ class Bill(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        NOT_SENT = "not_sent", "Not sent (imported)"
 
     vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bills")
-    number = models.CharField(max_length=32, help_text="Invoice number, e.g. INV-2026-000001.")
+    number = models.CharField(
+        max_length=80, help_text="Invoice number, e.g. INV-2026-000001; IMP-<bill ref> for imported history."
+    )
     year = models.PositiveSmallIntegerField()
-    sequence = models.PositiveIntegerField(help_text="Position in the vendor's gapless sequence for the year.")
+    sequence = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Position in the vendor's gapless sequence for the year; empty for imported bills.",
+    )
+    is_imported = models.BooleanField(
+        default=False, help_text="Past sale loaded from a file: it did not change stock and sent no email."
+    )
+    import_ref = models.CharField(
+        max_length=64, blank=True, help_text="The bill reference in the imported file (unique per vendor)."
+    )
     customer_name = models.CharField(max_length=200)
     customer_email = models.EmailField()
     referral_code = models.CharField(
@@ -58,6 +71,17 @@ class Bill(models.Model):
             models.UniqueConstraint(fields=["vendor", "number"], name="bill_number_unique_per_vendor"),
             models.UniqueConstraint(fields=["vendor", "year", "sequence"], name="bill_sequence_unique_per_vendor"),
             models.CheckConstraint(condition=Q(total__gte=0), name="bill_total_not_negative"),
+            models.UniqueConstraint(
+                fields=["vendor", "import_ref"],
+                condition=Q(is_imported=True),
+                name="bill_import_ref_unique_per_vendor",
+            ),
+            # Sales take the next invoice number; imported history is numbered by its file reference.
+            models.CheckConstraint(
+                condition=Q(is_imported=False, sequence__isnull=False, import_ref="")
+                | (Q(is_imported=True, sequence__isnull=True) & ~Q(import_ref="")),
+                name="bill_sequence_or_import_ref",
+            ),
         ]
         indexes = [
             models.Index(fields=["vendor", "created_at"], name="bill_vendor_created_idx"),

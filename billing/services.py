@@ -154,6 +154,8 @@ def bill_void(*, bill: Bill, actor=None) -> Bill:
         bill = Bill.objects.select_for_update().get(pk=bill.pk)
         if bill.status == Bill.Status.VOID:
             raise AlreadyVoid()
+        if bill.is_imported:
+            raise Conflict("Imported history cannot be voided: it never took stock.", errors={"status": ["Imported."]})
         items = list(bill.items.order_by("product_id"))
         products = {
             p.pk: p
@@ -193,6 +195,8 @@ def bill_resend_invoice(*, bill: Bill) -> Bill:
     """Email the invoice again (for example after fixing the customer's mail server)."""
     if bill.status == Bill.Status.VOID:
         raise Conflict("This bill is void; its invoice is not sent again.", errors={"status": ["Void."]})
+    if bill.is_imported:
+        raise Conflict("Imported history has no invoice to send.", errors={"status": ["Imported."]})
     with transaction.atomic():
         Bill.objects.filter(pk=bill.pk).update(email_status=Bill.EmailStatus.PENDING, email_error="")
         bill.email_status, bill.email_error = Bill.EmailStatus.PENDING, ""

@@ -85,6 +85,9 @@ class InfluencerProfile(models.Model):
 
 class VendorProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vendor_profile")
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text="Analytics buckets days in this zone; empty means the platform's."
+    )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True, max_length=2000)
     city = models.CharField(max_length=100, blank=True)

@@ -183,3 +183,20 @@ def test_bad_lines_name_the_field_and_change_nothing(quantity, unit_price, field
     tea.refresh_from_db()
     assert tea.quantity == 10
     assert ledger_sum(tea) == 10
+
+
+def test_imported_bills_cannot_be_voided_or_resent():
+    from analytics.importing import sales_import
+
+    vendor = VendorFactory()
+    csv_text = (
+        "date,bill_ref,product,sku,category,quantity,unit_price,unit_cost\n"
+        "2026-01-05,OLD-1,Masala Chai,CHAI-1,Tea,2,100.00,60.00\n"
+    )
+    sales_import(vendor=vendor, rows=csv_text)
+    bill = Bill.objects.get(is_imported=True)
+    with pytest.raises(DomainError):
+        services.bill_void(bill=bill)
+    with pytest.raises(DomainError):
+        services.bill_resend_invoice(bill=bill)
+    assert Bill.objects.get(pk=bill.pk).status == Bill.Status.PAID

@@ -1,0 +1,299 @@
+"""Analytics endpoints: JSON by default, CSV with ``?format=csv``."""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import renderers, serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role, User
+from analytics import selectors
+from anwariya.api.filters import MAX_ID
+
+MAX_RANGE_DAYS = 3660
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Renders a list of flat rows (dicts) as CSV; anything else (an error) as ``key: value`` lines."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        out = io.StringIO()
+        if isinstance(data, list):
+            columns = list(data[0]) if data else []
+            writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(data)
+        elif isinstance(data, dict):
+            for key, value in data.items():
+                out.write(f"{key}: {value}\n")
+        return out.getvalue().encode()
+
+
+class RangeQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="First day (inclusive). Default: 29 days before end.")
+    end = serializers.DateField(required=False, help_text="Last day (inclusive). Default: today.")
+    vendor = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Admins only.")
+
+    def validate(self, attrs):
+        start, end = attrs.get("start"), attrs.get("end")
+        if start and end and end < start:
+            raise serializers.ValidationError({"end": ["The end must be on or after the start."]})
+        if start and end and (end - start).days > MAX_RANGE_DAYS:
+            raise serializers.ValidationError({"start": [f"A range may span at most {MAX_RANGE_DAYS} days."]})
+        return attrs
+
+
+class SeriesQuerySerializer(RangeQuerySerializer):
+    bucket = serializers.ChoiceField(choices=selectors.BUCKETS, default="day")
+    product = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    category = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    include_items = serializers.BooleanField(default=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        start, end = attrs.get("start"), attrs.get("end")
+        if attrs["bucket"] == "day" and start and end and (end - start).days > 1100:
+            raise serializers.ValidationError({"bucket": ["Use week, month or year buckets for ranges over 3 years."]})
+        return attrs
+
+
+RANGE_PARAMETERS = [
+    OpenApiParameter("start", OpenApiTypes.DATE, description="First day, inclusive (vendor's time zone)."),
+    OpenApiParameter("end", OpenApiTypes.DATE, description="Last day, inclusive."),
+    OpenApiParameter("vendor", int, description="Admins: whose numbers."),
+    OpenApiParameter("format", str, enum=["json", "csv"], description="csv downloads the table."),
+]
+
+
+def as_json(value):
+    """Decimals as strings (as every money field of the API), recursively."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: as_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(item) for item in value]
+    return value
+
+
+class AnalyticsView(APIView):
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    query_serializer = RangeQuerySerializer
+
+    def parse_query(self, request):
+        query = self.query_serializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = dict(query.validated_data)
+        vendor = self.vendor_for(request, data.pop("vendor", None))
+        period = selectors.period_for(vendor, data.pop("start", None), data.pop("end", None))
+        return vendor, period, data
+
+    def vendor_for(self, request, vendor_id):
+        user = request.user
+        if vendor_id is not None and user.is_staff:
+            return get_object_or_404(User, pk=vendor_id, role=Role.VENDOR)
+        if user.role != Role.VENDOR:
+            raise PermissionDenied("Analytics are for vendors; admins choose one with ?vendor=<id>.")
+        return user
+
+    def table(self, rows, filename):
+        response = Response(as_json(rows))
+        if getattr(self.request, "accepted_renderer", None) and self.request.accepted_renderer.format == "csv":
+            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+
+
+def _rows(component, /, **fields):
+    """A list of flat rows, for the schema."""
+    return inline_serializer(component, fields=fields, many=True)
+
+
+MoneyField = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+SummarySerializer = inline_serializer(
+    "AnalyticsSummary",
+    fields={
+        "start": serializers.DateField(),
+        "end": serializers.DateField(),
+        "revenue": MoneyField,
+        "cost": MoneyField,
+        "profit": MoneyField,
+        "margin_pct": serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True),
+        "units": serializers.IntegerField(),
+        "bills": serializers.IntegerField(),
+        "avg_bill": MoneyField,
+        "active_products": serializers.IntegerField(),
+        "low_stock_products": serializers.IntegerField(),
+        "previous": serializers.DictField(),
+        "change_pct": serializers.DictField(
+            child=serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+        ),
+    },
+)
+
+
+@extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
+class SummaryApi(AnalyticsView):
+    @extend_schema(responses=SummarySerializer, description="KPIs with their change against the previous period.")
+    def get(self, request):
+        vendor, period, _ = self.parse_query(request)
+        summary = selectors.sales_summary(vendor, period)
+        if request.accepted_renderer.format == "csv":
+            flat = {k: v for k, v in summary.items() if k not in ("previous", "change_pct")}
+            flat.update({f"{k}_change_pct": v for k, v in summary["change_pct"].items()})
+            return self.table([flat], "summary")
+        return Response(as_json(summary))
+
+
+@extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
+class ProductsApi(AnalyticsView):
+    @extend_schema(
+        responses=_rows(
+            "AnalyticsProduct",
+            product=serializers.IntegerField(),
+            name=serializers.CharField(),
+            sku=serializers.CharField(),
+            units=serializers.IntegerField(),
+            revenue=MoneyField,
+            cost=MoneyField,
+            profit=MoneyField,
+            margin_pct=serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True),
+            units_change_pct=serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True),
+            stock=serializers.IntegerField(),
+            low_stock_threshold=serializers.IntegerField(),
+            days_of_cover=serializers.DecimalField(max_digits=12, decimal_places=1, allow_null=True),
+        ),
+        description="Per product over the range; days of cover = stock ÷ average daily units.",
+    )
+    def get(self, request):
+        vendor, period, _ = self.parse_query(request)
+        return self.table(selectors.product_table(vendor, period), "products")
+
+
+@extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
+class CategoriesApi(AnalyticsView):
+    @extend_schema(
+        responses=_rows(
+            "AnalyticsCategory",
+            category=serializers.IntegerField(allow_null=True),
+            name=serializers.CharField(),
+            revenue=MoneyField,
+            profit=MoneyField,
+            margin_pct=serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True),
+            units=serializers.IntegerField(),
+            bills=serializers.IntegerField(),
+        )
+    )
+    def get(self, request):
+        vendor, period, _ = self.parse_query(request)
+        return self.table(selectors.category_table(vendor, period), "categories")
+
+
+@extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
+class CampaignsApi(AnalyticsView):
+    @extend_schema(
+        responses=_rows(
+            "AnalyticsCampaign",
+            campaign=serializers.IntegerField(),
+            campaign_title=serializers.CharField(),
+            influencer=serializers.IntegerField(),
+            influencer_name=serializers.CharField(),
+            revenue=MoneyField,
+            profit=MoneyField,
+            bills=serializers.IntegerField(),
+        ),
+        description="Sales attributed through referral codes, per campaign and influencer.",
+    )
+    def get(self, request):
+        vendor, period, _ = self.parse_query(request)
+        return self.table(selectors.campaign_table(vendor, period), "campaigns")
+
+
+@extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
+class LowStockApi(AnalyticsView):
+    @extend_schema(
+        responses=_rows(
+            "AnalyticsLowStock",
+            product=serializers.IntegerField(),
+            name=serializers.CharField(),
+            sku=serializers.CharField(),
+            stock=serializers.IntegerField(),
+            low_stock_threshold=serializers.IntegerField(),
+            units_sold=serializers.IntegerField(),
+            days_of_cover=serializers.DecimalField(max_digits=12, decimal_places=1, allow_null=True),
+            suggested_reorder=serializers.IntegerField(),
+        )
+    )
+    def get(self, request):
+        vendor, period, _ = self.parse_query(request)
+        return self.table(selectors.low_stock_table(vendor, period), "low-stock")
+
+
+BucketsSerializer = inline_serializer(
+    "SalesBucket",
+    many=True,
+    fields={
+        "start": serializers.DateField(),
+        "end": serializers.DateField(),
+        "revenue": MoneyField,
+        "units": serializers.IntegerField(),
+        "profit": MoneyField,
+        "bills": serializers.IntegerField(),
+        "by_product": serializers.ListField(child=serializers.DictField()),
+        "by_category": serializers.ListField(child=serializers.DictField()),
+        "items": serializers.ListField(child=serializers.DictField(), required=False),
+        "items_count": serializers.IntegerField(required=False),
+    },
+)
+
+
+@extend_schema(tags=["analytics"])
+class SalesSeriesApi(AnalyticsView):
+    query_serializer = SeriesQuerySerializer
+
+    @extend_schema(
+        parameters=[
+            *RANGE_PARAMETERS,
+            OpenApiParameter("bucket", str, enum=list(selectors.BUCKETS), description="Weeks start on Monday."),
+            OpenApiParameter("product", int, description="Only this product."),
+            OpenApiParameter("category", int, description="Only this category."),
+            OpenApiParameter("include_items", bool, description="Add each bucket's bills (at most 50, with a count)."),
+        ],
+        responses=inline_serializer(
+            "SalesSeries",
+            fields={
+                "start": serializers.DateField(),
+                "end": serializers.DateField(),
+                "bucket": serializers.CharField(),
+                "buckets": BucketsSerializer,
+            },
+        ),
+        description="Every bucket from start to end (empty ones as zeros), in the vendor's time zone.",
+    )
+    def get(self, request):
+        vendor, period, options = self.parse_query(request)
+        series = selectors.sales_series(
+            vendor,
+            period,
+            options["bucket"],
+            product=options.get("product"),
+            category=options.get("category"),
+            include_items=options["include_items"],
+        )
+        if request.accepted_renderer.format == "csv":
+            rows = [
+                {key: entry[key] for key in ("start", "end", "revenue", "units", "profit", "bills")} for entry in series
+            ]
+            return self.table(rows, f"sales-{options['bucket']}")
+        body = {"start": period.start, "end": period.end, "bucket": options["bucket"], "buckets": series}
+        return Response(as_json(body))

@@ -1,0 +1,117 @@
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+
+from accounts.tests.factories import AdminFactory, InfluencerFactory, VendorFactory
+from analytics.tests.test_selectors import at, sell_at
+from anwariya.tests.api import api_client, assert_error
+from catalog.tests.factories import CategoryFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+SALES = "/api/v1/analytics/sales/"
+
+
+@pytest.fixture
+def vendor_with_sales():
+    vendor = VendorFactory()
+    chai = ProductFactory(
+        vendor=vendor,
+        name="Chai",
+        category=CategoryFactory(name="Tea", slug="tea"),
+        quantity=100,
+        sale_price=Decimal("100.00"),
+        cost_price=Decimal("60.00"),
+    )
+    sell_at(vendor, at(datetime.date(2026, 3, 2)), (chai, 2))
+    sell_at(vendor, at(datetime.date(2026, 3, 9)), (chai, 1))
+    return vendor
+
+
+def test_sales_series_json(vendor_with_sales):
+    response = api_client(vendor_with_sales).get(SALES, {"start": "2026-03-01", "end": "2026-03-10", "bucket": "week"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["bucket"] == "week"
+    assert [(b["start"], b["end"], b["revenue"], b["units"]) for b in body["buckets"]] == [
+        ("2026-03-01", "2026-03-01", "0.00", 0),
+        ("2026-03-02", "2026-03-08", "200.00", 2),
+        ("2026-03-09", "2026-03-10", "100.00", 1),
+    ]
+    assert body["buckets"][1]["by_product"][0]["name"] == "Chai"
+
+
+def test_sales_series_with_items(vendor_with_sales):
+    body = (
+        api_client(vendor_with_sales)
+        .get(SALES, {"start": "2026-03-02", "end": "2026-03-02", "include_items": "true"})
+        .json()
+    )
+    bucket = body["buckets"][0]
+    assert bucket["items_count"] == 1
+    assert bucket["items"][0]["number"].startswith("INV-")
+
+
+def test_series_csv(vendor_with_sales):
+    response = api_client(vendor_with_sales).get(
+        SALES, {"start": "2026-03-01", "end": "2026-03-03", "bucket": "day", "format": "csv"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["start"], r["revenue"], r["units"]) for r in rows] == [
+        ("2026-03-01", "0.00", "0"),
+        ("2026-03-02", "200.00", "2"),
+        ("2026-03-03", "0.00", "0"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"bucket": "fortnight"}, "bucket"),
+        ({"start": "2026-13-01"}, "start"),
+        ({"start": "2026-03-10", "end": "2026-03-01"}, "end"),
+        ({"product": "tea"}, "product"),
+        ({"start": "1990-01-01", "end": "2026-01-01"}, "start"),
+    ],
+)
+def test_bad_series_parameters(vendor_with_sales, params, field):
+    assert_error(api_client(vendor_with_sales).get(SALES, params), 400, field)
+
+
+@pytest.mark.parametrize("name", ["summary", "products", "categories", "campaigns", "low-stock"])
+def test_tables_json_and_csv(vendor_with_sales, name):
+    client = api_client(vendor_with_sales)
+    url = f"/api/v1/analytics/{name}/"
+    assert client.get(url, {"start": "2026-03-01", "end": "2026-03-31"}).status_code == 200
+    response = client.get(url, {"start": "2026-03-01", "end": "2026-03-31", "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+
+
+def test_products_table_values(vendor_with_sales):
+    rows = (
+        api_client(vendor_with_sales)
+        .get("/api/v1/analytics/products/", {"start": "2026-03-01", "end": "2026-03-31"})
+        .json()
+    )
+    assert rows[0]["units"] == 3
+    assert rows[0]["revenue"] == "300.00"
+    assert rows[0]["profit"] == "120.00"
+
+
+def test_vendors_see_only_their_own_numbers_and_admins_choose(vendor_with_sales):
+    other = api_client(VendorFactory())
+    body = other.get(SALES, {"start": "2026-03-01", "end": "2026-03-10", "vendor": vendor_with_sales.pk}).json()
+    assert all(b["revenue"] == "0.00" for b in body["buckets"])
+    assert_error(api_client(InfluencerFactory()).get(SALES), 403)
+    admin = api_client(AdminFactory())
+    chosen = admin.get(SALES, {"start": "2026-03-02", "end": "2026-03-02", "vendor": vendor_with_sales.pk}).json()
+    assert chosen["buckets"][0]["revenue"] == "200.00"
+    assert_error(admin.get(SALES), 403)
+    assert_error(admin.get(SALES, {"vendor": 999999}), 404)

@@ -1,0 +1,80 @@
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+from django.views import View
+
+from accounts.models import Role, User
+from analytics import charts, selectors
+
+
+class RangeForm(forms.Form):
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    bucket = forms.ChoiceField(choices=[(b, b.capitalize()) for b in selectors.BUCKETS], required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end must be on or after the start.")
+        if start and end and (end - start).days > 3660:
+            self.add_error("start", "A range may span at most ten years.")
+        return cleaned
+
+
+class DashboardView(LoginRequiredMixin, View):
+    """What the vendor opens every morning: KPIs, sales over time, products, categories, campaigns."""
+
+    def get(self, request):
+        vendor = self._vendor(request)
+        form = RangeForm(request.GET or None)
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        period = selectors.period_for(vendor, data.get("start"), data.get("end"))
+        bucket = data.get("bucket") or _default_bucket(period)
+        series = selectors.sales_series(vendor, period, bucket)
+        categories = selectors.category_table(vendor, period)
+        query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+        if vendor != request.user:
+            query["vendor"] = vendor.pk
+        context = {
+            "vendor": vendor,
+            "form": form if form.is_bound else RangeForm(initial={**query, "bucket": bucket}),
+            "period": period,
+            "bucket": bucket,
+            "summary": selectors.sales_summary(vendor, period),
+            "products": selectors.product_table(vendor, period)[:10],
+            "categories": categories,
+            "campaigns": selectors.campaign_table(vendor, period),
+            "low_stock": selectors.low_stock_table(vendor, period),
+            "sales_chart": mark_safe(charts.revenue_profit_chart(series, bucket)),
+            "category_chart": mark_safe(charts.category_chart(categories)) if categories else "",
+            "insights": self._insights(vendor, period),
+            "csv_query": "&".join(f"{key}={value}" for key, value in query.items()),
+            "bucket_query": f"bucket={bucket}",
+        }
+        return render(request, "analytics/dashboard.html", context)
+
+    def _vendor(self, request):
+        user = request.user
+        if user.is_staff and request.GET.get("vendor", "").isdigit():
+            return get_object_or_404(User, pk=request.GET["vendor"], role=Role.VENDOR)
+        if user.role != Role.VENDOR:
+            raise PermissionDenied("Analytics are for vendors.")
+        return user
+
+    def _insights(self, vendor, period):
+        from analytics.insights import insights_for_vendor
+
+        return insights_for_vendor(vendor_id=vendor.pk, facts=selectors.insight_facts(vendor, period))
+
+
+def _default_bucket(period):
+    if period.days <= 45:
+        return "day"
+    if period.days <= 200:
+        return "week"
+    if period.days <= 1100:
+        return "month"
+    return "year"
