@@ -3,7 +3,9 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 from anwariya.celery import app as celery_app
@@ -15,12 +17,24 @@ def pytest_configure(config):
     celery_app.conf.task_eager_propagates = False
 
 
+def _clear_cache_keys():
+    """Drop this project's cache entries. On Redis only our prefix goes: ``cache.clear()`` would
+    flush the whole database, channel-layer messages of running sockets included."""
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttle counters and cached answers must not leak between tests."""
-    cache.clear()
+    _clear_cache_keys()
     yield
-    cache.clear()
+    _clear_cache_keys()
 
 
 @pytest.fixture(autouse=True)

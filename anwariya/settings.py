@@ -110,7 +110,16 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=200)}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=200),
+                        # channels-redis blocks up to 5 s waiting for a message; a read timeout of
+                        # the same 5 s (redis-py's default here) would kill idle sockets.
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 5,
+                    }
+                ],
                 "capacity": 1000,
                 "expiry": 60,
             },

@@ -15,7 +15,7 @@ class Bill(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
-        NOT_SENT = "not_sent", "Not sent (imported)"
+        NOT_SENT = "not_sent", "Not sent"
 
     vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bills")
     number = models.CharField(

@@ -66,6 +66,7 @@ def bill_create(
     referral_code: str = "",
     allow_partial: bool = False,
     actor=None,
+    send_invoice: bool = True,
 ) -> BillResult:
     """Sell ``items`` to a customer in one transaction.
 
@@ -138,8 +139,12 @@ def bill_create(
         bill.total = sum((item.line_total for item in bill_items), Decimal("0.00"))
         bill.cost = sum((item.line_cost for item in bill_items), Decimal("0.00"))
         bill.profit = bill.total - bill.cost
-        bill.save(update_fields=["total", "cost", "profit"])
-        _queue_invoice(bill)
+        if send_invoice:
+            bill.save(update_fields=["total", "cost", "profit"])
+            _queue_invoice(bill)
+        else:  # e.g. demo data: a sale recorded without emailing anyone
+            bill.email_status = Bill.EmailStatus.NOT_SENT
+            bill.save(update_fields=["total", "cost", "profit", "email_status"])
 
     purchased = [
         {"line": line_no, "product": product.pk, "sku": product.sku, "quantity": line.quantity}

@@ -202,19 +202,34 @@ def test_task_runs_on_a_real_celery_worker_over_redis():
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_logins_once():
+def test_seed_demo_creates_linked_data_keeping_invariants_once():
     from io import StringIO
 
+    from django.db.models import Sum
+
     from accounts.models import User
+    from billing.models import Bill
+    from campaigns.models import Application, Campaign
+    from catalog.models import Product
+    from chat.models import Message
 
     out = StringIO()
-    call_command("seed_demo", "--if-empty", stdout=out, stderr=StringIO())
-    assert "admin@demo.anwariya.local" in out.getvalue()
-    count = User.objects.count()
-    assert count == 6
+    args = ["--if-empty", "--bills", "15", "--products", "5", "--days", "20", "--verbosity", "0"]
+    call_command("seed_demo", *args, stdout=out, stderr=StringIO())
+    assert User.objects.count() == 6
     assert User.objects.get(email="vendor1@demo.anwariya.local").check_password("anwariya-demo-2026")
+    assert Product.objects.count() == 10
+    assert Bill.objects.count() == 30
+    assert Bill.objects.filter(referral__isnull=False).exists() or Application.objects.filter(status="accepted")
+    assert Campaign.objects.filter(status="open").count() == 2
+    assert Message.objects.exists()
+    for product in Product.objects.all():
+        assert product.quantity == product.movements.aggregate(total=Sum("delta"))["total"]
+    for vendor in User.objects.filter(role="vendor"):
+        sequences = sorted(Bill.objects.filter(vendor=vendor).values_list("sequence", flat=True))
+        assert sequences == list(range(1, len(sequences) + 1))
     call_command("seed_demo", "--if-empty", stdout=StringIO(), stderr=StringIO())
-    assert User.objects.count() == count
+    assert User.objects.count() == 6
 
 
 @pytest.mark.django_db

@@ -1,49 +1,94 @@
-"""Demo data for trying Anwariya out: ``make run`` seeds an empty database with it."""
+"""Demo data for trying Anwariya out: ``make run`` seeds an empty database with a small set.
 
+Everything goes through the same services the product uses, so every invariant holds: stock
+equals its ledger, invoice numbers are gapless, wallets equal their ledgers.
+"""
+
+import datetime
+import math
 import random
+from decimal import Decimal
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from accounts.models import Role, User
 from accounts.wallet import wallet_signup_grant
+from billing.models import Bill
+from billing.services import Line, bill_create
+from campaigns import services as campaign_services
+from campaigns.models import ContentFormat, FollowerBand, Niche
+from catalog.models import Category, StockMovement
+from catalog.services import category_create, product_create, stock_restock
+from chat.models import Chat
+from chat.services import message_send
 
 DEMO_PASSWORD = "anwariya-demo-2026"
 ADMIN_EMAIL = "admin@demo.anwariya.local"
+DOMAIN = "demo.anwariya.local"
 
 BUSINESSES = ["Indigo Loom", "Chai & Co", "Saffron Skin", "Monsoon Threads", "Brass Bazaar", "Tiffin Tales"]
 FIRST_NAMES = ["Aisha", "Rohan", "Meera", "Kabir", "Zoya", "Arjun", "Noor", "Vikram", "Ira", "Dev", "Sana", "Ishaan"]
+CITIES = [("Mumbai", "India"), ("Pune", "India"), ("Kochi", "India"), ("Jaipur", "India"), ("Dubai", "UAE")]
+CATALOG = {
+    "Tea": [("Masala Chai 250g", 140, 240), ("Assam Gold 500g", 260, 420), ("Kashmiri Kahwa", 180, 320)],
+    "Snacks": [("Banana Chips", 60, 120), ("Roasted Makhana", 90, 180), ("Jaggery Cookies", 70, 150)],
+    "Home": [("Brass Diya Set", 350, 690), ("Block-print Cushion", 420, 899), ("Clay Mug", 120, 260)],
+    "Beauty": [("Saffron Face Oil", 380, 790), ("Ubtan Scrub", 150, 320), ("Rose Water Mist", 90, 210)],
+}
+CUSTOMERS = ["Ananya", "Farhan", "Lakshmi", "Gurpreet", "Rahul", "Fatima", "Neha", "Joseph", "Priya", "Arnav"]
+WEEKDAY_WEIGHT = [0.8, 0.8, 0.9, 1.0, 1.2, 1.6, 1.5]  # Monday … Sunday: weekends sell more
 
 
 class Command(BaseCommand):
-    help = "Create demo vendors, influencers and an admin, all with the same demo password."
+    help = "Create linked demo data (users, profiles, catalog, campaigns, chats, bills over time)."
 
     def add_arguments(self, parser):
         parser.add_argument("--vendors", type=int, default=2)
         parser.add_argument("--influencers", type=int, default=3)
+        parser.add_argument("--products", type=int, default=8, help="Products per vendor.")
+        parser.add_argument("--bills", type=int, default=120, help="Bills per vendor, spread over the days.")
+        parser.add_argument("--days", type=int, default=90, help="How far back the sales history goes.")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed, for repeatable data.")
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when any user exists already.")
 
-    def handle(self, *args, vendors, influencers, seed, if_empty, **options):
-        if if_empty and User.objects.exists():
+    def handle(self, *args, **options):
+        if options["if_empty"] and User.objects.exists():
             self.stdout.write("Users exist already; no demo data added.")
             return
-        names = random.Random(seed).sample(FIRST_NAMES, len(FIRST_NAMES))
-        plan = [("admin", 0)] + [(Role.VENDOR, i) for i in range(1, vendors + 1)]
-        plan += [(Role.INFLUENCER, i) for i in range(1, influencers + 1)]
+        for name in ("vendors", "influencers", "products", "bills", "days"):
+            if options[name] < 0 or (name == "days" and options[name] < 1):
+                raise CommandError(f"--{name} must be positive.")
+        self.rng = random.Random(options["seed"])
+        self.quiet = options["verbosity"] == 0
+        names = self.rng.sample(FIRST_NAMES, len(FIRST_NAMES))
+
         with transaction.atomic():
-            for index, (role, number) in enumerate(
-                tqdm(plan, desc="Demo users", unit="user", disable=options["verbosity"] == 0)
-            ):
-                self._user(role, number, names[index % len(names)])
+            self._user("admin", 0, "Demo Admin")
+            vendors = [self._user(Role.VENDOR, i, names[i % len(names)]) for i in range(1, options["vendors"] + 1)]
+            influencers = [
+                self._user(Role.INFLUENCER, i, names[(i + 5) % len(names)])
+                for i in range(1, options["influencers"] + 1)
+            ]
+        vendors = [v for v in vendors if v]
+        influencers = [i for i in influencers if i]
+        for influencer in influencers:
+            self._profile(influencer)
+        for vendor in tqdm(vendors, desc="Vendors", unit="vendor", disable=self.quiet):
+            products = self._catalog(vendor, options["products"])
+            codes = self._campaigns(vendor, influencers)
+            self._sales(vendor, products, codes, options["bills"], options["days"])
         self._print_logins()
+
+    # --- people --------------------------------------------------------------------------
 
     def _user(self, role, number, name):
         if role == "admin":
-            email, fields = ADMIN_EMAIL, {"display_name": "Demo Admin", "is_staff": True, "is_superuser": True}
+            email, fields = ADMIN_EMAIL, {"display_name": name, "is_staff": True, "is_superuser": True}
         else:
-            email = f"{role}{number}@demo.anwariya.local"
+            email = f"{role}{number}@{DOMAIN}"
             fields = {"display_name": name, "role": role}
             if role == Role.VENDOR:
                 fields["business_name"] = BUSINESSES[(number - 1) % len(BUSINESSES)]
@@ -53,8 +98,132 @@ class Command(BaseCommand):
         wallet_signup_grant(user=user)
         return user
 
+    def _profile(self, influencer):
+        city, country = self.rng.choice(CITIES)
+        niches = self.rng.sample(list(Niche.objects.all()), k=min(2, Niche.objects.count()))
+        formats = self.rng.sample(list(ContentFormat.objects.all()), k=min(2, ContentFormat.objects.count()))
+        campaign_services.influencer_profile_update(
+            user=influencer,
+            niches=niches,
+            content_formats=formats,
+            follower_band=self.rng.choice(FollowerBand.values[1:5]),
+            engagement_rate=Decimal(self.rng.randint(150, 900)) / 100,
+            bio=f"{influencer.display_name} shares {niches[0].name.lower() if niches else 'everyday'} stories.",
+            city=city,
+            country=country,
+            social_links={"instagram": f"https://instagram.com/{influencer.display_name.lower()}"},
+        )
+
+    # --- catalog and campaigns ---------------------------------------------------------------
+
+    def _catalog(self, vendor, count):
+        items = [(category, item) for category, entries in CATALOG.items() for item in entries]
+        products = []
+        for index in range(count):
+            category_name, (name, cost, price) = items[index % len(items)]
+            category = Category.objects.filter(name=category_name).first() or category_create(
+                name=category_name, actor=vendor
+            )
+            suffix = "" if index < len(items) else f" #{index // len(items) + 1}"
+            products.append(
+                product_create(
+                    vendor=vendor,
+                    name=name + suffix,
+                    sku=f"{category_name[:3].upper()}-{index + 1:03d}",
+                    category=category,
+                    cost_price=Decimal(cost),
+                    sale_price=Decimal(price),
+                    quantity=self.rng.randint(40, 80),
+                    low_stock_threshold=8,
+                )
+            )
+        return products
+
+    def _campaigns(self, vendor, influencers):
+        """One open campaign with accepted influencers (their codes attribute some sales), one draft."""
+        today = timezone.localdate()
+        food = Niche.objects.filter(slug__in=["food", "lifestyle"])
+        campaign = campaign_services.campaign_create(
+            vendor=vendor,
+            title=f"{vendor.business_name} festive launch",
+            description="Show our festive range to your audience.",
+            deliverables="2 reels and 3 stories",
+            budget=Decimal("25000.00"),
+            start_date=today - datetime.timedelta(days=30),
+            end_date=today + datetime.timedelta(days=30),
+            niches=list(food),
+        )
+        campaign_services.campaign_open(campaign=campaign)
+        campaign_services.campaign_create(
+            vendor=vendor,
+            title="Summer collab (draft)",
+            description="Still planning this one.",
+            deliverables="1 reel",
+            budget=Decimal("8000.00"),
+            start_date=today + datetime.timedelta(days=60),
+            end_date=today + datetime.timedelta(days=90),
+        )
+        codes = []
+        for influencer in influencers[:2]:
+            application = campaign_services.application_create(
+                campaign=campaign, influencer=influencer, pitch="I love your products and so does my audience."
+            )
+            campaign_services.application_accept(application=application, actor=vendor)
+            codes.append(application.referral_code)
+            chat = Chat.objects.get(vendor=vendor, influencer=influencer, campaign=campaign)
+            message_send(chat=chat, sender=vendor, text=f"Welcome aboard, {influencer.display_name}!")
+            message_send(chat=chat, sender=influencer, text="Thank you! Sharing my first reel on Friday.")
+        if len(influencers) > 2:
+            campaign_services.application_create(
+                campaign=campaign, influencer=influencers[2], pitch="Festive content is my speciality."
+            )
+        return codes
+
+    # --- sales ---------------------------------------------------------------------------------
+
+    def _sales(self, vendor, products, codes, count, days):
+        """``count`` bills over ``days``, more at weekends and towards the festive season."""
+        if not products or not count:
+            return
+        now = timezone.localtime()
+        start = now.date() - datetime.timedelta(days=days - 1)
+        weights = []
+        for offset in range(days):
+            day = start + datetime.timedelta(days=offset)
+            season = 1 + 0.35 * math.sin((day.timetuple().tm_yday - 210) / 365 * 2 * math.pi)
+            weights.append(WEEKDAY_WEIGHT[day.weekday()] * season)
+        dates = sorted(self.rng.choices(range(days), weights=weights, k=count))
+        for offset in tqdm(
+            dates, desc=f"Bills for {vendor.business_name}", unit="bill", disable=self.quiet, leave=False
+        ):
+            chosen = self.rng.sample(products, k=min(len(products), self.rng.choice([1, 1, 2, 3])))
+            for product in chosen:
+                product.refresh_from_db(fields=["quantity"])
+                if product.quantity < 5:
+                    stock_restock(
+                        product=product, quantity=self.rng.randint(30, 60), note="Supplier delivery", actor=vendor
+                    )
+            customer = self.rng.choice(CUSTOMERS)
+            result = bill_create(
+                vendor=vendor,
+                customer_name=f"{customer} {self.rng.choice('ABCDEFGHKMPRS')}.",
+                customer_email=f"{customer.lower()}@example.com",
+                items=[Line(product=p.pk, quantity=self.rng.randint(1, 3)) for p in chosen],
+                referral_code=self.rng.choice(codes) if codes and self.rng.random() < 0.25 else "",
+                actor=vendor,
+                send_invoice=False,
+            )
+            when = datetime.datetime.combine(
+                start + datetime.timedelta(days=offset),
+                datetime.time(self.rng.randint(9, 20), self.rng.randint(0, 59)),
+                tzinfo=now.tzinfo,
+            )
+            when = min(when, now)
+            Bill.objects.filter(pk=result.bill.pk).update(created_at=when)
+            StockMovement.objects.filter(bill=result.bill).update(created_at=when)
+
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
-        for user in User.objects.filter(email__endswith="@demo.anwariya.local").order_by("role", "email"):
+        for user in User.objects.filter(email__endswith=f"@{DOMAIN}").order_by("role", "email"):
             kind = user.get_role_display() or "Admin"
             self.stdout.write(f"  {kind:<11} {user.email}")
