@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='bill',
             name='email_status',
-            field=models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed'), ('not_sent', 'Not sent (imported)')], default='pending', max_length=8),
+            field=models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed'), ('not_sent', 'Not sent')], default='pending', max_length=8),
         ),
         migrations.AlterField(
             model_name='bill',
