@@ -247,3 +247,10 @@ def test_empty_values_from_env_example_fall_back_to_defaults(tmp_path):
     env = {"DATABASE_URL": "", "EMAIL_URL": "", "REDIS_URL": ""}
     result = _manage("check", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    from io import StringIO
+
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
