@@ -297,3 +297,42 @@ class SalesSeriesApi(AnalyticsView):
             return self.table(rows, f"sales-{options['bucket']}")
         body = {"start": period.start, "end": period.end, "bucket": options["bucket"], "buckets": series}
         return Response(as_json(body))
+
+
+@extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS[:3])
+class InsightsApi(AnalyticsView):
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Insights",
+            fields={
+                "source": serializers.ChoiceField(choices=["gemini", "rules"]),
+                "model": serializers.CharField(allow_null=True),
+                "insights": inline_serializer(
+                    "Insight",
+                    fields={
+                        "kind": serializers.CharField(),
+                        "title": serializers.CharField(),
+                        "detail": serializers.CharField(),
+                        "action": serializers.CharField(),
+                        "product_id": serializers.IntegerField(required=False, allow_null=True),
+                    },
+                    many=True,
+                ),
+                "generated_at": serializers.DateTimeField(),
+                "cached": serializers.BooleanField(),
+                "fallback_reason": serializers.CharField(allow_null=True),
+            },
+        ),
+        description=(
+            "3–5 marketing recommendations from your numbers: Gemini when GEMINI_API_KEY is set, else rules; "
+            "`source` says which. Cached per vendor and data, so reloading does not ask again."
+        ),
+    )
+    def get(self, request):
+        from analytics.insights import insights_for_vendor
+
+        vendor, period, _ = self.parse_query(request)
+        facts = selectors.insight_facts(vendor, period)
+        return Response(insights_for_vendor(vendor_id=vendor.pk, facts=facts))

@@ -9,4 +9,5 @@ urlpatterns = [
     path("analytics/categories/", api.CategoriesApi.as_view(), name="api-analytics-categories"),
     path("analytics/campaigns/", api.CampaignsApi.as_view(), name="api-analytics-campaigns"),
     path("analytics/low-stock/", api.LowStockApi.as_view(), name="api-analytics-low-stock"),
+    path("analytics/insights/", api.InsightsApi.as_view(), name="api-analytics-insights"),
 ]

@@ -1,3 +1,5 @@
+import zoneinfo
+
 import django_filters
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema, extend_schema_view
@@ -23,6 +25,8 @@ from campaigns.models import (
     VendorProfile,
 )
 from catalog.models import Product
+
+TIME_ZONES = sorted(zoneinfo.available_timezones())
 
 # --- Profiles ----------------------------------------------------------------------------
 
@@ -63,6 +67,9 @@ class VendorProfileSerializer(serializers.Serializer):
     role = serializers.CharField(source="user.role", read_only=True)
     display_name = serializers.CharField(source="user.display_name", max_length=150, required=False)
     business_name = serializers.CharField(source="user.business_name", max_length=200, required=False)
+    time_zone = serializers.ChoiceField(
+        choices=TIME_ZONES, allow_blank=True, required=False, help_text="For analytics; empty: the platform's."
+    )
     website = serializers.URLField(allow_blank=True, required=False)
     description = serializers.CharField(max_length=2000, allow_blank=True, required=False)
     city = serializers.CharField(max_length=100, allow_blank=True, required=False)

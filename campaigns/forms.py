@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django import forms
 
 from campaigns.models import (
@@ -60,6 +62,11 @@ class InfluencerProfileForm(forms.Form):
 class VendorProfileForm(forms.Form):
     display_name = forms.CharField(max_length=150, label="Your name")
     business_name = forms.CharField(max_length=200)
+    time_zone = forms.ChoiceField(
+        choices=[("", "Platform default"), *((zone, zone) for zone in sorted(zoneinfo.available_timezones()))],
+        required=False,
+        help_text="Analytics count days and weeks in this time zone.",
+    )
     website = forms.URLField(required=False, assume_scheme="https")
     description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     city = forms.CharField(max_length=100, required=False)

@@ -1,6 +1,7 @@
 """Campaign writes: profiles, campaigns and their lifecycle, applications and invitations."""
 
 import secrets
+import zoneinfo
 from datetime import date
 from decimal import Decimal
 
@@ -69,7 +70,9 @@ def vendor_profile_update(*, user: User, **fields) -> VendorProfile:
         raise NotAllowed("Only vendors have a vendor profile.")
     profile, _ = VendorProfile.objects.get_or_create(user=user)
     user_fields = {key: fields.pop(key) for key in ("display_name", "business_name") if key in fields}
-    for key in ("description", "city", "country", "website"):
+    if fields.get("time_zone") and fields["time_zone"] not in zoneinfo.available_timezones():
+        raise CampaignError(errors={"time_zone": ["Choose a time zone such as Asia/Kolkata."]})
+    for key in ("description", "city", "country", "website", "time_zone"):
         if key in fields:
             fields[key] = (fields[key] or "").strip()
     with transaction.atomic():

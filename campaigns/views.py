@@ -80,6 +80,7 @@ class ProfileView(LoginRequiredMixin, View):
         initial = {
             "display_name": user.display_name,
             "business_name": user.business_name,
+            "time_zone": profile.time_zone,
             "website": profile.website,
             "description": profile.description,
             "city": profile.city,

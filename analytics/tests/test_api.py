@@ -115,3 +115,22 @@ def test_vendors_see_only_their_own_numbers_and_admins_choose(vendor_with_sales)
     assert chosen["buckets"][0]["revenue"] == "200.00"
     assert_error(admin.get(SALES), 403)
     assert_error(admin.get(SALES, {"vendor": 999999}), 404)
+
+
+def test_insights_endpoint_without_key_uses_rules_and_caches(vendor_with_sales, settings):
+    settings.GEMINI_API_KEY = ""
+    client = api_client(vendor_with_sales)
+    params = {"start": "2026-03-01", "end": "2026-03-31"}
+    first = client.get("/api/v1/analytics/insights/", params).json()
+    assert first["source"] == "rules"
+    assert 1 <= len(first["insights"]) <= 5
+    assert all({"kind", "title", "detail", "action"} <= set(item) for item in first["insights"])
+    assert client.get("/api/v1/analytics/insights/", params).json()["cached"] is True
+    assert_error(api_client(InfluencerFactory()).get("/api/v1/analytics/insights/"), 403)
+
+
+def test_vendor_time_zone_is_a_profile_setting():
+    vendor = VendorFactory()
+    client = api_client(vendor)
+    assert client.patch("/api/v1/profile/", {"time_zone": "America/New_York"}).json()["time_zone"] == "America/New_York"
+    assert_error(client.patch("/api/v1/profile/", {"time_zone": "Mars/Olympus"}), 400, "time_zone")
