@@ -18,7 +18,7 @@ from analytics import insights
 from analytics.insights import InsightsUnavailable, gemini_insights, insights_for_vendor, rule_insights
 
 MODEL = "gemini-2.5-flash"
-REAL_MAKE_CLIENT = insights.make_client
+REAL_MAKE_CLIENT = insights.gemini.make_client
 
 FACTS = {
     "currency": "INR",
@@ -178,7 +178,9 @@ def gemini(monkeypatch, settings):
     settings.GEMINI_TIMEOUT_SECONDS = 3
     endpoint = FakeGeminiEndpoint()
     monkeypatch.setattr(
-        insights, "make_client", functools.partial(REAL_MAKE_CLIENT, client_args={"transport": endpoint.transport()})
+        insights.gemini,
+        "make_client",
+        functools.partial(REAL_MAKE_CLIENT, client_args={"transport": endpoint.transport()}),
     )
     return endpoint
 
