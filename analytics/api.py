@@ -1,6 +1,7 @@
 """Analytics endpoints: JSON by default, CSV with ``?format=csv``."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -17,6 +18,25 @@ from analytics import selectors
 from anwariya.api.filters import MAX_ID
 
 MAX_RANGE_DAYS = 3660
+MAX_DAY_BUCKETS = 1100
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _within_years(day):
+    if not EARLIEST <= day <= LATEST:
+        raise serializers.ValidationError(f"Choose a date from {EARLIEST.year} to {LATEST.year}.")
+    return day
+
+
+def _cell(value):
+    """Spreadsheet-safe text: a cell that starts like a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        try:
+            Decimal(value)
+        except ArithmeticError:
+            return "'" + value
+    return value
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -32,7 +52,7 @@ class CSVRenderer(renderers.BaseRenderer):
             columns = list(data[0]) if data else []
             writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
-            writer.writerows(data)
+            writer.writerows({key: _cell(value) for key, value in row.items()} for row in data)
         elif isinstance(data, dict):
             for key, value in data.items():
                 out.write(f"{key}: {value}\n")
@@ -43,6 +63,12 @@ class RangeQuerySerializer(serializers.Serializer):
     start = serializers.DateField(required=False, help_text="First day (inclusive). Default: 29 days before end.")
     end = serializers.DateField(required=False, help_text="Last day (inclusive). Default: today.")
     vendor = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Admins only.")
+
+    def validate_start(self, value):
+        return _within_years(value)
+
+    def validate_end(self, value):
+        return _within_years(value)
 
     def validate(self, attrs):
         start, end = attrs.get("start"), attrs.get("end")
@@ -58,13 +84,6 @@ class SeriesQuerySerializer(RangeQuerySerializer):
     product = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     category = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     include_items = serializers.BooleanField(default=False)
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        start, end = attrs.get("start"), attrs.get("end")
-        if attrs["bucket"] == "day" and start and end and (end - start).days > 1100:
-            raise serializers.ValidationError({"bucket": ["Use week, month or year buckets for ranges over 3 years."]})
-        return attrs
 
 
 RANGE_PARAMETERS = [
@@ -96,7 +115,20 @@ class AnalyticsView(APIView):
         data = dict(query.validated_data)
         vendor = self.vendor_for(request, data.pop("vendor", None))
         period = selectors.period_for(vendor, data.pop("start", None), data.pop("end", None))
+        # Checked on the effective range: a missing end means today.
+        if period.end < period.start:
+            raise serializers.ValidationError({"end": ["The end must be on or after the start."]})
+        if period.days > MAX_RANGE_DAYS:
+            raise serializers.ValidationError({"start": [f"A range may span at most {MAX_RANGE_DAYS} days."]})
+        if data.get("bucket") == "day" and period.days > MAX_DAY_BUCKETS:
+            raise serializers.ValidationError({"bucket": ["Use week, month or year buckets for ranges over 3 years."]})
         return vendor, period, data
+
+    def handle_exception(self, exc):
+        # Errors are JSON, also when CSV was asked for.
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
 
     def vendor_for(self, request, vendor_id):
         user = request.user

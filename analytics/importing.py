@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
+from analytics.selectors import vendor_time_zone
 from anwariya.errors import Conflict, DomainError
 from billing.models import Bill, BillItem
 from billing.services import MAX_TOTAL
@@ -262,7 +263,7 @@ def _parse_row(line, values, vendor, referrals, problems) -> _Row | None:
     elif len(row.bill_ref) > 64:
         problem("bill_ref", "Must be at most 64 characters.")
 
-    row.created_at = _parse_when(text("date"), lambda message: problem("date", message))
+    row.created_at = _parse_when(text("date"), lambda message: problem("date", message), vendor_time_zone(vendor))
 
     row.product_name = text("product")
     if not row.product_name:
@@ -312,8 +313,8 @@ def _parse_row(line, values, vendor, referrals, problems) -> _Row | None:
     return row if row.bill_ref and "bill_ref" not in row.bad else None
 
 
-def _parse_when(value, problem) -> datetime | None:
-    """A date (midnight, local time) or an ISO date-time (local time unless it names a zone)."""
+def _parse_when(value, problem, tz) -> datetime | None:
+    """A date (midnight in the vendor's zone) or an ISO date-time (the vendor's zone unless it names one)."""
     if not value:
         problem("Give the date of the sale (YYYY-MM-DD).")
         return None
@@ -329,7 +330,7 @@ def _parse_when(value, problem) -> datetime | None:
         problem(f'"{value}" is not a date; use YYYY-MM-DD or an ISO date-time.')
         return None
     if timezone.is_naive(when):
-        when = timezone.make_aware(when)
+        when = timezone.make_aware(when, tz)
     if when > timezone.now():
         problem(f'"{value}" is in the future; only past sales can be imported.')
         return None

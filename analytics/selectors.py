@@ -462,7 +462,9 @@ def low_stock_table(vendor, period: Period) -> list[dict]:
                 "low_stock_threshold": product.low_stock_threshold,
                 "units_sold": sold.get(product.pk, 0),
                 "days_of_cover": (Decimal(product.quantity) / daily).quantize(Decimal("0.1")) if daily else None,
-                "suggested_reorder": max(int((daily * 14).to_integral_value()) - product.quantity, 0),
+                # Two weeks of sales, and never less than twice the threshold.
+                "suggested_reorder": max(int((daily * 14).to_integral_value()), product.low_stock_threshold * 2)
+                - product.quantity,
             }
         )
     return table

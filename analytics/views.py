@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -12,6 +14,13 @@ from analytics import charts, selectors
 class RangeForm(forms.Form):
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_start(self):
+        return _in_range(self.cleaned_data["start"])
+
+    def clean_end(self):
+        return _in_range(self.cleaned_data["end"])
+
     bucket = forms.ChoiceField(choices=[(b, b.capitalize()) for b in selectors.BUCKETS], required=False)
 
     def clean(self):
@@ -29,10 +38,16 @@ class DashboardView(LoginRequiredMixin, View):
 
     def get(self, request):
         vendor = self._vendor(request)
-        form = RangeForm(request.GET or None)
+        fields = {key: request.GET[key] for key in ("start", "end", "bucket") if request.GET.get(key)}
+        form = RangeForm(fields or None)
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
         period = selectors.period_for(vendor, data.get("start"), data.get("end"))
+        if period.end < period.start or period.days > 3660:
+            form.add_error(None, "Choose a range of at most ten years, ending after it starts.")
+            period = selectors.period_for(vendor)
         bucket = data.get("bucket") or _default_bucket(period)
+        if bucket == "day" and period.days > 1100:
+            bucket = _default_bucket(period)
         series = selectors.sales_series(vendor, period, bucket)
         categories = selectors.category_table(vendor, period)
         query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
@@ -68,6 +83,12 @@ class DashboardView(LoginRequiredMixin, View):
         from analytics.insights import insights_for_vendor
 
         return insights_for_vendor(vendor_id=vendor.pk, facts=selectors.insight_facts(vendor, period))
+
+
+def _in_range(day):
+    if day and not datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 12, 31):
+        raise forms.ValidationError("Choose a date from 2000 to 2100.")
+    return day
 
 
 def _default_bucket(period):

@@ -134,3 +134,28 @@ def test_vendor_time_zone_is_a_profile_setting():
     client = api_client(vendor)
     assert client.patch("/api/v1/profile/", {"time_zone": "America/New_York"}).json()["time_zone"] == "America/New_York"
     assert_error(client.patch("/api/v1/profile/", {"time_zone": "Mars/Olympus"}), 400, "time_zone")
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"start": "0001-01-01"}, "start"),
+        ({"end": "9999-12-31"}, "end"),
+        ({"start": "2021-01-01", "bucket": "day"}, "bucket"),
+        ({"start": "2001-01-01"}, "start"),
+        ({"start": "2030-01-01"}, "end"),
+    ],
+)
+def test_extreme_or_open_ended_ranges_are_400(vendor_with_sales, params, field):
+    assert_error(api_client(vendor_with_sales).get(SALES, params), 400, field)
+
+
+def test_errors_are_json_even_when_csv_was_asked(vendor_with_sales):
+    response = api_client(vendor_with_sales).get(SALES, {"start": "x", "format": "csv"})
+    assert_error(response, 400, "start")
+
+
+def test_csv_cells_cannot_be_formulas(vendor_with_sales):
+    ProductFactory(vendor=vendor_with_sales, name='=HYPERLINK("http://x.example","click")', quantity=1)
+    response = api_client(vendor_with_sales).get("/api/v1/analytics/low-stock/", {"format": "csv"})
+    assert "'=HYPERLINK" in response.content.decode()

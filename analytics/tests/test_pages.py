@@ -60,3 +60,10 @@ def test_dashboard_for_influencers_is_403_and_admins_choose_a_vendor(client):
 def test_dashboard_empty_state(client):
     client.force_login(VendorFactory())
     assert "No sales in this period" in client.get(reverse("analytics:dashboard")).content.decode()
+
+
+def test_dashboard_with_absurd_dates_shows_an_error_not_a_crash(client):
+    client.force_login(VendorFactory())
+    response = client.get(reverse("analytics:dashboard"), {"start": "0001-01-01"})
+    assert response.status_code == 200
+    assert "from 2000 to 2100" in response.content.decode()
