@@ -114,3 +114,13 @@ def new_page(browser):
 def _media_root(settings, tmp_path):
     """Files a test stores (invoice PDFs) go to a private temporary folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def vendor_client(client, db):
+    """The test client logged in as a new vendor (``client.vendor``)."""
+    from accounts.tests.factories import VendorFactory
+
+    client.vendor = VendorFactory()
+    client.force_login(client.vendor)
+    return client

@@ -42,7 +42,6 @@ import math
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -55,13 +54,11 @@ from urllib.parse import urlsplit
 
 import psycopg
 import redis
+from harness import HOST, Deadline, SetupError, percentile, redacted, run, start_server, stop_server
 from psycopg import sql
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent  # the venv's bin folder when run with .venv/bin/python
-HOST = "127.0.0.1"
 CONNECT_CONCURRENCY = 100  # handshakes in flight at once
 ERROR_RATE_LIMIT = 0.01
 SETTLE_SECONDS = 3.0  # after --timeout, keep waiting for late deliveries until none came for this long
@@ -100,23 +97,6 @@ COUNT_CODE = "from chat.models import Message; print(Message.objects.count())"
 # daphne's access log: '127.0.0.1:53412 - - [21/Nov/2026:10:00:00] "GET /healthz" 200 61'
 ACCESS_5XX = re.compile(r'^\S+ - - \[[^\]]*\] "[^"]*" 5\d\d\b')
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|Exception inside application")
-
-
-class SetupError(Exception):
-    pass
-
-
-class Deadline:
-    """The whole run's time budget; every wait and subprocess gets at most what is left."""
-
-    def __init__(self, seconds):
-        self.end = time.monotonic() + seconds
-
-    def left(self, cap=None):
-        left = self.end - time.monotonic()
-        if left <= 0:
-            raise SetupError("the run went over --max-seconds")
-        return min(left, cap) if cap else left
 
 
 @dataclass
@@ -285,13 +265,6 @@ def free_ports(count):
     raise SystemExit(f"no {count} consecutive free ports found")
 
 
-def redacted(url):
-    parts = urlsplit(url)
-    if not parts.password:
-        return url
-    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
-
-
 def bench_env(args):
     env = dict(os.environ)
     for name in ("EMAIL_URL", "CELERY_TASK_ALWAYS_EAGER"):
@@ -330,39 +303,6 @@ def drop_database(url):
     name, maintenance = maintenance_url(url)
     with psycopg.connect(maintenance, autocommit=True, connect_timeout=10) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-def run(cmd, env, deadline, cap):
-    result = subprocess.run(
-        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=deadline.left(cap), check=False
-    )
-    if result.returncode != 0:
-        raise SetupError(f"{' '.join(cmd[:3])} ... exited {result.returncode}:\n{result.stderr[-3000:]}")
-    return result.stdout
-
-
-def start_server(port, env, log_path):
-    daphne = BIN / "daphne" if (BIN / "daphne").exists() else shutil.which("daphne")
-    if not daphne:
-        raise SetupError("daphne not found; run with .venv/bin/python")
-    with open(log_path, "wb") as log:
-        return subprocess.Popen(
-            [str(daphne), "-b", HOST, "-p", str(port), "anwariya.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def stop_server(server):
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
 
 
 def cpu_seconds(pid):
@@ -552,14 +492,6 @@ def scan_logs(logs):
                 count += 1
                 first = first or f"{path.name}: {line.strip()}"
     return count, first
-
-
-def percentile(values, fraction):
-    """Nearest-rank percentile of ``values`` (seconds), in milliseconds."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] * 1000
 
 
 def report(args, results, timings, server_errors, message_rows):

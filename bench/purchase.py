@@ -28,7 +28,6 @@ import json
 import math
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -40,11 +39,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+from harness import HOST, Deadline, SetupError, percentile, redacted, run, start_server, stop_server
 from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent  # the venv's bin folder when run with .venv/bin/python
-HOST = "127.0.0.1"
 VENDOR_EMAIL = "bench-vendor@example.com"
 VENDOR_PASSWORD = "bench-purchase-passphrase-2026"
 BILL_BODY = {"customer_name": "Bench", "customer_email": "bench@example.com"}
@@ -66,29 +63,12 @@ print(json.dumps({"vendor": vendor.pk, "product": product.pk}))
 """
 
 
-class SetupError(Exception):
-    pass
-
-
 @dataclass
 class Sample:
     status: int | None  # None: the request failed before an answer (timeout, connection error)
     seconds: float
     finished: float  # perf_counter() when the answer arrived
     error: str = ""
-
-
-class Deadline:
-    """The whole run's time budget; every wait and subprocess gets at most what is left."""
-
-    def __init__(self, seconds):
-        self.end = time.monotonic() + seconds
-
-    def left(self, cap=None):
-        left = self.end - time.monotonic()
-        if left <= 0:
-            raise SetupError("the run went over --max-seconds")
-        return min(left, cap) if cap else left
 
 
 def main(argv=None):
@@ -175,13 +155,6 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def redacted(url):
-    parts = urlsplit(url)
-    if not parts.password:
-        return url
-    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
-
-
 def bench_env(args, workdir):
     env = dict(os.environ)
     # No Redis: Celery runs the invoice task in-process (eager), after each sale commits.
@@ -212,39 +185,6 @@ def recreate_database(url):
     with psycopg.connect(maintenance, autocommit=True, connect_timeout=10) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def run(cmd, env, deadline, cap):
-    result = subprocess.run(
-        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=deadline.left(cap), check=False
-    )
-    if result.returncode != 0:
-        raise SetupError(f"{' '.join(cmd[:3])} ... exited {result.returncode}:\n{result.stderr[-3000:]}")
-    return result.stdout
-
-
-def start_server(port, env, log_path):
-    daphne = BIN / "daphne" if (BIN / "daphne").exists() else shutil.which("daphne")
-    if not daphne:
-        raise SetupError("daphne not found; run with .venv/bin/python")
-    with open(log_path, "wb") as log:
-        return subprocess.Popen(
-            [str(daphne), "-b", HOST, "-p", str(port), "anwariya.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def stop_server(server):
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
 
 
 def request(conn, method, path, body=None, token=None):
@@ -337,14 +277,6 @@ def run_clients(args, product_id, token, deadline):
     for sample in samples:
         sample.finished -= start  # seconds since the clients started
     return list(samples), wall, sum(thread.is_alive() for thread in threads)
-
-
-def percentile(values, fraction):
-    """Nearest-rank percentile of ``values`` (seconds), in milliseconds."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] * 1000
 
 
 def database_facts(url, vendor_id, product_id):

@@ -3,17 +3,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.tests.factories import PASSWORD, VendorFactory
+from accounts.tests.factories import VendorFactory
+from anwariya.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base_url, email):
-    page.goto(base_url + "/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Vendor dashboard")).to_be_visible()
 
 
 def test_vendor_creates_product_sells_two_and_downloads_invoice(live_server, new_page, tmp_path):

@@ -10,14 +10,6 @@ from catalog.tests.factories import ProductFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def vendor_client(client):
-    vendor = VendorFactory()
-    client.force_login(vendor)
-    client.vendor = vendor
-    return client
-
-
 def bill_form(*lines, **overrides):
     data = {
         "customer_name": "Meera Iyer",

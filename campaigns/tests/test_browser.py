@@ -1,18 +1,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from accounts.tests.factories import PASSWORD, InfluencerFactory
+from accounts.tests.factories import InfluencerFactory
+from anwariya.tests.browser import log_in
 from campaigns.tests.factories import CampaignFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base_url, email):
-    page.goto(base_url + "/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Hello", exact=False)).to_be_visible()
 
 
 def test_influencer_fills_profile_applies_vendor_accepts_code_shown(live_server, new_page):

@@ -9,14 +9,6 @@ from catalog.tests.factories import CategoryFactory, ProductFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def vendor_client(client):
-    vendor = VendorFactory()
-    client.force_login(vendor)
-    client.vendor = vendor
-    return client
-
-
 def test_product_list_shows_own_products_with_low_stock_badge(vendor_client):
     ProductFactory(vendor=vendor_client.vendor, name="Assam Gold", quantity=2, low_stock_threshold=5)
     ProductFactory(vendor=vendor_client.vendor, name="Darjeeling", quantity=50)

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from anwariya.tests.browser import log_in
+
 pytestmark = pytest.mark.browser
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -71,20 +73,12 @@ def daphne_server(tmp_path_factory):
     log.close()
 
 
-def log_in(page, base, email):
-    page.goto(base + "/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Hello", exact=False)).to_be_visible()
-
-
 def test_vendor_and_influencer_chat_live_with_typing_and_read_receipt(daphne_server, new_page):
     base, chat_id = daphne_server
     vendor = new_page()
     influencer = new_page()
-    log_in(vendor, base, "shop@example.com")
-    log_in(influencer, base, "ira@example.com")
+    log_in(vendor, base, "shop@example.com", PASSWORD)
+    log_in(influencer, base, "ira@example.com", PASSWORD)
     vendor.goto(f"{base}/chats/{chat_id}/")
     influencer.goto(f"{base}/chats/{chat_id}/")
     # Both sockets are open once the notification badge script and chat script ran; give them a beat.
