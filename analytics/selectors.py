@@ -319,9 +319,10 @@ def sales_series(
         lines = lines.filter(product_id=product)
     if category is not None:
         lines = lines.filter(product__category_id=category)
-    grouped = (
+    # Grouped by product id only (narrow sort keys); names and categories come in one small query.
+    grouped = list(
         lines.annotate(bucket=trunc("bill__created_at", tzinfo=period.tz))
-        .values("bucket", "product_id", "product__name", "product__category_id", "product__category__name")
+        .values("bucket", "product_id")
         .annotate(
             revenue=_money(Sum("line_total")),
             units=Coalesce(Sum("quantity"), 0),
@@ -329,6 +330,12 @@ def sales_series(
         )
         .order_by()
     )
+    names = {
+        row["pk"]: row
+        for row in Product.objects.filter(pk__in={row["product_id"] for row in grouped}).values(
+            "pk", "name", "category_id", "category__name"
+        )
+    }
     if product is None and category is None:
         # Counting on the bills alone avoids joining every line (about 10x faster at 1M lines).
         bills = _paid_bills(vendor).filter(_in(period)).annotate(bucket=trunc("created_at", tzinfo=period.tz))
@@ -355,6 +362,12 @@ def sales_series(
             "by_category": {},
         }
     for row in grouped:
+        product_row = names[row["product_id"]]
+        row.update(
+            product__name=product_row["name"],
+            product__category_id=product_row["category_id"],
+            product__category__name=product_row["category__name"],
+        )
         key = _as_date(row["bucket"], period.tz)
         entry = buckets.get(key)
         if entry is None:  # pragma: no cover - rows always fall inside the period's buckets
