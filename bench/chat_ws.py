@@ -36,7 +36,6 @@ count is wrong or Redis was flushed; 2 on a setup failure.
 import argparse
 import asyncio
 import contextlib
-import http.client
 import json
 import math
 import os
@@ -54,7 +53,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import redis
-from harness import HOST, Deadline, SetupError, percentile, redacted, run, start_server, stop_server
+from harness import HOST, Deadline, SetupError, percentile, redacted, run, start_server, stop_server, wait_healthy
 from psycopg import sql
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
@@ -326,28 +325,6 @@ def redis_sentinel(url, ttl=None, check=None):
         return key
     finally:
         client.close()
-
-
-def wait_healthy(port, server, deadline):
-    end = time.monotonic() + deadline.left(60)
-    last = "no answer"
-    while time.monotonic() < end:
-        if server.poll() is not None:
-            raise SetupError(f"daphne on port {port} exited with {server.returncode}; see its log")
-        conn = http.client.HTTPConnection(HOST, port, timeout=5)
-        try:
-            conn.request("GET", "/healthz", headers={"Accept": "application/json"})
-            response = conn.getresponse()
-            body = response.read()
-            if response.status == 200:
-                return
-            last = f"{response.status} {body[:200]!r}"
-        except OSError as exc:
-            last = str(exc)
-        finally:
-            conn.close()
-        time.sleep(0.2)
-    raise SetupError(f"/healthz on port {port} did not answer 200 in time (last: {last})")
 
 
 def participants_for(chats, ports):

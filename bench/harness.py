@@ -1,5 +1,6 @@
 """What the benchmark scripts share: a time budget, the served app's lifecycle, and statistics."""
 
+import http.client
 import math
 import shutil
 import signal
@@ -77,3 +78,25 @@ def stop_server(server):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=5)
+
+
+def wait_healthy(port, server, deadline):
+    end = time.monotonic() + deadline.left(60)
+    last = "no answer"
+    while time.monotonic() < end:
+        if server.poll() is not None:
+            raise SetupError(f"daphne on port {port} exited with {server.returncode}; see its log")
+        conn = http.client.HTTPConnection(HOST, port, timeout=5)
+        try:
+            conn.request("GET", "/healthz", headers={"Accept": "application/json"})
+            response = conn.getresponse()
+            body = response.read()
+            if response.status == 200:
+                return
+            last = f"{response.status} {body[:200]!r}"
+        except OSError as exc:
+            last = str(exc)
+        finally:
+            conn.close()
+        time.sleep(0.2)
+    raise SetupError(f"/healthz on port {port} did not answer 200 in time (last: {last})")

@@ -39,7 +39,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
-from harness import HOST, Deadline, SetupError, percentile, redacted, run, start_server, stop_server
+from harness import HOST, Deadline, SetupError, percentile, redacted, run, start_server, stop_server, wait_healthy
 from psycopg import sql
 
 VENDOR_EMAIL = "bench-vendor@example.com"
@@ -203,26 +203,6 @@ def request(conn, method, path, body=None, token=None):
         return response.status, json.loads(data) if data else None
     except ValueError:
         return response.status, None
-
-
-def wait_healthy(port, server, deadline):
-    end = time.monotonic() + deadline.left(60)
-    last = "no answer"
-    while time.monotonic() < end:
-        if server.poll() is not None:
-            raise SetupError(f"daphne exited with {server.returncode}; see its log")
-        conn = http.client.HTTPConnection(HOST, port, timeout=5)
-        try:
-            status, body = request(conn, "GET", "/healthz")
-            if status == 200:
-                return
-            last = f"{status} {body}"
-        except OSError as exc:
-            last = str(exc)
-        finally:
-            conn.close()
-        time.sleep(0.2)
-    raise SetupError(f"/healthz did not answer 200 in time (last: {last})")
 
 
 def obtain_token(port, timeout):
