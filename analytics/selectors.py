@@ -141,27 +141,19 @@ def sales_summary(vendor, period: Period) -> dict:
         low_stock=Count("pk", filter=Q(is_active=True, quantity__lte=F("low_stock_threshold"))),
     )
 
-    def average(revenue, count):
-        return (Decimal(revenue) / count).quantize(Decimal("0.01")) if count else ZERO
+    def kpis(prefix=""):
+        revenue, profit, count = bills[f"{prefix}revenue"], bills[f"{prefix}profit"], bills[f"{prefix}bills"]
+        return {
+            "revenue": revenue,
+            "cost": bills[f"{prefix}cost"],
+            "profit": profit,
+            "margin_pct": _margin(profit, revenue),
+            "units": units[f"{prefix}units"],
+            "bills": count,
+            "avg_bill": (Decimal(revenue) / count).quantize(Decimal("0.01")) if count else ZERO,
+        }
 
-    current = {
-        "revenue": bills["revenue"],
-        "cost": bills["cost"],
-        "profit": bills["profit"],
-        "margin_pct": _margin(bills["profit"], bills["revenue"]),
-        "units": units["units"],
-        "bills": bills["bills"],
-        "avg_bill": average(bills["revenue"], bills["bills"]),
-    }
-    before = {
-        "revenue": bills["previous_revenue"],
-        "cost": bills["previous_cost"],
-        "profit": bills["previous_profit"],
-        "margin_pct": _margin(bills["previous_profit"], bills["previous_revenue"]),
-        "units": units["previous_units"],
-        "bills": bills["previous_bills"],
-        "avg_bill": average(bills["previous_revenue"], bills["previous_bills"]),
-    }
+    current, before = kpis(), kpis("previous_")
     return {
         "start": period.start,
         "end": period.end,

@@ -51,12 +51,7 @@ def influencer_profile_update(*, user: User, **fields) -> InfluencerProfile:
         if key in fields:
             fields[key] = (fields[key] or "").strip()
     with transaction.atomic():
-        if user_fields:
-            user_update(user=user, **user_fields)
-        for key, value in fields.items():
-            setattr(profile, key, value)
-        if fields:
-            profile.save(update_fields=[*fields, "updated_at"])
+        _save_profile(user, profile, user_fields, fields)
         if niches is not None:
             profile.niches.set(niches)
         if formats is not None:
@@ -76,13 +71,18 @@ def vendor_profile_update(*, user: User, **fields) -> VendorProfile:
         if key in fields:
             fields[key] = (fields[key] or "").strip()
     with transaction.atomic():
-        if user_fields:
-            user_update(user=user, **user_fields)
-        for key, value in fields.items():
-            setattr(profile, key, value)
-        if fields:
-            profile.save(update_fields=[*fields, "updated_at"])
+        _save_profile(user, profile, user_fields, fields)
     return profile
+
+
+def _save_profile(user, profile, user_fields, fields):
+    """Names live on the user (``user_update`` checks them); the rest on the profile."""
+    if user_fields:
+        user_update(user=user, **user_fields)
+    for key, value in fields.items():
+        setattr(profile, key, value)
+    if fields:
+        profile.save(update_fields=[*fields, "updated_at"])
 
 
 def _clean_social_links(links) -> dict:
