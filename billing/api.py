@@ -1,5 +1,4 @@
 import django_filters
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, renderers, serializers, status, viewsets
@@ -12,9 +11,8 @@ from anwariya.api.filters import MAX_ID, IdFilter
 from anwariya.api.permissions import IsVendor
 from anwariya.idempotency import idempotent
 from billing import selectors, services
-from billing.invoices import invoice_filename
+from billing.invoices import invoice_response
 from billing.models import Bill, BillItem
-from billing.tasks import invoice_pdf_stored
 from catalog.services import MAX_QUANTITY
 
 
@@ -214,6 +212,4 @@ class BillInvoiceApi(APIView):
     )
     def get(self, request, pk):
         bill = selectors.bill_for_vendor(request.user, pk)
-        response = HttpResponse(invoice_pdf_stored(bill), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{invoice_filename(bill)}"'
-        return response
+        return invoice_response(bill, disposition="inline")

@@ -4,13 +4,12 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from billing.invoices import invoice_filename, invoice_pdf
+from billing.invoices import invoice_filename, invoice_pdf_stored
 from billing.models import Bill
 
 logger = logging.getLogger(__name__)
@@ -53,17 +52,3 @@ def send_invoice_email(self, bill_id, resend=False):
         email_attempts=F("email_attempts") + 1,
     )
     return "sent"
-
-
-def invoice_pdf_stored(bill) -> bytes:
-    """The bill's PDF: rendered and stored the first time, read back afterwards."""
-    if bill.invoice_pdf:
-        try:
-            with bill.invoice_pdf.open("rb") as stored:
-                return stored.read()
-        except FileNotFoundError:
-            pass
-    pdf = invoice_pdf(bill)
-    bill.invoice_pdf.save(invoice_filename(bill), ContentFile(pdf), save=False)
-    Bill.objects.filter(pk=bill.pk).update(invoice_pdf=bill.invoice_pdf.name)
-    return pdf

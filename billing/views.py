@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -9,8 +8,7 @@ from anwariya.errors import DomainError
 from anwariya.views_mixins import VendorRequiredMixin
 from billing import selectors, services
 from billing.forms import BillFilterForm, BillForm, BillLineFormSet
-from billing.invoices import invoice_filename
-from billing.tasks import invoice_pdf_stored
+from billing.invoices import invoice_response
 
 PAGE_SIZE = 25
 
@@ -132,6 +130,4 @@ class BillResendView(VendorRequiredMixin, View):
 class BillInvoiceView(VendorRequiredMixin, View):
     def get(self, request, pk):
         bill = selectors.bill_for_vendor(request.user, pk)
-        response = HttpResponse(invoice_pdf_stored(bill), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{invoice_filename(bill)}"'
-        return response
+        return invoice_response(bill, disposition="attachment")
