@@ -227,8 +227,16 @@ GEMINI_MODEL = env.str("GEMINI_MODEL", default="gemini-2.5-flash")
 GEMINI_TIMEOUT_SECONDS = env.int("GEMINI_TIMEOUT_SECONDS", default=10)
 # Insights are cached per vendor and data fingerprint: reloading the page does not call Gemini again.
 INSIGHTS_CACHE_SECONDS = env.int("INSIGHTS_CACHE_SECONDS", default=6 * 60 * 60)
+# Vendors with at least this many paid bills get their sales series from the daily rollup.
+ANALYTICS_ROLLUP_MIN_BILLS = env.int("ANALYTICS_ROLLUP_MIN_BILLS", default=1000)
+# The Telegram bot bridge is on when both the token and the webhook secret are set.
 TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
 TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="").lstrip("@")
+TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default="https://api.telegram.org").rstrip("/")
+TELEGRAM_TIMEOUT_SECONDS = env.int("TELEGRAM_TIMEOUT_SECONDS", default=10)
+# Telegram allows about 30 messages a second per bot; this caps each worker's send task.
+TELEGRAM_RATE_LIMIT = env.str("TELEGRAM_RATE_LIMIT", default="25/s")
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -311,7 +319,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # httpx2 logs every request URL at INFO, and the Telegram Bot API carries its token in the URL.
+        "httpx2": {"level": "WARNING"},
+    },
 }
 
 # --- Tokens (the wallet) ------------------------------------------------------------

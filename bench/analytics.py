@@ -15,12 +15,17 @@ What it does, start to end:
    (after one warm-up run) and prints the median of:
 
    - **selector**: ``analytics.selectors.sales_series`` for the busiest vendor, with the number
-     of queries it ran;
+     of queries it ran: the daily rollup once the vendor has ``ANALYTICS_ROLLUP_MIN_BILLS``
+     paid bills, the bill lines below that;
+   - **live**: the same selector made to read the bill lines whatever the size;
    - **naive**: the vendor's paid lines loaded with ``values_list`` and bucketed in plain Python
      (local dates, dicts), as the e-commerce seed did with pandas; its totals are checked
      against the selector's;
    - **all vendors**: the selector's two queries (grouped lines, bills per bucket) without the
      vendor filter. There is no selector for it; it is what the series would cost platform-wide.
+
+Before the buckets it times the rollup's first build from nothing and its refresh after one
+more sale (one day recomputed), each as the first request that finds the change would.
 
 ``--explain`` prints PostgreSQL's ``EXPLAIN (ANALYZE, BUFFERS)`` (SQLite: the query plan) of
 the selector's queries for the busiest vendor at the largest size.
@@ -428,8 +433,9 @@ def check_same(series, naive, bucket):
     return ""
 
 
-def timed(fn, repeat):
-    fn()  # warm-up: connection, caches, plans
+def timed(fn, repeat, *, warm_up=True):
+    if warm_up:
+        fn()  # connection, caches, plans
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -438,18 +444,52 @@ def timed(fn, repeat):
     return statistics.median(samples)
 
 
+def _one_more_sale(vendor, period):
+    """A sale on the range's last day, inserted as the import does: the rollup must pick it up."""
+    from billing.models import Bill, BillItem
+
+    template = BillItem.objects.filter(bill__vendor=vendor).select_related("product").first()
+    when = datetime.datetime.combine(period.end, datetime.time(12), tzinfo=period.tz)
+    bill = Bill.objects.create(
+        vendor=vendor,
+        number=f"IMP-bench-{time.monotonic_ns()}",
+        year=when.year,
+        is_imported=True,
+        import_ref=f"bench-{time.monotonic_ns()}",
+        customer_name="Bench",
+        customer_email="bench@example.com",
+        total=template.line_total,
+        cost=template.line_cost,
+        profit=template.line_profit,
+        created_at=when,
+        email_status=Bill.EmailStatus.NOT_SENT,
+    )
+    template.pk, template.bill = None, bill
+    template.save()
+
+
 def measure(gen, args, size, explain):
     from django.db import connection
     from django.db.models import Count
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from accounts.models import User
+    from analytics.models import DailyProductSales, DailySales
     from analytics.selectors import Period, sales_series, vendor_time_zone
     from billing.models import BillItem
 
     busiest = BillItem.objects.values("bill__vendor").annotate(n=Count("pk")).order_by("-n").first()
     vendor = User.objects.get(pk=busiest["bill__vendor"])
     period = Period(gen.start, gen.end, vendor_time_zone(vendor))
+    # The rollup as a first request after the data changed finds it: built from nothing, then
+    # refreshed after one more sale (one day recomputed).
+    DailySales.objects.all().delete()
+    DailyProductSales.objects.all().delete()
+    with override_settings(ANALYTICS_ROLLUP_MIN_BILLS=0):
+        build_ms = timed(lambda: sales_series(vendor, period, "month"), 1, warm_up=False)
+        _one_more_sale(vendor, period)
+        refresh_ms = timed(lambda: sales_series(vendor, period, "month"), 1, warm_up=False)
+    print(f"  rollup: built in {build_ms:.1f} ms; refreshed after one more sale in {refresh_ms:.1f} ms", flush=True)
     rows = []
     for bucket in BUCKETS:
         with CaptureQueriesContext(connection) as queries:
@@ -458,6 +498,8 @@ def measure(gen, args, size, explain):
         if mismatch:
             print(f"MISMATCH at {size:,} lines: {mismatch}", file=sys.stderr)
         selector_ms = timed(lambda b=bucket: sales_series(vendor, period, b), args.repeat)
+        with override_settings(ANALYTICS_ROLLUP_MIN_BILLS=10**12):
+            live_ms = timed(lambda b=bucket: sales_series(vendor, period, b), args.repeat)
         naive_ms = timed(lambda b=bucket: naive_series(vendor, period, b), args.repeat)
         all_ms = timed(lambda b=bucket: all_vendors(period, b), args.repeat)
         rows.append(
@@ -467,16 +509,20 @@ def measure(gen, args, size, explain):
                 "bucket": bucket,
                 "buckets": len(series),
                 "selector": selector_ms,
+                "live": live_ms,
                 "queries": len(queries.captured_queries),
                 "naive": naive_ms,
                 "ratio": naive_ms / selector_ms,
                 "all": all_ms,
+                "build": build_ms,
+                "refresh": refresh_ms,
                 "ok": not mismatch,
             }
         )
         print(
             f"  {bucket:>5}: selector {selector_ms:8.1f} ms ({len(queries.captured_queries)} queries)"
-            f"  naive {naive_ms:8.1f} ms  x{naive_ms / selector_ms:5.1f}  all vendors {all_ms:8.1f} ms",
+            f"  live {live_ms:8.1f} ms  naive {naive_ms:8.1f} ms  x{naive_ms / selector_ms:5.1f}"
+            f"  all vendors {all_ms:8.1f} ms",
             flush=True,
         )
     if explain:
@@ -485,7 +531,7 @@ def measure(gen, args, size, explain):
             for label, qs in zip(
                 ("grouped lines", "bills per bucket"), selector_querysets(vendor, period, bucket), strict=True
             ):
-                print(f"\n--- plan: selector, {label}, bucket={bucket}, vendor {vendor.pk}, {size:,} lines ---")
+                print(f"\n--- plan: live selector, {label}, bucket={bucket}, vendor {vendor.pk}, {size:,} lines ---")
                 print(qs.explain(**options))
     return rows
 
@@ -493,16 +539,21 @@ def measure(gen, args, size, explain):
 def print_table(rows, database, insert_times):
     print(f"\n{database}; busiest vendor's share shown as 'vendor lines'; median of the timed runs\n")
     print(
-        "| lines | vendor lines | bucket | buckets | selector (ms) | queries | naive (ms) | naive / selector "
-        "| all vendors (ms) |"
+        "| lines | vendor lines | bucket | buckets | selector (ms) | queries | live (ms) | naive (ms) "
+        "| naive / selector | all vendors (ms) |"
     )
-    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         print(
             f"| {r['lines']:,} | {r['vendor_lines']:,} | {r['bucket']} | {r['buckets']} | {r['selector']:.1f} "
-            f"| {r['queries']} | {r['naive']:.1f} | {r['ratio']:.1f}x | {r['all']:.1f} |"
+            f"| {r['queries']} | {r['live']:.1f} | {r['naive']:.1f} | {r['ratio']:.1f}x | {r['all']:.1f} |"
             + ("" if r["ok"] else " MISMATCH")
         )
+    builds = {r["lines"]: (r["build"], r["refresh"]) for r in rows}
+    print(
+        "\nrollup (ms): "
+        + ", ".join(f"{size:,} lines built {b:.1f}, refreshed {f:.1f}" for size, (b, f) in builds.items())
+    )
     print("\ninsert (s): " + ", ".join(f"{size:,} lines {seconds:.1f}" for size, seconds in insert_times))
 
 
