@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "anwariya.tasks.prune_idempotency_keys",
         "schedule": timedelta(hours=1),
     },
+    # Starts scheduled broadcasts when due, and picks up running ones whose worker died.
+    "broadcasts-tick": {
+        "task": "campaigns.tasks.broadcasts_tick",
+        "schedule": timedelta(seconds=30),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------
@@ -333,4 +338,11 @@ TOKEN_PRICE_CONTACT = env.int("TOKEN_PRICE_CONTACT", default=50)  # a vendor inv
 TOKEN_PRICE_APPLICATION = env.int("TOKEN_PRICE_APPLICATION", default=0)  # an application beyond the free quota
 TOKEN_FREE_APPLICATIONS_PER_MONTH = env.int("TOKEN_FREE_APPLICATIONS_PER_MONTH", default=5)
 TOKEN_PRICE_BROADCAST_RECIPIENT = env.int("TOKEN_PRICE_BROADCAST_RECIPIENT", default=1)
+
+# --- Broadcasts -------------------------------------------------------------------------
+BROADCAST_RATE_PER_SECOND = env.int("BROADCAST_RATE_PER_SECOND", default=10)  # deliveries, across workers
+BROADCAST_MAX_RECIPIENTS = env.int("BROADCAST_MAX_RECIPIENTS", default=10_000)
+BROADCAST_MAX_ERRORS = env.int("BROADCAST_MAX_ERRORS", default=20)  # failed attempts in a run before it pauses
+BROADCAST_RETRY_BACKOFF_SECONDS = env.int("BROADCAST_RETRY_BACKOFF_SECONDS", default=30)  # doubles per retry
+BROADCAST_STALLED_AFTER_SECONDS = env.int("BROADCAST_STALLED_AFTER_SECONDS", default=120)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["WalletTransactionKindEnum"] = "accounts.models.WalletTransaction.Kind"

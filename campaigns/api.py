@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts.models import Role, User
 from anwariya.api.filters import MAX_ID, IdFilter
 from campaigns import selectors, services
+from campaigns.filters import InfluencerFilter
 from campaigns.models import (
     SOCIAL_NETWORKS,
     Application,
@@ -171,23 +172,6 @@ class InfluencerSerializer(serializers.ModelSerializer):
     def get_content_types(self, user) -> list[str]:
         profile = self._profile(user)
         return [fmt.slug for fmt in profile.content_formats.all()] if profile else []
-
-
-class InfluencerFilter(django_filters.FilterSet):
-    niche = django_filters.CharFilter(field_name="influencer_profile__niches__slug", distinct=True)
-    follower_band = django_filters.MultipleChoiceFilter(
-        field_name="influencer_profile__follower_band", choices=FollowerBand.choices
-    )
-    min_engagement = django_filters.NumberFilter(field_name="influencer_profile__engagement_rate", lookup_expr="gte")
-    content_type = django_filters.CharFilter(field_name="influencer_profile__content_formats__slug", distinct=True)
-    country = django_filters.CharFilter(field_name="influencer_profile__country", lookup_expr="iexact")
-    availability = django_filters.ChoiceFilter(
-        field_name="influencer_profile__availability", choices=Availability.choices
-    )
-
-    class Meta:
-        model = User
-        fields = ["niche", "follower_band", "min_engagement", "content_type", "country", "availability"]
 
 
 @extend_schema(tags=["profiles"])

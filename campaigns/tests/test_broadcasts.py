@@ -1,0 +1,361 @@
+import smtplib
+
+import pytest
+from django.core import mail
+from django.db.models import Count
+
+from accounts.models import Role, User, WalletTransaction
+from accounts.tests.factories import PASSWORD, InfluencerFactory, VendorFactory
+from accounts.wallet import wallet_for_user, wallet_grant
+from anwariya.celery import app as celery_app
+from anwariya.errors import Conflict
+from campaigns import broadcasts
+from campaigns.broadcasts import BroadcastError
+from campaigns.models import Application, Broadcast, Delivery
+from campaigns.tests.factories import CampaignFactory
+from chat.models import Chat, Message
+
+pytestmark = pytest.mark.django_db
+
+
+def influencers(count, prefix="fan"):
+    from django.contrib.auth.hashers import make_password
+
+    password = make_password(PASSWORD)
+    return User.objects.bulk_create(
+        [
+            User(email=f"{prefix}{i}@example.com", display_name=f"Fan {i}", role=Role.INFLUENCER, password=password)
+            for i in range(count)
+        ]
+    )
+
+
+def accepted_on(campaign, users):
+    Application.objects.bulk_create(
+        [
+            Application(campaign=campaign, influencer=user, status=Application.Status.ACCEPTED, message="Yes")
+            for user in users
+        ]
+    )
+
+
+@pytest.fixture
+def vendor():
+    vendor = VendorFactory(business_name="Chai Co")
+    wallet_grant(user=vendor, amount=5000, reason="test tokens")
+    return vendor
+
+
+@pytest.fixture
+def campaign(vendor):
+    return CampaignFactory(vendor=vendor, title="Diwali chai")
+
+
+@pytest.fixture
+def worker_down():
+    """Queued tasks wait in the broker instead of running: the test drives the fan-out itself."""
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+def make_broadcast(vendor, campaign, channels=("chat",), **fields):
+    return broadcasts.broadcast_create(
+        vendor=vendor,
+        actor=vendor,
+        title=fields.pop("title", "Festive drop"),
+        body=fields.pop("body", "Hi {name}, {campaign} starts Monday."),
+        audience=fields.pop("audience", "campaign"),
+        campaign=campaign,
+        channels=list(channels),
+        **fields,
+    )
+
+
+def test_a_broadcast_to_1000_recipients_finishes_with_one_delivery_each(
+    vendor, campaign, settings, django_capture_on_commit_callbacks
+):
+    settings.BROADCAST_RATE_PER_SECOND = 100
+    fans = influencers(1000)
+    accepted_on(campaign, fans)
+    broadcast = make_broadcast(vendor, campaign, channels=["chat", "email"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_start(broadcast=broadcast)
+
+    broadcast.refresh_from_db()
+    assert broadcast.status == Broadcast.Status.FINISHED
+    assert (broadcast.recipient_count, broadcast.total, broadcast.sent, broadcast.failed, broadcast.skipped) == (
+        1000,
+        2000,
+        2000,
+        0,
+        0,
+    )
+    per_pair = Delivery.objects.values("recipient", "channel").annotate(n=Count("pk"))
+    assert per_pair.count() == 2000 and {row["n"] for row in per_pair} == {1}
+    assert Message.objects.filter(chat__vendor=vendor).count() == 1000
+    assert len(mail.outbox) == 1000
+    first = Message.objects.get(chat__influencer=fans[0])
+    assert first.text == "Festive drop\n\nHi Fan 0, Diwali chai starts Monday."
+    assert first.chat.campaign == campaign
+    assert wallet_for_user(vendor).balance == 4000  # 1 token a recipient, all reached: nothing refunded
+
+
+def test_killed_mid_run_then_resumed_sends_no_duplicates(
+    vendor, campaign, settings, worker_down, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.BROADCAST_RATE_PER_SECOND = 5
+    fans = influencers(23)
+    accepted_on(campaign, fans)
+    broadcast = make_broadcast(vendor, campaign)
+    broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    assert broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=broadcast.run) == 5
+
+    # The worker dies in the middle of the next batch: its transaction never commits.
+    from chat import services as chat_services
+
+    real_send, calls = chat_services.message_send, []
+
+    def dying_send(**kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt("worker killed")
+        return real_send(**kwargs)
+
+    monkeypatch.setattr(chat_services, "message_send", dying_send)
+    with pytest.raises(KeyboardInterrupt):
+        broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=broadcast.run)
+    monkeypatch.setattr(chat_services, "message_send", real_send)
+    assert Message.objects.count() == 5
+
+    # The fan-out runs again (twice, even): every recipient gets exactly one message.
+    celery_app.conf.task_always_eager = True
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_dispatch(broadcast_id=broadcast.pk, run=broadcast.run)
+        broadcasts.broadcast_dispatch(broadcast_id=broadcast.pk, run=broadcast.run)
+    broadcast.refresh_from_db()
+    assert broadcast.status == Broadcast.Status.FINISHED
+    assert (broadcast.total, broadcast.sent) == (23, 23)
+    per_fan = Message.objects.values("chat__influencer").annotate(n=Count("pk"))
+    assert len(per_fan) == 23 and {row["n"] for row in per_fan} == {1}
+
+
+def test_pause_stops_the_run_and_resume_continues_where_it_stopped(
+    vendor, campaign, settings, worker_down, django_capture_on_commit_callbacks
+):
+    settings.BROADCAST_RATE_PER_SECOND = 4
+    accepted_on(campaign, influencers(10))
+    broadcast = make_broadcast(vendor, campaign)
+    broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    first_run = broadcast.run
+    broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=first_run)
+
+    broadcasts.broadcast_pause(broadcast=broadcast)
+    # Batches of the paused run that were already queued send nothing.
+    assert broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=first_run) == 0
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent, broadcast.pending) == (Broadcast.Status.PAUSED, 4, 6)
+    with pytest.raises(Conflict):
+        broadcasts.broadcast_pause(broadcast=broadcast)
+
+    celery_app.conf.task_always_eager = True
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_resume(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent, broadcast.run) == (Broadcast.Status.FINISHED, 10, first_run + 1)
+    assert broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=first_run) == 0
+    assert Message.objects.count() == 10
+
+
+def refuse_email(monkeypatch):
+    def refused(self, *args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("mail server went away")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refused)
+
+
+def test_a_failing_delivery_is_tried_three_times_then_failed(
+    vendor, campaign, monkeypatch, django_capture_on_commit_callbacks
+):
+    accepted_on(campaign, influencers(2))
+    broadcast = make_broadcast(vendor, campaign, channels=["email"])
+    refuse_email(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_start(broadcast=broadcast)
+
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent, broadcast.failed) == (Broadcast.Status.FINISHED, 0, 2)
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {3}
+    assert "mail server went away" in Delivery.objects.first().last_error
+    assert broadcast.tokens_refunded == broadcast.tokens_reserved == 2
+
+
+def test_too_many_errors_pause_the_broadcast_until_resumed(
+    vendor, campaign, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.BROADCAST_MAX_ERRORS = 3
+    settings.BROADCAST_RATE_PER_SECOND = 2
+    accepted_on(campaign, influencers(5))
+    broadcast = make_broadcast(vendor, campaign, channels=["email"])
+    refuse_email(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_start(broadcast=broadcast)
+
+    broadcast.refresh_from_db()
+    assert broadcast.status == Broadcast.Status.PAUSED
+    assert broadcast.pause_reason.startswith("Paused after 4 failed attempts")
+    assert len(mail.outbox) == 0
+    assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == 1  # never tried
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_resume(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent, broadcast.run_errors) == (Broadcast.Status.FINISHED, 5, 0)
+    assert len(mail.outbox) == 5
+
+
+def test_retry_failed_sends_them_again_and_reserves_again_what_was_refunded(
+    vendor, campaign, monkeypatch, django_capture_on_commit_callbacks
+):
+    fans = influencers(4)
+    accepted_on(campaign, fans)
+    InfluencerFactory(is_active=False)  # never in an audience
+    broadcast = make_broadcast(vendor, campaign, channels=["email"])
+    broken = {fans[1].email}
+    real_send = __import__("django.core.mail", fromlist=["EmailMessage"]).EmailMessage.send
+
+    def flaky(self, *args, **kwargs):
+        if set(self.to) & broken:
+            raise smtplib.SMTPRecipientsRefused({self.to[0]: (550, b"mailbox full")})
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", flaky)
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent, broadcast.failed) == (Broadcast.Status.FINISHED, 3, 1)
+    assert (broadcast.tokens_reserved, broadcast.tokens_refunded) == (4, 1)
+    assert wallet_for_user(vendor).balance == 4997
+
+    broken.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert broadcasts.broadcast_retry_failed(broadcast=broadcast) == 1
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent, broadcast.failed) == (Broadcast.Status.FINISHED, 4, 0)
+    assert (broadcast.tokens_reserved, broadcast.tokens_refunded) == (5, 1)
+    assert wallet_for_user(vendor).balance == 4996
+    with pytest.raises(Conflict):
+        broadcasts.broadcast_retry_failed(broadcast=broadcast)
+
+
+def test_tokens_are_reserved_at_start_and_unused_ones_refunded_on_cancel(
+    vendor, campaign, settings, worker_down, django_capture_on_commit_callbacks
+):
+    settings.TOKEN_PRICE_BROADCAST_RECIPIENT = 3
+    settings.BROADCAST_RATE_PER_SECOND = 2
+    accepted_on(campaign, influencers(5))
+    broadcast = make_broadcast(vendor, campaign)
+    broadcasts.broadcast_start(broadcast=broadcast)
+    assert wallet_for_user(vendor).balance == 5000 - 15
+    broadcast.refresh_from_db()
+    broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=broadcast.run)
+
+    broadcasts.broadcast_cancel(broadcast=broadcast)
+
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent, broadcast.skipped) == (Broadcast.Status.CANCELLED, 2, 3)
+    assert (broadcast.tokens_reserved, broadcast.tokens_refunded) == (15, 9)
+    assert wallet_for_user(vendor).balance == 5000 - 6
+    refund = WalletTransaction.objects.get(kind=WalletTransaction.Kind.REFUND)
+    assert (refund.amount, refund.reference) == (9, f"broadcast:{broadcast.pk}")
+    with pytest.raises(Conflict):
+        broadcasts.broadcast_cancel(broadcast=broadcast)
+
+
+def test_start_without_enough_tokens_changes_nothing():
+    poor = VendorFactory()  # no tokens
+    campaign = CampaignFactory(vendor=poor)
+    accepted_on(campaign, influencers(3))
+    broadcast = make_broadcast(poor, campaign)
+    from accounts.wallet import InsufficientTokens
+
+    with pytest.raises(InsufficientTokens):
+        broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.total) == (Broadcast.Status.DRAFT, 0)
+    assert not Delivery.objects.exists()
+
+
+def test_a_vendor_cannot_broadcast_to_another_vendors_campaign(vendor):
+    theirs = CampaignFactory()
+    with pytest.raises(BroadcastError) as refused:
+        make_broadcast(vendor, theirs)
+    assert "campaign" in refused.value.errors
+
+
+def test_recipients_who_are_not_influencers_are_refused(vendor):
+    fan, other_vendor = InfluencerFactory(), VendorFactory()
+    with pytest.raises(BroadcastError) as refused:
+        make_broadcast(vendor, None, audience="list", recipients=[fan.pk, other_vendor.pk], body="Hi {name}")
+    assert str(other_vendor.pk) in refused.value.errors["recipients"][0]
+
+
+def test_placeholders_are_checked_and_filled_in_safely(vendor, campaign):
+    with pytest.raises(BroadcastError) as refused:
+        make_broadcast(vendor, campaign, body="Hi {name.__class__}")
+    assert "Unknown placeholder" in refused.value.errors["body"][0]
+    with pytest.raises(BroadcastError) as refused:
+        make_broadcast(vendor, None, audience="list", recipients=[InfluencerFactory().pk], body="{campaign}")
+    assert "needs a campaign" in refused.value.errors["body"][0]
+    fan = InfluencerFactory(display_name="<b>{campaign}</b>")
+    broadcast = make_broadcast(vendor, campaign, body="Hi {name}: {campaign} :-{ }")
+    assert broadcasts.render_message(broadcast, fan) == "Festive drop\n\nHi <b>{campaign}</b>: Diwali chai :-{ }"
+
+
+def test_filter_audience_matches_the_directory_filters(vendor):
+    from campaigns.models import InfluencerProfile
+
+    keen = InfluencerFactory()
+    InfluencerProfile.objects.create(user=keen, country="India", engagement_rate="5.5", follower_band="10k-50k")
+    lukewarm = InfluencerFactory()
+    InfluencerProfile.objects.create(user=lukewarm, country="India", engagement_rate="1.0")
+    preview = broadcasts.audience_preview(
+        vendor=vendor, audience="filter", filters={"country": "india", "min_engagement": 3}
+    )
+    assert preview["count"] == 1 and preview["sample"][0]["id"] == keen.pk
+    with pytest.raises(BroadcastError) as refused:
+        broadcasts.audience_preview(vendor=vendor, audience="filter", filters={"follower_band": "lots"})
+    assert "follower_band" in refused.value.errors["filters"][0]
+
+
+def test_telegram_deliveries_are_skipped_for_recipients_without_a_link(vendor, campaign):
+    accepted_on(campaign, influencers(2))
+    broadcast = make_broadcast(vendor, campaign, channels=["telegram"])
+    broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    assert (broadcast.total, broadcast.skipped) == (2, 2)
+    assert set(Delivery.objects.values_list("last_error", flat=True)) == {"No Telegram account linked."}
+    assert not Chat.objects.exists()
+
+
+def test_scheduled_broadcasts_start_when_due(vendor, campaign, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    accepted_on(campaign, influencers(2))
+    broadcast = make_broadcast(vendor, campaign, scheduled_at=timezone.now() + datetime.timedelta(hours=1))
+    broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    assert broadcast.status == Broadcast.Status.SCHEDULED
+    assert broadcasts.broadcasts_tick()["started"] == 0
+
+    Broadcast.objects.filter(pk=broadcast.pk).update(scheduled_at=timezone.now() - datetime.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert broadcasts.broadcasts_tick()["started"] == 1
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent) == (Broadcast.Status.FINISHED, 2)
