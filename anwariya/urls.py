@@ -25,6 +25,7 @@ api_v1 = [
     path("bills/<int:pk>/invoice.pdf", BillInvoiceApi.as_view(), name="bill-invoice-pdf"),
     path("profile/", ProfileApi.as_view(), name="api-profile"),
     path("", include("analytics.api_urls")),
+    path("bot/", include("chat.bot_urls")),
     *router.urls,
 ]
 

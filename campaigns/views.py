@@ -23,6 +23,7 @@ from campaigns.forms import (
     VendorProfileForm,
 )
 from campaigns.models import Application, Campaign, InfluencerProfile, VendorProfile
+from chat.telegram.selectors import telegram_link_status
 
 PAGE_SIZE = 20
 
@@ -89,7 +90,8 @@ class ProfileView(LoginRequiredMixin, View):
         return VendorProfileForm(data, initial=initial)
 
     def _render(self, request, form):
-        return render(request, "campaigns/profile_form.html", {"form": form})
+        context = {"form": form, "telegram": telegram_link_status(request.user)}
+        return render(request, "campaigns/profile_form.html", context)
 
 
 class DirectoryView(VendorRequiredMixin, View):

@@ -83,3 +83,134 @@ class ReadState(models.Model):
 
     def __str__(self):
         return f"{self.user} read {self.chat} to {self.last_read_message_id}"
+
+
+# --- Telegram bot bridge -------------------------------------------------------------------------
+
+
+class TelegramAccount(models.Model):
+    """A user's linked Telegram chat: new chat messages go there, replies come back as the user.
+
+    One Telegram chat belongs to at most one user and a user has at most one Telegram chat.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    telegram_chat_id = models.BigIntegerField(help_text="The private chat of the user with the bot.")
+    telegram_user_id = models.BigIntegerField(null=True, blank=True)
+    username = models.CharField(max_length=64, blank=True, help_text="Telegram @username, if they have one.")
+    first_name = models.CharField(max_length=128, blank=True)
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user"], name="telegram_account_one_per_user"),
+            models.UniqueConstraint(fields=["telegram_chat_id"], name="telegram_account_one_user_per_chat"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ↔ Telegram {self.display_handle}"
+
+    @property
+    def display_handle(self):
+        return f"@{self.username}" if self.username else (self.first_name or str(self.telegram_chat_id))
+
+
+class TelegramLinkCode(models.Model):
+    """The one-time code a user sends to the bot (``/start CODE``) to link their Telegram chat.
+
+    A user has at most one code: making a new one replaces the old.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user"], name="telegram_link_code_one_per_user"),
+            models.UniqueConstraint(fields=["code"], name="telegram_link_code_unique"),
+        ]
+
+    def __str__(self):
+        return f"Telegram link code of {self.user}"  # never the code: it is the user's secret
+
+    def is_usable(self, now=None):
+        return self.used_at is None and self.expires_at > (now or timezone.now())
+
+
+class TelegramUpdate(models.Model):
+    """An update Telegram sent to the webhook. The row is claimed before handling, so each runs once."""
+
+    update_id = models.BigIntegerField()
+    kind = models.CharField(max_length=32, help_text="message, edited_message, … (the update's field).")
+    telegram_chat_id = models.BigIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=32, blank=True, help_text="What the bot did with it.")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["update_id"], name="telegram_update_handled_once")]
+        indexes = [models.Index(fields=["-received_at"], name="telegram_update_received_idx")]
+
+    def __str__(self):
+        return f"update {self.update_id} ({self.kind})"
+
+
+class TelegramMessage(models.Model):
+    """One message the bot sends (the outbox): its delivery status, and the Telegram message id
+    that maps a reply back to ``chat``."""
+
+    class Kind(models.TextChoices):
+        NOTIFICATION = "notification", "Chat message notification"
+        REPLY = "reply", "Bot reply"
+        DIRECT = "direct", "Direct message"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    telegram_chat_id = models.BigIntegerField(help_text="Where it goes.")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    chat = models.ForeignKey(
+        Chat, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Replies post here."
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="What it notifies of."
+    )
+    text = models.TextField()
+    reply_to_message_id = models.BigIntegerField(null=True, blank=True, help_text="The Telegram message answered.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    telegram_message_id = models.BigIntegerField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["telegram_chat_id", "telegram_message_id"],
+                condition=Q(telegram_message_id__isnull=False),
+                name="telegram_message_unique_per_telegram_chat",
+            ),
+            models.UniqueConstraint(
+                fields=["message", "user"],
+                condition=Q(message__isnull=False, kind="notification"),
+                name="telegram_message_one_notification_per_recipient",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(telegram_message_id__isnull=False, sent_at__isnull=False),
+                name="telegram_message_sent_has_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="telegram_message_status_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.telegram_chat_id} ({self.status})"

@@ -11,6 +11,7 @@ from accounts.models import Role, User
 from anwariya.errors import Conflict, DomainError
 from chat import events
 from chat.models import Chat, Message, ReadState
+from chat.telegram.services import telegram_notify_new_message
 
 EDIT_WINDOW = timedelta(minutes=10)
 
@@ -76,7 +77,8 @@ def chat_open(*, actor: User, other: User, campaign=None, free: bool = False) ->
 
 
 def message_send(*, chat: Chat, sender: User, text: str) -> Message:
-    """Save a message first, then push it to both participants' sockets."""
+    """Save a message first, then push it to both participants' sockets (and to the other's
+    Telegram, if linked)."""
     if not chat.has_participant(sender):
         raise NotAllowed("Only the two participants write in a chat.")
     text = _clean_text(text)
@@ -88,6 +90,7 @@ def message_send(*, chat: Chat, sender: User, text: str) -> Message:
         events.publish(events.chat_group(chat.pk), {"type": "message.new", "message": events.message_payload(message)})
         other = chat.influencer_id if sender.pk == chat.vendor_id else chat.vendor_id
         events.publish(events.user_group(other), {"type": "unread.changed"})
+        telegram_notify_new_message(message=message)
     return message
 
 

@@ -2,6 +2,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 
 from accounts.models import User
@@ -10,6 +11,7 @@ from anwariya.redirects import redirect_back
 from campaigns.models import Campaign
 from chat import selectors, services
 from chat.models import Message
+from chat.telegram.services import telegram_account_unlink, telegram_link_code_issue
 
 HISTORY = 50
 
@@ -68,3 +70,27 @@ class ChatStartView(LoginRequiredMixin, View):
         if created:
             flash.success(request, f"Chat with {other.public_name} opened.")
         return redirect("chat:chat-detail", pk=chat.pk)
+
+
+def _profile_telegram_section():
+    return redirect(reverse("campaigns:profile") + "#telegram")
+
+
+class TelegramCodeView(LoginRequiredMixin, View):
+    """Make a new one-time code to link Telegram (shown in the profile's Telegram section)."""
+
+    def post(self, request):
+        try:
+            telegram_link_code_issue(user=request.user)
+        except DomainError as error:
+            flash.error(request, error.detail)
+        else:
+            flash.success(request, "Your Telegram code is ready. It works once, for 30 minutes.")
+        return _profile_telegram_section()
+
+
+class TelegramUnlinkView(LoginRequiredMixin, View):
+    def post(self, request):
+        if telegram_account_unlink(user=request.user):
+            flash.success(request, "Telegram unlinked. Chat messages no longer go there.")
+        return _profile_telegram_section()
