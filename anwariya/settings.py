@@ -299,6 +299,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BillStatusEnum": "billing.models.Bill.Status",
         "HealthStatusEnum": ["ok", "unavailable"],
+        "BroadcastChannelEnum": "campaigns.models.Broadcast.Channel",
+        "BroadcastStatusEnum": "campaigns.models.Broadcast.Status",
+        "DeliveryStatusEnum": "campaigns.models.Delivery.Status",
     },
 }
 

@@ -7,6 +7,7 @@ from anwariya.api.exceptions import api_not_found
 from anwariya.health import HealthView
 from billing.api import BillInvoiceApi, BillViewSet
 from campaigns.api import ApplicationViewSet, CampaignViewSet, InfluencerViewSet, ProfileApi
+from campaigns.api_broadcasts import BroadcastViewSet
 from catalog.api import CategoryViewSet, ProductViewSet
 from chat.api import ChatViewSet, MessageViewSet
 
@@ -17,6 +18,7 @@ router.register("bills", BillViewSet, basename="bill")
 router.register("influencers", InfluencerViewSet, basename="influencer")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("applications", ApplicationViewSet, basename="application")
+router.register("broadcasts", BroadcastViewSet, basename="broadcast")
 router.register("chats", ChatViewSet, basename="chat")
 router.register("messages", MessageViewSet, basename="message")
 

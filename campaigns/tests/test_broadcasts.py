@@ -93,7 +93,8 @@ def test_a_broadcast_to_1000_recipients_finishes_with_one_delivery_each(
         0,
     )
     per_pair = Delivery.objects.values("recipient", "channel").annotate(n=Count("pk"))
-    assert per_pair.count() == 2000 and {row["n"] for row in per_pair} == {1}
+    assert per_pair.count() == 2000
+    assert {row["n"] for row in per_pair} == {1}
     assert Message.objects.filter(chat__vendor=vendor).count() == 1000
     assert len(mail.outbox) == 1000
     first = Message.objects.get(chat__influencer=fans[0])
@@ -139,7 +140,8 @@ def test_killed_mid_run_then_resumed_sends_no_duplicates(
     assert broadcast.status == Broadcast.Status.FINISHED
     assert (broadcast.total, broadcast.sent) == (23, 23)
     per_fan = Message.objects.values("chat__influencer").annotate(n=Count("pk"))
-    assert len(per_fan) == 23 and {row["n"] for row in per_fan} == {1}
+    assert len(per_fan) == 23
+    assert {row["n"] for row in per_fan} == {1}
 
 
 def test_pause_stops_the_run_and_resume_continues_where_it_stopped(
@@ -326,7 +328,8 @@ def test_filter_audience_matches_the_directory_filters(vendor):
     preview = broadcasts.audience_preview(
         vendor=vendor, audience="filter", filters={"country": "india", "min_engagement": 3}
     )
-    assert preview["count"] == 1 and preview["sample"][0]["id"] == keen.pk
+    assert preview["count"] == 1
+    assert preview["sample"][0]["id"] == keen.pk
     with pytest.raises(BroadcastError) as refused:
         broadcasts.audience_preview(vendor=vendor, audience="filter", filters={"follower_band": "lots"})
     assert "follower_band" in refused.value.errors["filters"][0]

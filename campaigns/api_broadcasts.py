@@ -1,0 +1,330 @@
+"""The broadcasts API: drafts, the start/pause/resume/cancel lifecycle, deliveries, audience preview."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.models import Role, User
+from anwariya.api.filters import MAX_ID
+from campaigns import broadcasts
+from campaigns.api import IsVendorOrStaff
+from campaigns.models import Broadcast, Campaign, Delivery, FollowerBand
+
+
+class BroadcastFiltersSerializer(serializers.Serializer):
+    niche = serializers.CharField(required=False, allow_blank=True, help_text="A niche slug.")
+    follower_band = serializers.ListField(
+        child=serializers.ChoiceField(choices=FollowerBand.choices), required=False, help_text="Any of these bands."
+    )
+    min_engagement = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
+    )
+    country = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class RecipientIdsField(serializers.ListField):
+    child = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+    def to_representation(self, recipients):
+        return sorted(user.pk for user in recipients.all())
+
+
+class BroadcastSerializer(serializers.ModelSerializer):
+    vendor = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.VENDOR),
+        required=False,
+        help_text="Staff only: the vendor the broadcast is for. Vendors always send their own.",
+    )
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.all(), required=False, allow_null=True, help_text="One of your campaigns."
+    )
+    campaign_title = serializers.CharField(source="campaign.title", default=None, read_only=True)
+    filters = BroadcastFiltersSerializer(required=False, help_text="For a filter audience.")
+    recipients = RecipientIdsField(required=False, help_text="For a list audience: influencer ids.")
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Broadcast.Channel.choices),
+        min_length=1,
+        required=False,
+        help_text="Default: chat.",
+    )
+    pending = serializers.IntegerField(read_only=True, help_text="Deliveries not yet sent, failed or skipped.")
+
+    class Meta:
+        model = Broadcast
+        fields = [
+            "id",
+            "vendor",
+            "title",
+            "body",
+            "audience",
+            "campaign",
+            "campaign_title",
+            "filters",
+            "recipients",
+            "channels",
+            "scheduled_at",
+            "status",
+            "pause_reason",
+            "recipient_count",
+            "total",
+            "sent",
+            "failed",
+            "skipped",
+            "pending",
+            "price_per_recipient",
+            "tokens_reserved",
+            "tokens_refunded",
+            "created_at",
+            "updated_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = [
+            "status",
+            "pause_reason",
+            "recipient_count",
+            "total",
+            "sent",
+            "failed",
+            "skipped",
+            "price_per_recipient",
+            "tokens_reserved",
+            "tokens_refunded",
+            "created_at",
+            "updated_at",
+            "started_at",
+            "finished_at",
+        ]
+        extra_kwargs = {"title": {"max_length": 200}, "body": {"max_length": 3500}}
+
+    def to_representation(self, broadcast):
+        data = super().to_representation(broadcast)
+        data["filters"] = broadcast.filters
+        return data
+
+
+class BroadcastStatusFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Broadcast.Status.choices, required=False)
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    recipient_name = serializers.CharField(source="recipient.public_name", read_only=True)
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "recipient",
+            "recipient_name",
+            "channel",
+            "status",
+            "attempts",
+            "last_error",
+            "sent_at",
+            "message",
+            "updated_at",
+        ]
+
+
+class DeliveryFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Delivery.Status.choices, required=False)
+    channel = serializers.ChoiceField(choices=Broadcast.Channel.choices, required=False)
+
+
+class AudienceQuerySerializer(serializers.Serializer):
+    audience = serializers.ChoiceField(choices=Broadcast.Audience.choices)
+    campaign = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    niche = serializers.CharField(required=False, allow_blank=True)
+    follower_band = serializers.ListField(child=serializers.ChoiceField(choices=FollowerBand.choices), required=False)
+    min_engagement = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+    )
+    country = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    recipients = serializers.CharField(required=False, help_text="Comma-separated influencer ids.")
+    vendor = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="Staff only.")
+
+
+AudiencePreviewSerializer = inline_serializer(
+    "AudiencePreview",
+    fields={
+        "count": serializers.IntegerField(),
+        "sample": inline_serializer(
+            "AudienceSample", fields={"id": serializers.IntegerField(), "name": serializers.CharField()}, many=True
+        ),
+        "price_per_recipient": serializers.IntegerField(),
+        "cost": serializers.IntegerField(help_text="Tokens reserved when it starts."),
+        "max_recipients": serializers.IntegerField(),
+    },
+)
+
+
+def _vendor_for(request, requested):
+    """Vendors act for themselves; staff must name the vendor."""
+    user = request.user
+    if not user.is_staff or user.role == Role.VENDOR:
+        return user
+    if requested is None:
+        raise serializers.ValidationError({"vendor": ["Staff must choose the vendor the broadcast is for."]})
+    return requested
+
+
+@extend_schema(tags=["broadcasts"])
+class BroadcastViewSet(viewsets.ModelViewSet):
+    """A vendor's broadcasts: drafts are edited and deleted; started ones are paused, resumed or cancelled."""
+
+    queryset = Broadcast.objects.none()
+    serializer_class = BroadcastSerializer
+    permission_classes = [IsVendorOrStaff]
+    search_fields = ["title", "body"]
+    ordering_fields = ["created_at", "started_at", "status"]
+    ordering = ["-created_at"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        broadcasts_ = broadcasts.broadcasts_for_user(self.request.user).prefetch_related("recipients")
+        if self.action == "list":
+            query = BroadcastStatusFilter(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            if query.validated_data.get("status"):
+                broadcasts_ = broadcasts_.filter(status=query.validated_data["status"])
+        return broadcasts_
+
+    def get_object(self):
+        broadcast = broadcasts.broadcast_for_user(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, broadcast)
+        return broadcast
+
+    def _answer(self, broadcast, code=status.HTTP_200_OK):
+        fresh = broadcasts.broadcasts_for_user(self.request.user).prefetch_related("recipients").get(pk=broadcast.pk)
+        return Response(BroadcastSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=Broadcast.Status.values, description="Only this status.")]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={201: BroadcastSerializer}, description="Write a draft; start it when it is ready.")
+    def create(self, request, *args, **kwargs):
+        serializer = BroadcastSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        vendor = _vendor_for(request, data.pop("vendor", None))
+        broadcast = broadcasts.broadcast_create(vendor=vendor, actor=request.user, **data)
+        return self._answer(broadcast, status.HTTP_201_CREATED)
+
+    @extend_schema(description="Edit a draft (409 once it has started).")
+    def update(self, request, *args, **kwargs):
+        broadcast = self.get_object()
+        serializer = BroadcastSerializer(broadcast, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("vendor", None)
+        return self._answer(broadcasts.broadcast_update(broadcast=broadcast, **data))
+
+    @extend_schema(
+        responses={204: None, 409: OpenApiResponse(description="Started: cancel it instead.")},
+        description="Delete a draft. A broadcast that has started is cancelled instead.",
+    )
+    def destroy(self, request, *args, **kwargs):
+        broadcasts.broadcast_delete(broadcast=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=None,
+        responses={200: BroadcastSerializer, 402: OpenApiResponse(description="Not enough tokens.")},
+        description="Send a draft now (or at its scheduled time). Reserves the per-recipient price in tokens.",
+    )
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._answer(broadcasts.broadcast_start(broadcast=self.get_object()))
+
+    @extend_schema(request=None, responses=BroadcastSerializer, description="Stop sending; resume continues.")
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        return self._answer(broadcasts.broadcast_pause(broadcast=self.get_object()))
+
+    @extend_schema(request=None, responses=BroadcastSerializer, description="Continue a paused broadcast.")
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._answer(broadcasts.broadcast_resume(broadcast=self.get_object()))
+
+    @extend_schema(
+        request=None,
+        responses=BroadcastSerializer,
+        description="Stop for good: unsent deliveries are skipped and unused tokens refunded.",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._answer(broadcasts.broadcast_cancel(broadcast=self.get_object()))
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "RetryFailed", fields={"retried": serializers.IntegerField(), "broadcast": BroadcastSerializer()}
+        ),
+        description="Send the failed deliveries again (a finished broadcast runs again and reserves their tokens).",
+    )
+    @action(detail=True, methods=["post"], url_path="retry-failed")
+    def retry_failed(self, request, pk=None):
+        broadcast = self.get_object()
+        retried = broadcasts.broadcast_retry_failed(broadcast=broadcast)
+        return Response({"retried": retried, "broadcast": self._answer(broadcast).data})
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=Delivery.Status.values, description="Only this status."),
+            OpenApiParameter("channel", str, enum=Broadcast.Channel.values, description="Only this channel."),
+        ],
+        responses=DeliverySerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def deliveries(self, request, pk=None):
+        broadcast = self.get_object()
+        query = DeliveryFilter(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        deliveries = broadcast.deliveries.select_related("recipient").filter(
+            **{key: value for key, value in query.validated_data.items() if value}
+        )
+        page = self.paginate_queryset(deliveries.order_by("pk"))
+        return self.get_paginated_response(DeliverySerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[AudienceQuerySerializer],
+        responses=AudiencePreviewSerializer,
+        filters=False,
+        description="How many influencers an audience reaches, a sample, and the tokens it would reserve.",
+    )
+    @action(detail=False, methods=["get"], url_path="preview-audience", filter_backends=[], pagination_class=None)
+    def preview_audience(self, request):
+        params = request.query_params.copy()
+        if "follower_band" in params:
+            params.setlist("follower_band", [v for value in params.getlist("follower_band") for v in value.split(",")])
+        query = AudienceQuerySerializer(data=params)
+        query.is_valid(raise_exception=True)
+        data = dict(query.validated_data)
+        requested = data.pop("vendor", None)
+        vendor = _vendor_for(
+            request, User.objects.filter(pk=requested, role=Role.VENDOR).first() if requested else None
+        )
+        if requested and vendor is None:
+            raise serializers.ValidationError({"vendor": ["No vendor with this id."]})
+        campaign = None
+        if data.get("campaign"):
+            campaign = Campaign.objects.filter(pk=data["campaign"]).first()
+            if campaign is None:
+                raise serializers.ValidationError({"campaign": ["No campaign with this id."]})
+        recipients = []
+        if data.get("recipients"):
+            try:
+                recipients = [int(pk) for pk in data["recipients"].split(",") if pk.strip()]
+            except ValueError:
+                raise serializers.ValidationError({"recipients": ["Give comma-separated ids."]}) from None
+        filters = {key: data[key] for key in broadcasts.FILTER_KEYS if key in data}
+        return Response(
+            broadcasts.audience_preview(
+                vendor=vendor, audience=data["audience"], campaign=campaign, filters=filters, recipients=recipients
+            )
+        )
