@@ -18,8 +18,9 @@ from django.db.models.functions import TruncDate
 from analytics.models import DailyProductSales, DailySales
 from billing.models import Bill, BillItem
 
-# Beyond this many stale days one DELETE of the vendor's rows is cheaper than naming them.
-MAX_DAYS_BY_NAME = 500
+# Beyond this many stale days, one span of dates is cheaper than naming each day.
+MAX_DAYS_BY_NAME = 60
+DAY = datetime.timedelta(days=1)
 
 
 class EpochSeconds(Func):
@@ -28,7 +29,8 @@ class EpochSeconds(Func):
     output_field = BigIntegerField()
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        template = "FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint"
+        # date_part is double precision: much cheaper to sum than EXTRACT's numeric.
+        template = "date_part('epoch', %(expressions)s)::bigint"
         return self.as_sql(compiler, connection, template=template, **extra_context)
 
     def as_sqlite(self, compiler, connection, **extra_context):
@@ -44,74 +46,125 @@ def _paid_bills(vendor):
     return Bill.objects.filter(vendor=vendor, status=Bill.Status.PAID)
 
 
-def use_rollup(vendor, tz) -> bool:
-    """Whether to read the vendor's series from the rollup, bringing it up to date first."""
-    live = _paid_bills(vendor).aggregate(
-        bills=Count("pk"), revenue=Sum("total"), seconds=Sum(EpochSeconds("created_at"))
+def _midnight(day, tz):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+
+
+def _live_fingerprint(vendor, since, until):
+    """Count, revenue and epoch-seconds sum of the paid bills in [since, until): one index-only scan."""
+    return _fingerprint(
+        **_paid_bills(vendor)
+        .filter(created_at__gte=since, created_at__lt=until)
+        .aggregate(bills=Count("*"), revenue=Sum("total"), seconds=Sum(EpochSeconds("created_at")))
     )
-    if live["bills"] < settings.ANALYTICS_ROLLUP_MIN_BILLS:
+
+
+def use_rollup(vendor, period) -> bool:
+    """Whether to read the vendor's series for ``period`` from the rollup, bringing the period's
+    days up to date first. Two queries when nothing changed."""
+    live = _live_fingerprint(vendor, period.since, period.until)
+    if live[0] < settings.ANALYTICS_ROLLUP_MIN_BILLS:
         return False
-    stored = DailySales.objects.filter(vendor=vendor, time_zone=tz.key).aggregate(
-        bills=Sum("bills"), revenue=Sum("revenue"), seconds=Sum("seconds")
+    last_day = Q(day=period.end)
+    # Aliases must not shadow the fields they sum.
+    stored = DailySales.objects.filter(
+        vendor=vendor, time_zone=period.tz.key, day__gte=period.start, day__lte=period.end
+    ).aggregate(
+        all_bills=Sum("bills"),
+        all_revenue=Sum("revenue"),
+        all_seconds=Sum("seconds"),
+        last_bills=Sum("bills", filter=last_day),
+        last_revenue=Sum("revenue", filter=last_day),
+        last_seconds=Sum("seconds", filter=last_day),
     )
-    if _fingerprint(**live) == _fingerprint(**stored):
+    stored_all = _fingerprint(stored["all_bills"], stored["all_revenue"], stored["all_seconds"])
+    if live == stored_all:
         return True
-    return rollup_refresh(vendor=vendor, tz=tz)
+    # The usual change is today's new sales: if everything before the last day still matches,
+    # only that day is recomputed.
+    stored_last = _fingerprint(stored["last_bills"], stored["last_revenue"], stored["last_seconds"])
+    live_last = _live_fingerprint(vendor, _midnight(period.end, period.tz), period.until)
+    only_last_day = all(
+        live_part - live_last_part == stored_part - stored_last_part
+        for live_part, live_last_part, stored_part, stored_last_part in zip(
+            live, live_last, stored_all, stored_last, strict=True
+        )
+    )
+    return rollup_refresh(vendor=vendor, period=period, days={period.end} if only_last_day else None)
 
 
-def rollup_refresh(*, vendor, tz) -> bool:
-    """Recompute the vendor's rollup days that no longer match the bills. False if a concurrent
-    refresh of the same vendor got there first (the caller then reads live, this once)."""
+def rollup_refresh(*, vendor, period, days=None) -> bool:
+    """Recompute the period's rollup days that no longer match the bills (or just ``days``).
+    False if a concurrent refresh of the same vendor got there first (the caller then reads
+    live, this once)."""
+    tz = period.tz
+    bills = _paid_bills(vendor)
+    if days is None:
+        bills = bills.filter(created_at__gte=period.since, created_at__lt=period.until)
+    else:
+        bills = bills.filter(_day_ranges(days, tz, "created_at"))
     live = {
         row["day"]: row
-        for row in _paid_bills(vendor)
-        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        for row in bills.annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
         .annotate(bills=Count("pk"), revenue=Sum("total"), seconds=Sum(EpochSeconds("created_at")))
         .order_by()
     }
-    stored, other_zone = {}, False
-    for day, zone, bills, revenue, seconds in DailySales.objects.filter(vendor=vendor).values_list(
-        "day", "time_zone", "bills", "revenue", "seconds"
-    ):
-        other_zone = other_zone or zone != tz.key
-        stored[day] = _fingerprint(bills, revenue, seconds)
-    if other_zone:
+    other_zone = DailySales.objects.filter(vendor=vendor).exclude(time_zone=tz.key).exists()
+    if days is None:
         stored = {}
-    stale = {
-        day
-        for day in live.keys() | stored.keys()
-        if day not in live
-        or stored.get(day) != _fingerprint(live[day]["bills"], live[day]["revenue"], live[day]["seconds"])
-    }
-    if not stale:
+        if not other_zone:
+            stored = {
+                day: _fingerprint(bills, revenue, seconds)
+                for day, bills, revenue, seconds in DailySales.objects.filter(
+                    vendor=vendor, day__gte=period.start, day__lte=period.end
+                ).values_list("day", "bills", "revenue", "seconds")
+            }
+        days = {
+            day
+            for day in live.keys() | stored.keys()
+            if day not in live
+            or stored.get(day) != _fingerprint(live[day]["bills"], live[day]["revenue"], live[day]["seconds"])
+        }
+    if not days:
         return True
-    wipe = other_zone or len(stale) > MAX_DAYS_BY_NAME
     try:
         with transaction.atomic():
-            _delete_days(vendor, None if wipe else stale)
-            _insert_days(vendor, tz, stale, live, everything=wipe)
+            if other_zone:  # days counted in another zone are all wrong now
+                DailySales.objects.filter(vendor=vendor).delete()
+                DailyProductSales.objects.filter(vendor=vendor).delete()
+            else:
+                _delete_days(vendor, days)
+            _insert_days(vendor, tz, days, live)
     except IntegrityError:
         return False
     return True
 
 
+def _day_ranges(days, tz, field):
+    """The instants of these local days: one range each, or one span when there are many."""
+    if len(days) > MAX_DAYS_BY_NAME:
+        return Q(**{f"{field}__gte": _midnight(min(days), tz), f"{field}__lt": _midnight(max(days), tz) + DAY})
+    ranges = Q()
+    for day in days:
+        ranges |= Q(**{f"{field}__gte": _midnight(day, tz), f"{field}__lt": _midnight(day + DAY, tz)})
+    return ranges
+
+
 def _delete_days(vendor, days):
     for model in (DailySales, DailyProductSales):
         rows = model.objects.filter(vendor=vendor)
-        (rows if days is None else rows.filter(day__in=days)).delete()
+        if len(days) > MAX_DAYS_BY_NAME:
+            rows = rows.filter(day__gte=min(days), day__lte=max(days))
+        else:
+            rows = rows.filter(day__in=days)
+        rows.delete()
 
 
-def _insert_days(vendor, tz, days, live, *, everything):
-    lines = BillItem.objects.filter(bill__vendor=vendor, bill__status=Bill.Status.PAID)
-    if not everything:
-        # Each stale day as a range of instants, so the (vendor, status, created_at) index is used.
-        ranges = Q()
-        for day in days:
-            since = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-            until = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-            ranges |= Q(bill__created_at__gte=since, bill__created_at__lt=until)
-        lines = lines.filter(ranges)
+def _insert_days(vendor, tz, days, live):
+    lines = BillItem.objects.filter(bill__vendor=vendor, bill__status=Bill.Status.PAID).filter(
+        _day_ranges(days, tz, "bill__created_at")
+    )
     per_product = (
         lines.annotate(day=TruncDate("bill__created_at", tzinfo=tz))
         .values("day", "product_id")
@@ -123,6 +176,9 @@ def _insert_days(vendor, tz, days, live, *, everything):
         )
         .order_by()
     )
+    if len(days) > MAX_DAYS_BY_NAME:  # a span: every day in it was deleted and is recomputed
+        first, last = min(days), max(days)
+        days = {first + DAY * offset for offset in range((last - first).days + 1)}
     DailySales.objects.bulk_create(
         [
             DailySales(

@@ -315,15 +315,15 @@ def sales_series(
     if category is not None:
         lines = lines.filter(product__category_id=category)
     # The rollup keeps no per-category bill counts (a bill may hold several of a category's products).
-    if category is None and rollup.use_rollup(vendor, period.tz):
+    if category is None and rollup.use_rollup(vendor, period):
         grouped, bills_per_bucket = _rolled_up_rows(vendor, period, bucket, product)
     else:
         grouped, bills_per_bucket = _live_rows(vendor, period, trunc, lines, filtered=product is not None)
-    names = {
-        row["pk"]: row
-        for row in Product.objects.filter(pk__in={row["product_id"] for row in grouped}).values(
-            "pk", "name", "category_id", "category__name"
-        )
+    products = {
+        pk: (name, category_id, category_name or "Uncategorised")
+        for pk, name, category_id, category_name in Product.objects.filter(
+            pk__in={row[1] for row in grouped}
+        ).values_list("pk", "name", "category_id", "category__name")
     }
 
     buckets = {}
@@ -335,39 +335,31 @@ def sales_series(
             "units": 0,
             "profit": ZERO,
             "bills": 0,
-            "by_product": {},
+            "by_product": [],
             "by_category": {},
         }
-    for row in grouped:
-        product_row = names[row["product_id"]]
-        row.update(
-            product__name=product_row["name"],
-            product__category_id=product_row["category_id"],
-            product__category__name=product_row["category__name"],
-        )
-        key = _as_date(row["bucket"], period.tz)
-        entry = buckets.get(key)
+    # A long day series has tens of thousands of rows: this loop is kept lean on purpose.
+    for bucket_key, product_id, revenue, units, profit in grouped:
+        entry = buckets.get(_as_date(bucket_key, period.tz))
         if entry is None:  # pragma: no cover - rows always fall inside the period's buckets
             continue
-        entry["revenue"] += row["revenue"]
-        entry["units"] += row["units"]
-        entry["profit"] += row["profit"]
-        product_entry = entry["by_product"].setdefault(
-            row["product_id"], {"product": row["product_id"], "name": row["product__name"], "revenue": ZERO, "units": 0}
-        )
-        product_entry["revenue"] += row["revenue"]
-        product_entry["units"] += row["units"]
-        category_entry = entry["by_category"].setdefault(
-            row["product__category_id"],
-            {
-                "category": row["product__category_id"],
-                "name": row["product__category__name"] or "Uncategorised",
-                "revenue": ZERO,
-                "units": 0,
-            },
-        )
-        category_entry["revenue"] += row["revenue"]
-        category_entry["units"] += row["units"]
+        name, category_id, category_name = products[product_id]
+        entry["revenue"] += revenue
+        entry["units"] += units
+        entry["profit"] += profit
+        # One row per bucket and product: no merging needed.
+        entry["by_product"].append({"product": product_id, "name": name, "revenue": _cents(revenue), "units": units})
+        part = entry["by_category"].get(category_id)
+        if part is None:
+            entry["by_category"][category_id] = {
+                "category": category_id,
+                "name": category_name,
+                "revenue": revenue,
+                "units": units,
+            }
+        else:
+            part["revenue"] += revenue
+            part["units"] += units
     for bucket_start, count in bills_per_bucket.items():
         entry = buckets.get(_as_date(bucket_start, period.tz))
         if entry is not None:
@@ -376,9 +368,9 @@ def sales_series(
     series = []
     for entry in buckets.values():
         entry["revenue"], entry["profit"] = _cents(entry["revenue"]), _cents(entry["profit"])
-        for part in (*entry["by_product"].values(), *entry["by_category"].values()):
+        for part in entry["by_category"].values():
             part["revenue"] = _cents(part["revenue"])
-        entry["by_product"] = sorted(entry["by_product"].values(), key=lambda p: (-p["revenue"], p["name"]))
+        entry["by_product"].sort(key=lambda p: (-p["revenue"], p["name"]))
         entry["by_category"] = sorted(entry["by_category"].values(), key=lambda c: (-c["revenue"], c["name"]))
         series.append(entry)
     if include_items:
@@ -397,6 +389,7 @@ def _live_rows(vendor, period, trunc, lines, *, filtered):
             units=Coalesce(Sum("quantity"), 0),
             profit=_money(Sum("line_profit")),
         )
+        .values_list("bucket", "product_id", "revenue", "units", "profit")
         .order_by()
     )
     if filtered:
@@ -422,17 +415,23 @@ def _rolled_up_rows(vendor, period, bucket, product):
     days = {"vendor": vendor, "day__gte": period.start, "day__lte": period.end}
     if product is not None:
         days["product_id"] = product
-    bucket_of = F("day") if bucket == "day" else TRUNC[bucket]("day", output_field=DateField())
-    grouped = list(
-        DailyProductSales.objects.filter(**days)
-        .annotate(bucket=bucket_of)
-        .values("bucket", "product_id")
-        .annotate(revenue=Sum("revenue"), units=Sum("units"), profit=Sum("profit"))
-        .order_by()
-    )
+    rows = DailyProductSales.objects.filter(**days)
     counted = (DailyProductSales if product is not None else DailySales).objects.filter(**days)
     if product is None:
         counted = counted.filter(time_zone=period.tz.key)
+    if bucket == "day":  # rollup rows are already one per day and product
+        grouped = list(rows.values_list("day", "product_id", "revenue", "units", "profit").order_by())
+        if product is not None:
+            return grouped, {day: bills for day, _, bills in rows.values_list("day", "product_id", "bills")}
+        return grouped, dict(counted.values_list("day", "bills").order_by())
+    bucket_of = TRUNC[bucket]("day", output_field=DateField())
+    grouped = list(
+        rows.annotate(bucket=bucket_of)
+        .values("bucket", "product_id")
+        .annotate(sum_revenue=Sum("revenue"), sum_units=Sum("units"), sum_profit=Sum("profit"))
+        .values_list("bucket", "product_id", "sum_revenue", "sum_units", "sum_profit")
+        .order_by()
+    )
     counted = counted.annotate(bucket=bucket_of).values("bucket").annotate(n=Sum("bills"))
     return grouped, dict(counted.values_list("bucket", "n").order_by())
 
@@ -470,6 +469,8 @@ def _attach_items(series, lines, period, trunc, bucket):
 
 
 def _as_date(value, tz):
+    if type(value) is datetime.date:
+        return value
     if isinstance(value, datetime.datetime):
         return value.astimezone(tz).date() if value.tzinfo else value.date()
     return value

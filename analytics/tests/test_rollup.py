@@ -88,6 +88,13 @@ def test_a_new_sale_recomputes_only_its_day(settings, busy_shop):
     assert {day for day in after if after[day] != before.get(day)} == {new_day}
     assert rolled[-2]["units"] >= 3
 
+    # A sale on the period's last day (usually today) takes the short path: only that day is redone.
+    before = dict(DailySales.objects.filter(vendor=vendor).values_list("day", "pk"))
+    sell_at(vendor, datetime.datetime(2026, 5, 31, 23, 30, tzinfo=KOLKATA), (products[0], 1))
+    assert series(settings, "rollup", vendor, PERIOD, "day") == series(settings, "live", vendor, PERIOD, "day")
+    after = dict(DailySales.objects.filter(vendor=vendor).values_list("day", "pk"))
+    assert {day for day in after if after[day] != before.get(day)} == {PERIOD.end}
+
 
 def test_rewritten_history_and_voids_are_noticed(settings, busy_shop):
     vendor, _ = busy_shop
