@@ -339,19 +339,22 @@ def sales_series(
             "by_category": {},
         }
     # A long day series has tens of thousands of rows: this loop is kept lean on purpose.
+    tz, plain_date = period.tz, datetime.date
     for bucket_key, product_id, revenue, units, profit in grouped:
-        entry = buckets.get(_as_date(bucket_key, period.tz))
+        entry = buckets.get(bucket_key if type(bucket_key) is plain_date else _as_date(bucket_key, tz))
         if entry is None:  # pragma: no cover - rows always fall inside the period's buckets
             continue
         name, category_id, category_name = products[product_id]
         entry["revenue"] += revenue
         entry["units"] += units
         entry["profit"] += profit
-        # One row per bucket and product: no merging needed.
-        entry["by_product"].append({"product": product_id, "name": name, "revenue": _cents(revenue), "units": units})
-        part = entry["by_category"].get(category_id)
+        # One row per bucket and product: no merging needed. Sums of money columns come back
+        # with two places already (their output field is a DecimalField(decimal_places=2)).
+        entry["by_product"].append({"product": product_id, "name": name, "revenue": revenue, "units": units})
+        by_category = entry["by_category"]
+        part = by_category.get(category_id)
         if part is None:
-            entry["by_category"][category_id] = {
+            by_category[category_id] = {
                 "category": category_id,
                 "name": category_name,
                 "revenue": revenue,

@@ -41,7 +41,11 @@ class BroadcastError(DomainError):
 
 
 class PermanentDeliveryError(Exception):
-    """A delivery that retrying cannot help (no such address, blocked bot, recipient gone)."""
+    """A delivery that retrying cannot help (no such address, blocked bot)."""
+
+
+class DeliverySkipped(Exception):
+    """Nothing to deliver to any more (the recipient's account was closed)."""
 
 
 # --- Reads ----------------------------------------------------------------------------------
@@ -312,7 +316,7 @@ def broadcast_launch_due(*, broadcast: Broadcast) -> Broadcast:
             with transaction.atomic():
                 _launch(broadcast)
         except DomainError as error:
-            _set(broadcast, status=Status.PAUSED, pause_reason=_reason(error))
+            _set(broadcast, status=Status.PAUSED, pause_reason=error_text(error))
     return broadcast
 
 
@@ -386,7 +390,7 @@ def broadcast_retry_failed(*, broadcast: Broadcast) -> int:
 
 def _launch(broadcast: Broadcast) -> None:
     """Materialise the deliveries, reserve the tokens, and queue the dispatch (inside a transaction)."""
-    from chat.telegram import telegram_account_for
+    from chat.telegram import TelegramAccount, telegram_is_configured
 
     recipients = list(broadcast_audience(broadcast)[: settings.BROADCAST_MAX_RECIPIENTS + 1])
     if not recipients:
@@ -396,15 +400,18 @@ def _launch(broadcast: Broadcast) -> None:
             errors={"audience": [f"More than {settings.BROADCAST_MAX_RECIPIENTS} recipients: narrow the audience."]}
         )
     _reserve(broadcast, len(recipients), reason=f"Broadcast “{broadcast.title}” to {len(recipients)} influencers")
-    linked = set()
-    if Channel.TELEGRAM in broadcast.channels:
-        linked = {user.pk for user in recipients if telegram_account_for(user) is not None}
+    linked, bot_ready = set(), telegram_is_configured()
+    if Channel.TELEGRAM in broadcast.channels and bot_ready:
+        linked = set(
+            TelegramAccount.objects.filter(user__in=[user.pk for user in recipients]).values_list("user_id", flat=True)
+        )
     deliveries = []
     for user in recipients:
         for channel in broadcast.channels:
             delivery = Delivery(broadcast=broadcast, recipient=user, channel=channel)
             if channel == Channel.TELEGRAM and user.pk not in linked:
-                delivery.status, delivery.last_error = Delivery.Status.SKIPPED, "No Telegram account linked."
+                delivery.status = Delivery.Status.SKIPPED
+                delivery.last_error = "No Telegram account linked." if bot_ready else "The Telegram bot is not set up."
             deliveries.append(delivery)
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
     _set(
@@ -516,6 +523,10 @@ def _attempt(broadcast: Broadcast, delivery: Delivery) -> bool:
             delivery.message = message
             delivery.save(update_fields=["status", "sent_at", "last_error", "message", "attempts", "updated_at"])
         return True
+    except DeliverySkipped as error:
+        delivery.status, delivery.last_error = Delivery.Status.SKIPPED, str(error)[:2000]
+        delivery.save(update_fields=["status", "last_error", "attempts", "updated_at"])
+        return True
     except PermanentDeliveryError as error:
         delivery.status, delivery.last_error = Delivery.Status.FAILED, str(error)[:2000]
     except Exception as error:  # noqa: BLE001 - any failure of the channel is recorded and retried
@@ -538,7 +549,7 @@ def _send(broadcast: Broadcast, delivery: Delivery):
 
     recipient = delivery.recipient
     if not recipient.is_active:
-        raise PermanentDeliveryError("The recipient's account is no longer active.")
+        raise DeliverySkipped("The recipient's account is no longer active.")
     text = render_message(broadcast, recipient)
     if delivery.channel == Channel.EMAIL:
         EmailMessage(
@@ -551,9 +562,11 @@ def _send(broadcast: Broadcast, delivery: Delivery):
     try:
         chat, _ = chat_open(actor=broadcast.vendor, other=recipient, campaign=broadcast.campaign, free=True)
         if delivery.channel == Channel.CHAT:
-            return message_send(chat=chat, sender=broadcast.vendor, text=text)
+            # With a Telegram delivery of its own, the chat message is not also relayed there.
+            relay = Channel.TELEGRAM not in broadcast.channels
+            return message_send(chat=chat, sender=broadcast.vendor, text=text, notify_telegram=relay)
     except (ChatError, NotAllowed) as error:
-        raise PermanentDeliveryError(_reason(error)) from error
+        raise PermanentDeliveryError(error_text(error)) from error
     from chat.telegram import TelegramSendError, telegram_send_now
 
     try:
@@ -637,7 +650,8 @@ def _require(broadcast: Broadcast, statuses: set, message: str) -> None:
         raise Conflict(message, status=broadcast.status)
 
 
-def _reason(error: DomainError) -> str:
+def error_text(error: DomainError) -> str:
+    """A service error as one sentence for a page or a pause reason."""
     messages = [str(message) for field in (getattr(error, "errors", None) or {}).values() for message in field]
     return " ".join(messages) or str(getattr(error, "detail", error))
 

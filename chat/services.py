@@ -76,9 +76,9 @@ def chat_open(*, actor: User, other: User, campaign=None, free: bool = False) ->
     return chat, True
 
 
-def message_send(*, chat: Chat, sender: User, text: str) -> Message:
+def message_send(*, chat: Chat, sender: User, text: str, notify_telegram: bool = True) -> Message:
     """Save a message first, then push it to both participants' sockets (and to the other's
-    Telegram, if linked)."""
+    Telegram, if linked, unless the caller delivers it there itself)."""
     if not chat.has_participant(sender):
         raise NotAllowed("Only the two participants write in a chat.")
     text = _clean_text(text)
@@ -90,7 +90,8 @@ def message_send(*, chat: Chat, sender: User, text: str) -> Message:
         events.publish(events.chat_group(chat.pk), {"type": "message.new", "message": events.message_payload(message)})
         other = chat.influencer_id if sender.pk == chat.vendor_id else chat.vendor_id
         events.publish(events.user_group(other), {"type": "unread.changed"})
-        telegram_notify_new_message(message=message)
+        if notify_telegram:
+            telegram_notify_new_message(message=message)
     return message
 
 

@@ -335,7 +335,8 @@ def test_filter_audience_matches_the_directory_filters(vendor):
     assert "follower_band" in refused.value.errors["filters"][0]
 
 
-def test_telegram_deliveries_are_skipped_for_recipients_without_a_link(vendor, campaign):
+def test_telegram_deliveries_are_skipped_for_recipients_without_a_link(vendor, campaign, settings):
+    settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_WEBHOOK_SECRET = "1:token", "secret"
     accepted_on(campaign, influencers(2))
     broadcast = make_broadcast(vendor, campaign, channels=["telegram"])
     broadcasts.broadcast_start(broadcast=broadcast)
@@ -362,3 +363,22 @@ def test_scheduled_broadcasts_start_when_due(vendor, campaign, django_capture_on
         assert broadcasts.broadcasts_tick()["started"] == 1
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.sent) == (Broadcast.Status.FINISHED, 2)
+
+
+def test_recipients_who_left_before_their_turn_are_skipped(
+    vendor, campaign, settings, worker_down, django_capture_on_commit_callbacks
+):
+    settings.BROADCAST_RATE_PER_SECOND = 10
+    fans = influencers(3)
+    accepted_on(campaign, fans)
+    broadcast = make_broadcast(vendor, campaign)
+    broadcasts.broadcast_start(broadcast=broadcast)
+    User.objects.filter(pk=fans[1].pk).update(is_active=False)
+    broadcast.refresh_from_db()
+
+    broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=broadcast.run)
+
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent, broadcast.skipped, broadcast.failed) == ("finished", 2, 1, 0)
+    assert Delivery.objects.get(recipient=fans[1]).last_error == "The recipient's account is no longer active."
+    assert broadcast.tokens_refunded == 1

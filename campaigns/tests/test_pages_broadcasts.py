@@ -1,0 +1,116 @@
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import InfluencerFactory, VendorFactory
+from accounts.wallet import wallet_grant
+from campaigns import broadcasts
+from campaigns.models import Application, Broadcast
+from campaigns.tests.factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop(client):
+    vendor = VendorFactory()
+    wallet_grant(user=vendor, amount=50, reason="test tokens")
+    campaign = CampaignFactory(vendor=vendor, title="Winter blends")
+    fans = [InfluencerFactory(display_name=name) for name in ("Asha", "Bilal")]
+    for fan in fans:
+        Application.objects.create(campaign=campaign, influencer=fan, status=Application.Status.ACCEPTED, message="!")
+    client.force_login(vendor)
+    return vendor, campaign, fans
+
+
+def compose(campaign, **extra):
+    return {
+        "title": "Tasting kit",
+        "body": "Hello {name}! A kit for {campaign} is on its way.",
+        "audience": "campaign",
+        "campaign": campaign.pk,
+        "channels": ["chat"],
+        **extra,
+    }
+
+
+def test_compose_counts_the_audience_without_saving(client, shop):
+    _, campaign, _ = shop
+    page = client.get(reverse("campaigns:broadcast-create"), {"campaign": campaign.pk})
+    assert page.status_code == 200
+    assert "Check audience" in page.content.decode()
+
+    checked = client.post(reverse("campaigns:broadcast-create"), {**compose(campaign), "preview": "1"})
+    text = checked.content.decode()
+    assert "<strong>2</strong> influencers in this audience" in text
+    assert "Asha" in text
+    assert not Broadcast.objects.exists()
+
+
+def test_save_and_start_sends_and_the_influencer_sees_it_in_chats(client, shop, django_capture_on_commit_callbacks):
+    _, campaign, fans = shop
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("campaigns:broadcast-create"), {**compose(campaign), "start": "1"}, follow=True)
+    assert "Broadcast started." in response.content.decode()
+    broadcast = Broadcast.objects.get()
+    progress = client.get(reverse("campaigns:broadcast-detail", args=[broadcast.pk])).content.decode()
+    assert "Finished" in progress
+    assert '<dd data-field="sent">2</dd>' in progress
+    assert (broadcast.status, broadcast.sent) == ("finished", 2)
+
+    deliveries = client.get(reverse("campaigns:broadcast-deliveries", args=[broadcast.pk]), {"status": "sent"})
+    assert deliveries.content.decode().count("In-app chat") == 2
+
+    client.force_login(fans[0])
+    chats = client.get(reverse("chat:chat-list")).content.decode()
+    assert "Winter blends" in chats
+    assert "Hello Asha! A kit for Winter blends is on its way." in chats or "Tasting kit" in chats
+
+
+def test_errors_show_on_the_form(client, shop):
+    _, campaign, _ = shop
+    response = client.post(
+        reverse("campaigns:broadcast-create"), {**compose(campaign), "body": "Hi {nickname}", "save": "1"}
+    )
+    assert response.status_code == 200
+    assert "Unknown placeholder {nickname}" in response.content.decode()
+    response = client.post(reverse("campaigns:broadcast-create"), {**compose(campaign), "channels": [], "save": "1"})
+    assert "This field is required." in response.content.decode()
+    assert not Broadcast.objects.exists()
+
+
+def test_draft_edit_delete_and_lifecycle_buttons(client, shop):
+    vendor, campaign, _ = shop
+    client.post(reverse("campaigns:broadcast-create"), {**compose(campaign), "save": "1"})
+    broadcast = Broadcast.objects.get()
+    edited = client.post(
+        reverse("campaigns:broadcast-edit", args=[broadcast.pk]),
+        {**compose(campaign, title="Tasting kit, v2"), "save": "1"},
+        follow=True,
+    )
+    assert "Tasting kit, v2" in edited.content.decode()
+    listing = client.get(reverse("campaigns:broadcast-list")).content.decode()
+    assert "Tasting kit, v2" in listing
+
+    deleted = client.post(reverse("campaigns:broadcast-action", args=[broadcast.pk, "delete"]), follow=True)
+    assert "The draft was deleted." in deleted.content.decode()
+    assert "No broadcasts yet" in deleted.content.decode()
+
+    other = broadcasts.broadcast_create(
+        vendor=vendor, actor=vendor, title="Paused one", body="Hi", audience="campaign", campaign=campaign
+    )
+    refused = client.post(reverse("campaigns:broadcast-action", args=[other.pk, "resume"]), follow=True)
+    assert "Only a paused broadcast can be resumed." in refused.content.decode()
+
+
+def test_pages_are_the_vendors_own(client, shop):
+    vendor, campaign, fans = shop
+    broadcast = broadcasts.broadcast_create(
+        vendor=vendor, actor=vendor, title="Mine", body="Hi", audience="campaign", campaign=campaign
+    )
+    client.force_login(VendorFactory())
+    assert client.get(reverse("campaigns:broadcast-detail", args=[broadcast.pk])).status_code == 404
+    assert client.post(reverse("campaigns:broadcast-action", args=[broadcast.pk, "start"])).status_code == 404
+    client.force_login(fans[0])
+    assert client.get(reverse("campaigns:broadcast-list")).status_code == 403
+    client.logout()
+    assert client.get(reverse("campaigns:broadcast-list")).status_code == 302

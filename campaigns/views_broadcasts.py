@@ -1,0 +1,162 @@
+"""Broadcast pages: compose (with the audience count), progress with live counters, deliveries."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views import View
+
+from anwariya.errors import DomainError
+from anwariya.forms import apply_domain_errors
+from anwariya.views_mixins import VendorRequiredMixin
+from campaigns import broadcasts
+from campaigns.forms import BroadcastForm
+from campaigns.models import Broadcast, Delivery
+
+PAGE_SIZE = 20
+DELIVERIES_PAGE_SIZE = 50
+LIVE = {Broadcast.Status.SCHEDULED, Broadcast.Status.RUNNING}
+
+
+class BroadcastListView(VendorRequiredMixin, View):
+    def get(self, request):
+        mine = broadcasts.broadcasts_for_user(request.user).filter(vendor=request.user)
+        page = Paginator(mine.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "campaigns/broadcast_list.html", {"page": page})
+
+
+class BroadcastComposeView(VendorRequiredMixin, View):
+    """A new draft, or a draft's edit. "Check audience" counts without saving; "Save and start"
+    saves and starts in one go."""
+
+    def get(self, request, pk=None):
+        broadcast = self._draft(request, pk)
+        if isinstance(broadcast, Broadcast) or broadcast is None:
+            initial = BroadcastForm.initial_for(broadcast) if broadcast else {}
+            form = BroadcastForm(vendor=request.user, initial={**initial, **self._from_query(request)})
+            return self._render(request, form, broadcast)
+        return broadcast  # a redirect: not a draft any more
+
+    def post(self, request, pk=None):
+        broadcast = self._draft(request, pk)
+        if not (isinstance(broadcast, Broadcast) or broadcast is None):
+            return broadcast
+        form = BroadcastForm(request.POST, vendor=request.user)
+        preview = None
+        if form.is_valid():
+            try:
+                if "preview" in request.POST:
+                    preview = broadcasts.audience_preview(vendor=request.user, **form.audience_fields())
+                else:
+                    return self._save(request, form, broadcast)
+            except DomainError as error:
+                apply_domain_errors(form, error)
+        return self._render(request, form, broadcast, preview)
+
+    def _save(self, request, form, broadcast):
+        if broadcast is None:
+            broadcast = broadcasts.broadcast_create(vendor=request.user, actor=request.user, **form.service_fields())
+        else:
+            broadcast = broadcasts.broadcast_update(broadcast=broadcast, **form.service_fields())
+        if "start" not in request.POST:
+            messages.success(request, "Draft saved. Start it when it is ready.")
+            return redirect("campaigns:broadcast-detail", pk=broadcast.pk)
+        try:
+            broadcasts.broadcast_start(broadcast=broadcast)
+        except DomainError as error:
+            messages.error(request, f"Saved as a draft, but it could not start: {broadcasts.error_text(error)}")
+        else:
+            messages.success(request, "Broadcast started.")
+        return redirect("campaigns:broadcast-detail", pk=broadcast.pk)
+
+    def _draft(self, request, pk):
+        if pk is None:
+            return None
+        broadcast = broadcasts.broadcast_for_user(request.user, pk)
+        if broadcast.status != Broadcast.Status.DRAFT:
+            messages.info(request, "Only drafts can be edited.")
+            return redirect("campaigns:broadcast-detail", pk=pk)
+        return broadcast
+
+    @staticmethod
+    def _from_query(request):
+        """``?campaign=ID`` (from a campaign's page) preselects that audience."""
+        campaign = request.GET.get("campaign", "")
+        return {"audience": "campaign", "campaign": int(campaign)} if campaign.isdigit() else {}
+
+    def _render(self, request, form, broadcast, preview=None):
+        from accounts.wallet import wallet_for_user
+
+        context = {
+            "form": form,
+            "broadcast": broadcast,
+            "preview": preview,
+            "balance": wallet_for_user(request.user).balance,
+            "price": settings.TOKEN_PRICE_BROADCAST_RECIPIENT,
+        }
+        return render(request, "campaigns/broadcast_form.html", context)
+
+
+class BroadcastDetailView(VendorRequiredMixin, View):
+    def get(self, request, pk):
+        broadcast = broadcasts.broadcast_for_user(request.user, pk)
+        context = {
+            "broadcast": broadcast,
+            "live": broadcast.status in LIVE,
+            "progress": round(100 * (broadcast.total - broadcast.pending) / broadcast.total) if broadcast.total else 0,
+            "recent_failures": broadcast.deliveries.filter(status=Delivery.Status.FAILED)
+            .select_related("recipient")
+            .order_by("-updated_at")[:5],
+        }
+        return render(request, "campaigns/broadcast_detail.html", context)
+
+
+class BroadcastDeliveriesView(VendorRequiredMixin, View):
+    def get(self, request, pk):
+        broadcast = broadcasts.broadcast_for_user(request.user, pk)
+        deliveries = broadcast.deliveries.select_related("recipient").order_by("pk")
+        status = request.GET.get("status", "")
+        if status in Delivery.Status.values:
+            deliveries = deliveries.filter(status=status)
+        else:
+            status = ""
+        page = Paginator(deliveries, DELIVERIES_PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            "broadcast": broadcast,
+            "page": page,
+            "status": status,
+            "statuses": Delivery.Status.choices,
+            "query": f"status={status}" if status else "",
+        }
+        return render(request, "campaigns/broadcast_deliveries.html", context)
+
+
+class BroadcastActionView(VendorRequiredMixin, View):
+    """The lifecycle buttons: start, pause, resume, cancel, retry-failed, delete (POST)."""
+
+    ACTIONS = {
+        "start": (broadcasts.broadcast_start, "Broadcast started."),
+        "pause": (broadcasts.broadcast_pause, "Paused. Resume to continue where it stopped."),
+        "resume": (broadcasts.broadcast_resume, "Resumed."),
+        "cancel": (broadcasts.broadcast_cancel, "Cancelled. Unused tokens were refunded."),
+        "retry-failed": (broadcasts.broadcast_retry_failed, "The failed deliveries are being sent again."),
+        "delete": (broadcasts.broadcast_delete, "The draft was deleted."),
+    }
+
+    def post(self, request, pk, verb):
+        broadcast = broadcasts.broadcast_for_user(request.user, pk)
+        if verb not in self.ACTIONS:
+            raise PermissionDenied
+        function, success = self.ACTIONS[verb]
+        try:
+            function(broadcast=broadcast)
+        except DomainError as error:
+            messages.error(request, broadcasts.error_text(error))
+            return redirect("campaigns:broadcast-detail", pk=pk)
+        messages.success(request, success)
+        if verb == "delete":
+            return redirect("campaigns:broadcast-list")
+        if verb == "retry-failed" and "next" in request.POST:
+            return redirect("campaigns:broadcast-deliveries", pk=pk)
+        return redirect("campaigns:broadcast-detail", pk=pk)
