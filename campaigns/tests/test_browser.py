@@ -64,7 +64,7 @@ def test_vendor_broadcasts_to_a_campaign_and_the_influencer_reads_it_in_chats(li
     page.get_by_label("Title").fill("Tasting night")
     page.get_by_label("Body").fill("Hi {name}, join us for {campaign} on Friday!")
     page.get_by_label("A campaign's accepted influencers").check()
-    page.get_by_label("Campaign").select_option(label="Masala launch")
+    page.get_by_label("Campaign", exact=True).select_option(label="Masala launch")
     expect(page.locator("#audience-count")).to_contain_text("2 influencers in this audience")
     page.get_by_role("button", name="Save and start").click()
 
