@@ -8,6 +8,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from django.conf import settings
 from django.db.models import Count, DateField, DecimalField, F, Q, Sum, Value, Window
@@ -373,12 +374,19 @@ def sales_series(
         entry["revenue"], entry["profit"] = _cents(entry["revenue"]), _cents(entry["profit"])
         for part in entry["by_category"].values():
             part["revenue"] = _cents(part["revenue"])
-        entry["by_product"].sort(key=lambda p: (-p["revenue"], p["name"]))
-        entry["by_category"] = sorted(entry["by_category"].values(), key=lambda c: (-c["revenue"], c["name"]))
+        entry["by_product"] = _by_revenue_then_name(entry["by_product"])
+        entry["by_category"] = _by_revenue_then_name(entry["by_category"].values())
         series.append(entry)
     if include_items:
         _attach_items(series, lines, period, trunc, bucket)
     return series
+
+
+def _by_revenue_then_name(parts) -> list[dict]:
+    """Highest revenue first, ties by name: two stable C-level sorts, no key tuples to build."""
+    parts = sorted(parts, key=itemgetter("name"))
+    parts.sort(key=itemgetter("revenue"), reverse=True)
+    return parts
 
 
 def _live_rows(vendor, period, trunc, lines, *, filtered):

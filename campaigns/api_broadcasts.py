@@ -49,6 +49,32 @@ class BroadcastSerializer(serializers.ModelSerializer):
         help_text="Default: chat.",
     )
     pending = serializers.IntegerField(read_only=True, help_text="Deliveries not yet sent, failed or skipped.")
+    audience = serializers.ChoiceField(
+        choices=Broadcast.Audience.choices,
+        required=False,
+        help_text="Default: list when recipients are given, filter when filters are, else campaign.",
+    )
+    # The filters may also be given at the top level, as on the directory.
+    niche = serializers.CharField(required=False, allow_blank=True, write_only=True, help_text="Same as filters.niche.")
+    follower_band = serializers.ListField(
+        child=serializers.ChoiceField(choices=FollowerBand.choices),
+        required=False,
+        write_only=True,
+        help_text="Same as filters.follower_band.",
+    )
+    min_engagement = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="Same as filters.min_engagement.",
+    )
+    country = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, write_only=True, help_text="Same as filters.country."
+    )
 
     class Meta:
         model = Broadcast
@@ -61,6 +87,10 @@ class BroadcastSerializer(serializers.ModelSerializer):
             "campaign",
             "campaign_title",
             "filters",
+            "niche",
+            "follower_band",
+            "min_engagement",
+            "country",
             "recipients",
             "channels",
             "scheduled_at",
@@ -98,6 +128,12 @@ class BroadcastSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = {"title": {"max_length": 200}, "body": {"max_length": 3500}}
 
+    def validate(self, data):
+        shortcuts = {key: data.pop(key) for key in broadcasts.FILTER_KEYS if key in data}
+        if shortcuts:
+            data["filters"] = {**data.get("filters", {}), **shortcuts}
+        return data
+
     def to_representation(self, broadcast):
         data = super().to_representation(broadcast)
         data["filters"] = broadcast.filters
@@ -133,7 +169,11 @@ class DeliveryFilter(serializers.Serializer):
 
 
 class AudienceQuerySerializer(serializers.Serializer):
-    audience = serializers.ChoiceField(choices=Broadcast.Audience.choices)
+    audience = serializers.ChoiceField(
+        choices=Broadcast.Audience.choices,
+        required=False,
+        help_text="Default: list when recipients are given, filter when a filter is, else campaign.",
+    )
     campaign = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     niche = serializers.CharField(required=False, allow_blank=True)
     follower_band = serializers.ListField(child=serializers.ChoiceField(choices=FollowerBand.choices), required=False)
@@ -325,6 +365,6 @@ class BroadcastViewSet(viewsets.ModelViewSet):
         filters = {key: data[key] for key in broadcasts.FILTER_KEYS if key in data}
         return Response(
             broadcasts.audience_preview(
-                vendor=vendor, audience=data["audience"], campaign=campaign, filters=filters, recipients=recipients
+                vendor=vendor, audience=data.get("audience"), campaign=campaign, filters=filters, recipients=recipients
             )
         )

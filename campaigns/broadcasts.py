@@ -120,8 +120,17 @@ def render_message(broadcast: Broadcast, recipient: User) -> str:
 
 
 def clean_audience(*, vendor: User, audience=None, campaign=None, filters=None, recipients=None) -> dict:
-    """The audience fields, checked: the campaign must be the vendor's, recipients influencers."""
+    """The audience fields, checked: the campaign must be the vendor's, recipients influencers.
+    Without an ``audience`` kind, it is the one the other fields name."""
     errors = {}
+    if not audience:
+        audience = (
+            Broadcast.Audience.LIST
+            if recipients
+            else Broadcast.Audience.FILTER
+            if filters
+            else Broadcast.Audience.CAMPAIGN
+        )
     if audience not in Broadcast.Audience.values:
         errors["audience"] = [f"Choose one of: {', '.join(Broadcast.Audience.values)}."]
     if campaign is not None and campaign.vendor_id != vendor.pk:
@@ -231,7 +240,7 @@ def broadcast_create(
     actor: User,
     title: str,
     body: str,
-    audience: str,
+    audience: str | None = None,
     channels=(Channel.CHAT,),
     campaign: Campaign | None = None,
     filters=None,

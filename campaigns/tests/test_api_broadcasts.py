@@ -171,3 +171,19 @@ def test_retry_failed_is_409_when_nothing_failed(shop, django_capture_on_commit_
         client.post(f"{URL}{broadcast_id}/start/")
     assert_error(client.post(f"{URL}{broadcast_id}/retry-failed/"), 409)
     assert Message.objects.count() == 3
+
+
+def test_the_audience_kind_follows_from_the_fields_given(shop):
+    vendor, campaign, fans = shop
+    client = api_client(vendor)
+    by_campaign = client.post(URL, {"title": "T", "body": "B", "campaign": campaign.pk}, format="json")
+    assert (by_campaign.status_code, by_campaign.json()["audience"]) == (201, "campaign")
+    by_list = client.post(URL, {"title": "T", "body": "B", "recipients": [fans[0].pk]}, format="json")
+    assert (by_list.json()["audience"], by_list.json()["recipients"]) == ("list", [fans[0].pk])
+    by_filter = client.post(
+        URL, {"title": "T", "body": "B", "country": "India", "min_engagement": "2.5"}, format="json"
+    )
+    assert by_filter.json()["audience"] == "filter"
+    assert by_filter.json()["filters"] == {"country": "India", "min_engagement": "2.50"}
+    assert client.get(f"{URL}preview-audience/", {"campaign": campaign.pk}).json()["count"] == 3
+    assert_error(client.post(URL, {"title": "T", "body": "B"}, format="json"), 400, "campaign")

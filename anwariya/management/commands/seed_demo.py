@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from accounts.wallet import wallet_signup_grant
 from billing.models import Bill
 from billing.services import Line, bill_create
+from campaigns import broadcasts
 from campaigns import services as campaign_services
 from campaigns.models import ContentFormat, FollowerBand, Niche
 from catalog.models import Category, StockMovement
@@ -177,6 +178,24 @@ class Command(BaseCommand):
             campaign_services.application_create(
                 campaign=campaign, influencer=influencers[2], pitch="Festive content is my speciality."
             )
+        if codes:  # a broadcast sent to the accepted influencers, and a draft for the vendor to finish
+            sent = broadcasts.broadcast_create(
+                vendor=vendor,
+                actor=vendor,
+                title="Festive samples are on their way",
+                body="Hi {name}, your samples for {campaign} ship this week. Tag us when you post!",
+                campaign=campaign,
+                channels=["chat"],
+            )
+            broadcasts.broadcast_start(broadcast=sent)
+        broadcasts.broadcast_create(
+            vendor=vendor,
+            actor=vendor,
+            title="Summer collab: who is in?",
+            body="Hi {name}, we are planning a summer collaboration. Interested? Reply here.",
+            filters={"country": "India"},
+            channels=["chat", "email"],
+        )
         return codes
 
     # --- sales ---------------------------------------------------------------------------------
