@@ -114,3 +114,32 @@ def test_pages_are_the_vendors_own(client, shop):
     assert client.get(reverse("campaigns:broadcast-list")).status_code == 403
     client.logout()
     assert client.get(reverse("campaigns:broadcast-list")).status_code == 302
+
+
+def test_admin_lists_broadcasts_with_deliveries_and_runs_their_actions(client, shop, settings):
+    from accounts.tests.factories import AdminFactory
+    from anwariya.celery import app
+
+    vendor, campaign, fans = shop
+    broadcast = broadcasts.broadcast_create(
+        vendor=vendor, actor=vendor, title="Admin view", body="Hi {name}", audience="campaign", campaign=campaign
+    )
+    app.conf.task_always_eager = False  # started, nothing sent yet
+    try:
+        broadcasts.broadcast_start(broadcast=broadcast)
+    finally:
+        app.conf.task_always_eager = True
+    client.force_login(AdminFactory(is_staff=True, is_superuser=True))
+
+    listing = client.get(reverse("admin:campaigns_broadcast_changelist"))
+    assert "Admin view" in listing.content.decode()
+    detail = client.get(reverse("admin:campaigns_broadcast_change", args=[broadcast.pk])).content.decode()
+    assert str(fans[0]) in detail
+    assert str(fans[1]) in detail
+    assert detail.count("Pending") >= 2
+    client.post(
+        reverse("admin:campaigns_broadcast_changelist"),
+        {"action": "broadcast_cancel_action", "_selected_action": [broadcast.pk]},
+    )
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.skipped) == ("cancelled", 2)
