@@ -31,21 +31,24 @@ class ChatConsumer(PushMixin, AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         self.chat_id = self.scope["url_route"]["kwargs"]["chat_id"]
-        await self.accept_with_protocol()  # accept first, so the close code reaches the client
-        if not self.user or not self.user.is_authenticated:
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        chat = await self._chat()
-        if chat is None:
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        if not chat.has_participant(self.user):
-            await self.close(code=CLOSE_FORBIDDEN)
+        refusal, chat = CLOSE_FORBIDDEN, None
+        if self.user and self.user.is_authenticated:
+            chat = await self._chat()
+            if chat is None:
+                refusal = CLOSE_NOT_FOUND
+            elif chat.has_participant(self.user):
+                refusal = None
+        if refusal is not None:
+            await self.accept_with_protocol()  # accept first, so the close code reaches the client
+            await self.close(code=refusal)
             return
         self.chat = chat
         self.group = events.chat_group(chat.pk)
         self.last_typing = 0.0
+        # Join the group before accepting: once the client is told it is connected, it gets
+        # every event (a typing start sent by the other side right then was lost before).
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept_with_protocol()
 
     async def disconnect(self, code):
         if getattr(self, "group", None):
