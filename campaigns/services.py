@@ -170,6 +170,8 @@ def campaign_close(*, campaign: Campaign) -> Campaign:
 def campaign_delete(*, campaign: Campaign) -> None:
     if campaign.status != Campaign.Status.DRAFT:
         raise Conflict("Only drafts can be deleted; close the campaign instead.", errors={"status": ["Not a draft."]})
+    if campaign.broadcasts.exists():
+        raise Conflict("This campaign has broadcasts; delete those drafts first.")
     campaign.delete()
 
 

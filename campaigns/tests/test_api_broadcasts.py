@@ -187,3 +187,13 @@ def test_the_audience_kind_follows_from_the_fields_given(shop):
     assert by_filter.json()["filters"] == {"country": "India", "min_engagement": "2.50"}
     assert client.get(f"{URL}preview-audience/", {"campaign": campaign.pk}).json()["count"] == 3
     assert_error(client.post(URL, {"title": "T", "body": "B"}, format="json"), 400, "campaign")
+
+
+def test_a_draft_campaign_with_broadcasts_is_not_deleted_under_them(shop):
+    vendor, _, _ = shop
+    client = api_client(vendor)
+    draft_campaign = CampaignFactory(vendor=vendor, status="draft")
+    broadcast_id = draft(client, draft_campaign).json()["id"]
+    assert_error(client.delete(f"/api/v1/campaigns/{draft_campaign.pk}/"), 409)
+    assert client.delete(f"{URL}{broadcast_id}/").status_code == 204
+    assert client.delete(f"/api/v1/campaigns/{draft_campaign.pk}/").status_code == 204
