@@ -16,7 +16,7 @@ import re
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -270,6 +270,11 @@ def broadcast_create(
 
 def broadcast_update(*, broadcast: Broadcast, **fields) -> Broadcast:
     """Change a draft. The audience fields are checked together, as they will be sent."""
+    with transaction.atomic():
+        return _update_locked(_locked(broadcast), fields)
+
+
+def _update_locked(broadcast: Broadcast, fields: dict) -> Broadcast:
     _require(broadcast, {Status.DRAFT}, "Only drafts can be edited.")
     audience_fields = {"audience", "campaign", "filters", "recipients"}
     merged = {
@@ -283,18 +288,24 @@ def broadcast_update(*, broadcast: Broadcast, **fields) -> Broadcast:
     content = {key: value for key, value in fields.items() if key in {"title", "body", "channels", "scheduled_at"}}
     content.setdefault("body", broadcast.body)
     content = _clean_content(content, cleaned["campaign"])
-    with transaction.atomic():
-        for key, value in {**content, "audience": cleaned["audience"], "campaign": cleaned["campaign"]}.items():
-            setattr(broadcast, key, value)
-        broadcast.filters = cleaned["filters"]
-        broadcast.save()
-        broadcast.recipients.set(cleaned["recipients"])
+    changes = {
+        **content,
+        "audience": cleaned["audience"],
+        "campaign": cleaned["campaign"],
+        "filters": cleaned["filters"],
+    }
+    for key, value in changes.items():
+        setattr(broadcast, key, value)
+    broadcast.save(update_fields=[*changes, "updated_at"])
+    broadcast.recipients.set(cleaned["recipients"])
     return broadcast
 
 
 def broadcast_delete(*, broadcast: Broadcast) -> None:
-    _require(broadcast, {Status.DRAFT}, "Only drafts can be deleted; cancel a broadcast that has started.")
-    broadcast.delete()
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        _require(broadcast, {Status.DRAFT}, "Only drafts can be deleted; cancel a broadcast that has started.")
+        broadcast.delete()
 
 
 # --- Lifecycle ------------------------------------------------------------------------------
@@ -338,16 +349,21 @@ def broadcast_pause(*, broadcast: Broadcast, reason: str = "Paused by the vendor
 
 
 def broadcast_resume(*, broadcast: Broadcast) -> Broadcast:
-    """Continue where it stopped: a new run, sending only what is still pending."""
+    """Continue where it stopped: a new run sends only what is still to send. A running broadcast
+    may be resumed too, after its worker died: rows its last batch left half-done go back in line."""
     with transaction.atomic():
         broadcast = _locked(broadcast)
-        _require(broadcast, {Status.PAUSED}, "Only a paused broadcast can be resumed.")
+        _require(broadcast, {Status.PAUSED, Status.RUNNING}, "Only a paused or running broadcast can be resumed.")
         if broadcast.started_at is None:  # a scheduled start that could not happen
             _launch(broadcast)
             return broadcast
-        broadcast.deliveries.filter(status=Delivery.Status.RETRYING).update(
-            status=Delivery.Status.PENDING, updated_at=timezone.now()
+        now = timezone.now()
+        stalled_before = now - timezone.timedelta(seconds=settings.BROADCAST_STALLED_AFTER_SECONDS)
+        deliveries = broadcast.deliveries
+        deliveries.filter(status=Delivery.Status.SENDING, updated_at__lt=stalled_before).update(
+            status=Delivery.Status.PENDING, updated_at=now
         )
+        deliveries.filter(status=Delivery.Status.RETRYING).update(next_attempt_at=now, updated_at=now)
         _set(broadcast, status=Status.RUNNING, pause_reason="", run=broadcast.run + 1, run_errors=0)
         enqueue_on_commit(_dispatch_task(), broadcast.pk, broadcast.run)
     return broadcast
@@ -367,7 +383,8 @@ def broadcast_cancel(*, broadcast: Broadcast) -> Broadcast:
         )
         _set(broadcast, status=Status.CANCELLED, finished_at=timezone.now(), pause_reason="")
         _count(broadcast)
-        _refund(broadcast)
+        if not broadcast.deliveries.filter(status=Delivery.Status.SENDING).exists():
+            _refund(broadcast)  # else when the batch in flight ends (``_finish_if_done``)
     return broadcast
 
 
@@ -389,11 +406,10 @@ def broadcast_retry_failed(*, broadcast: Broadcast) -> int:
             recipients = failed.exclude(recipient__in=reached).values("recipient").distinct().count()
             _reserve(broadcast, recipients, reason=f"Broadcast “{broadcast.title}”: retry of {recipients}")
         retried = failed.update(status=Delivery.Status.PENDING, attempts=0, last_error="", updated_at=timezone.now())
-        if broadcast.status == Status.FINISHED:
+        if broadcast.status in (Status.FINISHED, Status.RUNNING):
             _set(broadcast, status=Status.RUNNING, finished_at=None, run=broadcast.run + 1, run_errors=0)
-        _count(broadcast)
-        if broadcast.status == Status.RUNNING:
             enqueue_on_commit(_dispatch_task(), broadcast.pk, broadcast.run)
+        _count(broadcast)
     return retried
 
 
@@ -438,74 +454,102 @@ def _launch(broadcast: Broadcast) -> None:
 
 # --- Sending (run by campaigns.tasks) -------------------------------------------------------
 
+ACTIVE = (Delivery.Status.PENDING, Delivery.Status.RETRYING, Delivery.Status.SENDING)
 
-def broadcast_dispatch(*, broadcast_id: int, run: int) -> int:
-    """Schedule this run's batches one second apart; finish at once if nothing is pending.
-    Returns the number of batches."""
+
+def _runs_in_process() -> bool:
+    """Without a broker (no ``REDIS_URL``) tasks run inline: the fan-out then loops in place, and
+    neither the rate limit nor the retry backoff waits."""
+    from anwariya.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
+def broadcast_dispatch(*, broadcast_id: int, run: int) -> None:
+    """Start this run's chain of batches (in process: send everything now)."""
     from campaigns.tasks import broadcast_send_batch
 
-    broadcast = Broadcast.objects.filter(pk=broadcast_id, status=Status.RUNNING, run=run).first()
-    if broadcast is None:
-        return 0
-    pending = broadcast.deliveries.filter(status=Delivery.Status.PENDING).count()
-    rate = max(settings.BROADCAST_RATE_PER_SECOND, 1)
-    batches = -(-pending // rate)
-    for second in range(batches):
-        broadcast_send_batch.apply_async((broadcast_id, run), countdown=second)
-    if not batches:
+    if _runs_in_process():
+        while broadcast_send_batch_now(broadcast_id=broadcast_id, run=run, chain=False):
+            pass
         _finish_if_done(broadcast_id)
-    return batches
+        return
+    broadcast_send_batch.delay(broadcast_id, run)
 
 
-def broadcast_send_batch(*, broadcast_id: int, run: int) -> int:
-    """Send up to one second's worth of pending deliveries. Returns how many were attempted."""
+def broadcast_send_batch_now(*, broadcast_id: int, run: int, chain: bool = True) -> int:
+    """Send up to one second's worth of deliveries that are due, then queue the next batch of the
+    chain (one a second) while work is left. Returns how many deliveries were claimed.
+
+    Rows are claimed in a short transaction (``sending``, with ``SKIP LOCKED``), then each is sent
+    on its own: a chat message is written in the same transaction that marks its delivery sent;
+    email and Telegram are marked sent right after the call. No lock is held across a send."""
     broadcast = (
         Broadcast.objects.select_related("vendor", "campaign").filter(pk=broadcast_id, status=Status.RUNNING, run=run)
     ).first()
     if broadcast is None:
         return 0
-    with transaction.atomic():
-        claimed = list(
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(broadcast=broadcast, status=Delivery.Status.PENDING)
-            .order_by("pk")[: max(settings.BROADCAST_RATE_PER_SECOND, 1)]
-        )
-        errors = 0
-        for delivery in claimed:
-            errors += not _attempt(broadcast, delivery)
-        if errors:
-            Broadcast.objects.filter(pk=broadcast.pk).update(run_errors=F("run_errors") + errors)
-        _count(broadcast)
-        broadcast.refresh_from_db(fields=["run_errors", "status", "run"])
-        if broadcast.status == Status.RUNNING and broadcast.run_errors >= settings.BROADCAST_MAX_ERRORS:
-            _set(
-                broadcast,
-                status=Status.PAUSED,
-                pause_reason=f"Paused after {broadcast.run_errors} failed attempts: check the deliveries, then resume.",
-            )
+    claimed = _claim(broadcast, due_by=None if not chain else timezone.now())
+    for index, delivery in enumerate(claimed):
+        now = Broadcast.objects.filter(pk=broadcast.pk).values_list("status", "run").first()
+        if now != (Status.RUNNING, run):  # paused, cancelled or superseded mid-batch
+            _release(claimed[index:], cancelled=now is not None and now[0] == Status.CANCELLED)
+            break
+        _attempt(broadcast, delivery)
+    _count(broadcast)
     _finish_if_done(broadcast_id)
+    if chain:
+        _queue_next_batch(broadcast_id, run)
     return len(claimed)
 
 
-def broadcast_retry_delivery(*, delivery_id: int, run: int) -> None:
-    """A retry's backoff is over: the delivery goes back in line, and a batch picks it up."""
+def _claim(broadcast: Broadcast, *, due_by) -> list[Delivery]:
+    waiting = Q(status=Delivery.Status.PENDING) | Q(status=Delivery.Status.RETRYING)
+    if due_by is not None:
+        waiting = Q(status=Delivery.Status.PENDING) | Q(status=Delivery.Status.RETRYING, next_attempt_at__lte=due_by)
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(waiting, broadcast=broadcast)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: max(settings.BROADCAST_RATE_PER_SECOND, 1)]
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+        )
+    return list(Delivery.objects.select_related("recipient").filter(pk__in=ids).order_by("pk"))
+
+
+def _release(deliveries, *, cancelled=False) -> None:
+    """Claimed rows that were not tried go back in line (their attempt is not counted), or are
+    skipped when the broadcast was cancelled meanwhile."""
+    rows = Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=Delivery.Status.SENDING)
+    if cancelled:
+        rows.update(status=Delivery.Status.SKIPPED, last_error="Cancelled.", updated_at=timezone.now())
+    else:
+        rows.update(status=Delivery.Status.PENDING, attempts=F("attempts") - 1, updated_at=timezone.now())
+
+
+def _queue_next_batch(broadcast_id: int, run: int) -> None:
     from campaigns.tasks import broadcast_send_batch
 
-    changed = Delivery.objects.filter(
-        pk=delivery_id,
-        status=Delivery.Status.RETRYING,
-        broadcast__status=Status.RUNNING,
-        broadcast__run=run,
-    ).update(status=Delivery.Status.PENDING, updated_at=timezone.now())
-    if changed:
-        broadcast_id = Delivery.objects.values_list("broadcast_id", flat=True).get(pk=delivery_id)
-        broadcast_send_batch.delay(broadcast_id, run)
+    broadcast = Broadcast.objects.filter(pk=broadcast_id, status=Status.RUNNING, run=run).first()
+    if broadcast is None:
+        return
+    deliveries = broadcast.deliveries
+    if deliveries.filter(status=Delivery.Status.PENDING).exists():
+        delay = 1
+    else:
+        next_retry = deliveries.filter(status=Delivery.Status.RETRYING).order_by("next_attempt_at").first()
+        if next_retry is None:
+            return  # only rows being sent are left: their batch finishes the broadcast
+        delay = max(1, int((next_retry.next_attempt_at - timezone.now()).total_seconds()) + 1)
+    broadcast_send_batch.apply_async((broadcast_id, run), countdown=delay)
 
 
 def broadcasts_tick() -> dict:
     """Start the scheduled broadcasts that are due, and pick up running ones that stalled (their
-    worker died): retries whose time passed go back in line and the dispatch runs again."""
+    worker died): rows left ``sending`` go back in line and a new run's chain starts."""
     now = timezone.now()
     started = 0
     for broadcast in Broadcast.objects.filter(status=Status.SCHEDULED, scheduled_at__lte=now):
@@ -513,48 +557,96 @@ def broadcasts_tick() -> dict:
     stalled_before = now - timezone.timedelta(seconds=settings.BROADCAST_STALLED_AFTER_SECONDS)
     revived = 0
     for broadcast in Broadcast.objects.filter(status=Status.RUNNING, updated_at__lt=stalled_before):
-        broadcast.deliveries.filter(status=Delivery.Status.RETRYING, updated_at__lt=stalled_before).update(
-            status=Delivery.Status.PENDING, updated_at=now
-        )
-        Broadcast.objects.filter(pk=broadcast.pk).update(updated_at=now)
-        broadcast_dispatch(broadcast_id=broadcast.pk, run=broadcast.run)
+        with transaction.atomic():
+            broadcast = _locked(broadcast)
+            if broadcast.status != Status.RUNNING or broadcast.updated_at >= stalled_before:
+                continue
+            broadcast.deliveries.filter(status=Delivery.Status.SENDING, updated_at__lt=stalled_before).update(
+                status=Delivery.Status.PENDING, updated_at=now
+            )
+            _set(broadcast, run=broadcast.run + 1)
+            enqueue_on_commit(_dispatch_task(), broadcast.pk, broadcast.run)
         revived += 1
     return {"started": started, "revived": revived}
 
 
-def _attempt(broadcast: Broadcast, delivery: Delivery) -> bool:
-    """One attempt at one delivery, in its own savepoint. True when it was sent or skipped."""
-    delivery.attempts += 1
-    try:
-        with transaction.atomic():
-            message = _send(broadcast, delivery)
-            delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, timezone.now(), ""
-            delivery.message = message
-            delivery.save(update_fields=["status", "sent_at", "last_error", "message", "attempts", "updated_at"])
-        return True
-    except DeliverySkipped as error:
-        delivery.status, delivery.last_error = Delivery.Status.SKIPPED, str(error)[:2000]
-        delivery.save(update_fields=["status", "last_error", "attempts", "updated_at"])
-        return True
-    except PermanentDeliveryError as error:
-        delivery.status, delivery.last_error = Delivery.Status.FAILED, str(error)[:2000]
-    except Exception as error:  # noqa: BLE001 - any failure of the channel is recorded and retried
-        delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if delivery.attempts <= RETRIES:
-            delivery.status = Delivery.Status.RETRYING
-            from campaigns.tasks import broadcast_retry_delivery as retry_task
+def _attempt(broadcast: Broadcast, delivery: Delivery) -> None:
+    """One attempt at one claimed delivery; its outcome is recorded on the row."""
+    from celery.exceptions import SoftTimeLimitExceeded
 
-            backoff = settings.BROADCAST_RETRY_BACKOFF_SECONDS * 2 ** (delivery.attempts - 1)
-            transaction.on_commit(lambda: retry_task.apply_async((delivery.pk, broadcast.run), countdown=backoff))
-        else:
-            delivery.status = Delivery.Status.FAILED
-    delivery.save(update_fields=["status", "last_error", "attempts", "updated_at"])
-    return False
+    outcome = {}
+    try:
+        if delivery.channel == Channel.CHAT:
+            with transaction.atomic():
+                if not Delivery.objects.select_for_update().filter(pk=delivery.pk, status=Delivery.Status.SENDING):
+                    return  # taken back meanwhile (a stalled batch revived)
+                outcome = {"status": Delivery.Status.SENT, "message": _send(broadcast, delivery)}
+                _record(delivery, **outcome, sent_at=timezone.now(), last_error="")
+            _note_success(broadcast)
+            return
+        _send(broadcast, delivery)
+        outcome = {"status": Delivery.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
+    except DeliverySkipped as error:
+        outcome = {"status": Delivery.Status.SKIPPED, "last_error": str(error)[:2000]}
+    except PermanentDeliveryError as error:
+        outcome = {"status": Delivery.Status.FAILED, "last_error": str(error)[:2000]}
+    except SoftTimeLimitExceeded:
+        _release([delivery])
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure of the channel is recorded and retried
+        outcome = _retry_or_fail(delivery, f"{type(error).__name__}: {error}"[:2000], error)
+    _record(delivery, **outcome)
+    if outcome["status"] in (Delivery.Status.SENT, Delivery.Status.SKIPPED):
+        _note_success(broadcast)
+    elif not outcome.get("throttled"):
+        _note_error(broadcast)
+
+
+def _retry_or_fail(delivery: Delivery, reason: str, error: Exception) -> dict:
+    retry_after = getattr(error, "retry_after", None)
+    if (
+        retry_after and not _runs_in_process()
+    ):  # the channel's own rate limit (Telegram 429): wait as told, not an attempt
+        return {
+            "status": Delivery.Status.RETRYING,
+            "last_error": reason,
+            "next_attempt_at": timezone.now() + timezone.timedelta(seconds=int(retry_after)),
+            "attempts": delivery.attempts - 1,
+            "throttled": True,
+        }
+    if delivery.attempts <= RETRIES:
+        backoff = settings.BROADCAST_RETRY_BACKOFF_SECONDS * 2 ** (delivery.attempts - 1)
+        return {
+            "status": Delivery.Status.RETRYING,
+            "last_error": reason,
+            "next_attempt_at": timezone.now() + timezone.timedelta(seconds=backoff),
+        }
+    return {"status": Delivery.Status.FAILED, "last_error": reason}
+
+
+def _record(delivery: Delivery, throttled=False, **fields) -> None:
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(**fields, updated_at=timezone.now())
+
+
+def _note_success(broadcast: Broadcast) -> None:
+    Broadcast.objects.filter(pk=broadcast.pk, run_errors__gt=0).update(run_errors=0)
+
+
+def _note_error(broadcast: Broadcast) -> None:
+    """Failed attempts in a row: ``BROADCAST_MAX_ERRORS`` of them pause the broadcast."""
+    Broadcast.objects.filter(pk=broadcast.pk).update(run_errors=F("run_errors") + 1)
+    errors = Broadcast.objects.values_list("run_errors", flat=True).get(pk=broadcast.pk)
+    if errors >= settings.BROADCAST_MAX_ERRORS:
+        reason = f"Paused after {errors} failed attempts in a row: check the deliveries, then resume."
+        Broadcast.objects.filter(pk=broadcast.pk, status=Status.RUNNING, run=broadcast.run).update(
+            status=Status.PAUSED, pause_reason=reason, updated_at=timezone.now()
+        )
 
 
 def _send(broadcast: Broadcast, delivery: Delivery):
     """Deliver on the delivery's channel. Returns the chat message for in-app deliveries."""
     from chat.services import ChatError, NotAllowed, chat_open, message_send
+    from chat.telegram import TelegramSendError, telegram_account_for, telegram_is_configured, telegram_send_now
 
     recipient = delivery.recipient
     if not recipient.is_active:
@@ -568,6 +660,11 @@ def _send(broadcast: Broadcast, delivery: Delivery):
             reply_to=[broadcast.vendor.email],
         ).send()
         return None
+    if delivery.channel == Channel.TELEGRAM:
+        if not telegram_is_configured():
+            raise DeliverySkipped("The Telegram bot is not set up.")
+        if telegram_account_for(recipient) is None:
+            raise DeliverySkipped("No Telegram account linked.")
     try:
         chat, _ = chat_open(actor=broadcast.vendor, other=recipient, campaign=broadcast.campaign, free=True)
         if delivery.channel == Channel.CHAT:
@@ -576,8 +673,6 @@ def _send(broadcast: Broadcast, delivery: Delivery):
             return message_send(chat=chat, sender=broadcast.vendor, text=text, notify_telegram=relay)
     except (ChatError, NotAllowed) as error:
         raise PermanentDeliveryError(error_text(error)) from error
-    from chat.telegram import TelegramSendError, telegram_send_now
-
     try:
         telegram_send_now(user=recipient, text=text, chat=chat)
     except TelegramSendError as error:
@@ -588,14 +683,18 @@ def _send(broadcast: Broadcast, delivery: Delivery):
 
 
 def _finish_if_done(broadcast_id: int) -> None:
+    """Finish a running broadcast with nothing left to send; settle a cancelled one whose last
+    in-flight deliveries just ended. Either way the unused tokens go back."""
     with transaction.atomic():
-        broadcast = Broadcast.objects.select_for_update().filter(pk=broadcast_id, status=Status.RUNNING).first()
-        if broadcast is None:
+        broadcast = (
+            Broadcast.objects.select_for_update()
+            .filter(pk=broadcast_id, status__in=[Status.RUNNING, Status.CANCELLED])
+            .first()
+        )
+        if broadcast is None or broadcast.deliveries.filter(status__in=ACTIVE).exists():
             return
-        waiting = broadcast.deliveries.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING])
-        if waiting.exists():
-            return
-        _set(broadcast, status=Status.FINISHED, finished_at=timezone.now())
+        if broadcast.status == Status.RUNNING:
+            _set(broadcast, status=Status.FINISHED, finished_at=timezone.now())
         _count(broadcast)
         _refund(broadcast)
 

@@ -218,7 +218,7 @@ class Broadcast(models.Model):
     pause_reason = models.CharField(max_length=300, blank=True)
     # Each start or resume is a new run; tasks of an earlier run stop when they see it.
     run = models.PositiveIntegerField(default=0)
-    run_errors = models.PositiveIntegerField(default=0, help_text="Failed attempts in the current run.")
+    run_errors = models.PositiveIntegerField(default=0, help_text="Failed attempts in a row in the current run.")
     recipient_count = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0, help_text="Deliveries: recipients times their channels.")
     sent = models.PositiveIntegerField(default=0)
@@ -264,6 +264,7 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
         RETRYING = "retrying", "Waiting to retry"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
@@ -275,6 +276,7 @@ class Delivery(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When a retry is due.")
     sent_at = models.DateTimeField(null=True, blank=True)
     message = models.ForeignKey("chat.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

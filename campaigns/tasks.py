@@ -6,18 +6,14 @@ from campaigns import broadcasts
 
 
 @shared_task(name="campaigns.tasks.broadcast_dispatch", ignore_result=True)
-def broadcast_dispatch(broadcast_id: int, run: int) -> int:
-    return broadcasts.broadcast_dispatch(broadcast_id=broadcast_id, run=run)
+def broadcast_dispatch(broadcast_id: int, run: int) -> None:
+    broadcasts.broadcast_dispatch(broadcast_id=broadcast_id, run=run)
 
 
 @shared_task(name="campaigns.tasks.broadcast_send_batch", ignore_result=True)
 def broadcast_send_batch(broadcast_id: int, run: int) -> int:
-    return broadcasts.broadcast_send_batch(broadcast_id=broadcast_id, run=run)
-
-
-@shared_task(name="campaigns.tasks.broadcast_retry_delivery", ignore_result=True)
-def broadcast_retry_delivery(delivery_id: int, run: int) -> None:
-    broadcasts.broadcast_retry_delivery(delivery_id=delivery_id, run=run)
+    """One batch of a run's chain; it queues the next one itself."""
+    return broadcasts.broadcast_send_batch_now(broadcast_id=broadcast_id, run=run)
 
 
 @shared_task(name="campaigns.tasks.broadcasts_tick", ignore_result=True)

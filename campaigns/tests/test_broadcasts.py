@@ -112,9 +112,9 @@ def test_killed_mid_run_then_resumed_sends_no_duplicates(
     broadcast = make_broadcast(vendor, campaign)
     broadcasts.broadcast_start(broadcast=broadcast)
     broadcast.refresh_from_db()
-    assert broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=broadcast.run) == 5
+    assert broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=broadcast.run) == 5
 
-    # The worker dies in the middle of the next batch: its transaction never commits.
+    # The worker dies in the middle of the next batch: the third message never commits.
     from chat import services as chat_services
 
     real_send, calls = chat_services.message_send, []
@@ -127,21 +127,43 @@ def test_killed_mid_run_then_resumed_sends_no_duplicates(
 
     monkeypatch.setattr(chat_services, "message_send", dying_send)
     with pytest.raises(KeyboardInterrupt):
-        broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=broadcast.run)
+        broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=broadcast.run)
     monkeypatch.setattr(chat_services, "message_send", real_send)
-    assert Message.objects.count() == 5
+    assert Message.objects.count() == 7
+    assert Delivery.objects.filter(status=Delivery.Status.SENDING).count() == 3  # claimed, then orphaned
 
-    # The fan-out runs again (twice, even): every recipient gets exactly one message.
+    # Running the fan-out again (twice, even) sends what is left; the orphaned rows come back
+    # once they count as stalled, on resume (or the beat's tick). Nobody gets a message twice.
+    settings.BROADCAST_STALLED_AFTER_SECONDS = 0
     celery_app.conf.task_always_eager = True
     with django_capture_on_commit_callbacks(execute=True):
         broadcasts.broadcast_dispatch(broadcast_id=broadcast.pk, run=broadcast.run)
-        broadcasts.broadcast_dispatch(broadcast_id=broadcast.pk, run=broadcast.run)
+        broadcasts.broadcast_resume(broadcast=broadcast)
+        broadcasts.broadcast_dispatch(broadcast_id=broadcast.pk, run=broadcast.run + 1)
     broadcast.refresh_from_db()
     assert broadcast.status == Broadcast.Status.FINISHED
     assert (broadcast.total, broadcast.sent) == (23, 23)
     per_fan = Message.objects.values("chat__influencer").annotate(n=Count("pk"))
     assert len(per_fan) == 23
     assert {row["n"] for row in per_fan} == {1}
+
+
+def test_the_beat_revives_a_broadcast_whose_worker_died(
+    vendor, campaign, settings, worker_down, django_capture_on_commit_callbacks
+):
+    settings.BROADCAST_RATE_PER_SECOND = 2
+    accepted_on(campaign, influencers(3))
+    broadcast = make_broadcast(vendor, campaign)
+    broadcasts.broadcast_start(broadcast=broadcast)
+    Delivery.objects.filter(pk=Delivery.objects.first().pk).update(status=Delivery.Status.SENDING, attempts=1)
+    settings.BROADCAST_STALLED_AFTER_SECONDS = 0
+
+    celery_app.conf.task_always_eager = True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert broadcasts.broadcasts_tick()["revived"] == 1
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent) == (Broadcast.Status.FINISHED, 3)
+    assert Message.objects.count() == 3
 
 
 def test_pause_stops_the_run_and_resume_continues_where_it_stopped(
@@ -153,11 +175,11 @@ def test_pause_stops_the_run_and_resume_continues_where_it_stopped(
     broadcasts.broadcast_start(broadcast=broadcast)
     broadcast.refresh_from_db()
     first_run = broadcast.run
-    broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=first_run)
+    broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=first_run)
 
     broadcasts.broadcast_pause(broadcast=broadcast)
     # Batches of the paused run that were already queued send nothing.
-    assert broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=first_run) == 0
+    assert broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=first_run) == 0
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.sent, broadcast.pending) == (Broadcast.Status.PAUSED, 4, 6)
     with pytest.raises(Conflict):
@@ -168,7 +190,7 @@ def test_pause_stops_the_run_and_resume_continues_where_it_stopped(
         broadcasts.broadcast_resume(broadcast=broadcast)
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.sent, broadcast.run) == (Broadcast.Status.FINISHED, 10, first_run + 1)
-    assert broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=first_run) == 0
+    assert broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=first_run) == 0
     assert Message.objects.count() == 10
 
 
@@ -208,9 +230,10 @@ def test_too_many_errors_pause_the_broadcast_until_resumed(
 
     broadcast.refresh_from_db()
     assert broadcast.status == Broadcast.Status.PAUSED
-    assert broadcast.pause_reason.startswith("Paused after 4 failed attempts")
+    assert broadcast.pause_reason.startswith("Paused after 3 failed attempts in a row")
     assert len(mail.outbox) == 0
-    assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == 1  # never tried
+    assert sum(Delivery.objects.values_list("attempts", flat=True)) == 3
+    assert not Delivery.objects.filter(status__in=["failed", "sending", "sent"]).exists()
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
@@ -264,7 +287,7 @@ def test_tokens_are_reserved_at_start_and_unused_ones_refunded_on_cancel(
     broadcasts.broadcast_start(broadcast=broadcast)
     assert wallet_for_user(vendor).balance == 5000 - 15
     broadcast.refresh_from_db()
-    broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=broadcast.run)
+    broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=broadcast.run)
 
     broadcasts.broadcast_cancel(broadcast=broadcast)
 
@@ -376,7 +399,7 @@ def test_recipients_who_left_before_their_turn_are_skipped(
     User.objects.filter(pk=fans[1].pk).update(is_active=False)
     broadcast.refresh_from_db()
 
-    broadcasts.broadcast_send_batch(broadcast_id=broadcast.pk, run=broadcast.run)
+    broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=broadcast.run)
 
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.sent, broadcast.skipped, broadcast.failed) == ("finished", 2, 1, 0)

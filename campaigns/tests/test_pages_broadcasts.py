@@ -99,7 +99,7 @@ def test_draft_edit_delete_and_lifecycle_buttons(client, shop):
         vendor=vendor, actor=vendor, title="Paused one", body="Hi", audience="campaign", campaign=campaign
     )
     refused = client.post(reverse("campaigns:broadcast-action", args=[other.pk, "resume"]), follow=True)
-    assert "Only a paused broadcast can be resumed." in refused.content.decode()
+    assert "Only a paused or running broadcast can be resumed." in refused.content.decode()
 
 
 def test_pages_are_the_vendors_own(client, shop):
