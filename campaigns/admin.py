@@ -98,7 +98,7 @@ class DeliveryInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recipient")
+        return super().get_queryset(request).select_related("recipient", "message")
 
 
 def _lifecycle_action(service, label):
@@ -139,3 +139,6 @@ class BroadcastAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # view only: a save would overwrite what the sending batches write

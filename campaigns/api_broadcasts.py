@@ -37,7 +37,11 @@ class BroadcastSerializer(serializers.ModelSerializer):
         help_text="Staff only: the vendor the broadcast is for. Vendors always send their own.",
     )
     campaign = serializers.PrimaryKeyRelatedField(
-        queryset=Campaign.objects.all(), required=False, allow_null=True, help_text="One of your campaigns."
+        queryset=Campaign.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="One of your campaigns.",
+        error_messages={"does_not_exist": broadcasts.NO_SUCH_CAMPAIGN},
     )
     campaign_title = serializers.CharField(source="campaign.title", default=None, read_only=True)
     filters = BroadcastFiltersSerializer(required=False, help_text="For a filter audience.")
@@ -209,6 +213,16 @@ def _vendor_for(request, requested):
     return requested
 
 
+class RetryFailedSerializer(BroadcastSerializer):
+    retried = serializers.IntegerField(read_only=True, help_text="Deliveries put back in line.")
+
+    class Meta(BroadcastSerializer.Meta):
+        fields = [*BroadcastSerializer.Meta.fields, "retried"]
+
+
+CONFLICT = OpenApiResponse(description="Not in a state that allows this (the body says which it is in).")
+
+
 @extend_schema(tags=["broadcasts"])
 class BroadcastViewSet(viewsets.ModelViewSet):
     """A vendor's broadcasts: drafts are edited and deleted; started ones are paused, resumed or cancelled."""
@@ -254,7 +268,9 @@ class BroadcastViewSet(viewsets.ModelViewSet):
         broadcast = broadcasts.broadcast_create(vendor=vendor, actor=request.user, **data)
         return self._answer(broadcast, status.HTTP_201_CREATED)
 
-    @extend_schema(description="Edit a draft (409 once it has started).")
+    @extend_schema(
+        responses={200: BroadcastSerializer, 409: CONFLICT}, description="Edit a draft (409 once it has started)."
+    )
     def update(self, request, *args, **kwargs):
         broadcast = self.get_object()
         serializer = BroadcastSerializer(broadcast, data=request.data, partial=kwargs.get("partial", False))
@@ -265,7 +281,7 @@ class BroadcastViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         responses={204: None, 409: OpenApiResponse(description="Started: cancel it instead.")},
-        description="Delete a draft. A broadcast that has started is cancelled instead.",
+        description="Delete a draft. A broadcast that has started cannot be deleted (409): cancel it.",
     )
     def destroy(self, request, *args, **kwargs):
         broadcasts.broadcast_delete(broadcast=self.get_object())
@@ -273,26 +289,33 @@ class BroadcastViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request=None,
-        responses={200: BroadcastSerializer, 402: OpenApiResponse(description="Not enough tokens.")},
+        responses={200: BroadcastSerializer, 402: OpenApiResponse(description="Not enough tokens."), 409: CONFLICT},
         description="Send a draft now (or at its scheduled time). Reserves the per-recipient price in tokens.",
     )
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         return self._answer(broadcasts.broadcast_start(broadcast=self.get_object()))
 
-    @extend_schema(request=None, responses=BroadcastSerializer, description="Stop sending; resume continues.")
+    @extend_schema(
+        request=None, responses={200: BroadcastSerializer, 409: CONFLICT}, description="Stop sending; resume continues."
+    )
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
         return self._answer(broadcasts.broadcast_pause(broadcast=self.get_object()))
 
-    @extend_schema(request=None, responses=BroadcastSerializer, description="Continue a paused broadcast.")
+    @extend_schema(
+        request=None,
+        responses={200: BroadcastSerializer, 409: CONFLICT},
+        description="Continue a paused broadcast (or restart a running one whose worker died): a new run sends "
+        "what is left, never a delivery twice.",
+    )
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         return self._answer(broadcasts.broadcast_resume(broadcast=self.get_object()))
 
     @extend_schema(
         request=None,
-        responses=BroadcastSerializer,
+        responses={200: BroadcastSerializer, 409: CONFLICT},
         description="Stop for good: unsent deliveries are skipped and unused tokens refunded.",
     )
     @action(detail=True, methods=["post"])
@@ -301,16 +324,15 @@ class BroadcastViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request=None,
-        responses=inline_serializer(
-            "RetryFailed", fields={"retried": serializers.IntegerField(), "broadcast": BroadcastSerializer()}
-        ),
-        description="Send the failed deliveries again (a finished broadcast runs again and reserves their tokens).",
+        responses={200: RetryFailedSerializer, 409: CONFLICT},
+        description="Send the failed deliveries again (a finished broadcast runs again and reserves their "
+        "tokens). Answers the broadcast, with `retried`: how many deliveries were put back in line.",
     )
     @action(detail=True, methods=["post"], url_path="retry-failed")
     def retry_failed(self, request, pk=None):
         broadcast = self.get_object()
         retried = broadcasts.broadcast_retry_failed(broadcast=broadcast)
-        return Response({"retried": retried, "broadcast": self._answer(broadcast).data})
+        return Response({**self._answer(broadcast).data, "retried": retried})
 
     @extend_schema(
         parameters=[
@@ -355,13 +377,13 @@ class BroadcastViewSet(viewsets.ModelViewSet):
         if data.get("campaign"):
             campaign = Campaign.objects.filter(pk=data["campaign"]).first()
             if campaign is None:
-                raise serializers.ValidationError({"campaign": ["No campaign with this id."]})
+                raise serializers.ValidationError({"campaign": [broadcasts.NO_SUCH_CAMPAIGN]})
         recipients = []
         if data.get("recipients"):
-            try:
-                recipients = [int(pk) for pk in data["recipients"].split(",") if pk.strip()]
-            except ValueError:
-                raise serializers.ValidationError({"recipients": ["Give comma-separated ids."]}) from None
+            parts = [part.strip() for part in data["recipients"].split(",") if part.strip()]
+            if not all(part.isascii() and part.isdigit() and 0 < int(part) <= MAX_ID for part in parts):
+                raise serializers.ValidationError({"recipients": [f"Give comma-separated user ids (1 to {MAX_ID})."]})
+            recipients = [int(part) for part in parts]
         filters = {key: data[key] for key in broadcasts.FILTER_KEYS if key in data}
         return Response(
             broadcasts.audience_preview(

@@ -32,6 +32,7 @@ PLACEHOLDERS = ("name", "campaign")
 FILTER_KEYS = ("niche", "follower_band", "min_engagement", "country")
 RETRIES = 2  # after the first attempt
 SAMPLE_SIZE = 10
+NO_SUCH_CAMPAIGN = "You have no campaign with this id."
 
 Status, Channel = Broadcast.Status, Broadcast.Channel
 
@@ -134,7 +135,7 @@ def clean_audience(*, vendor: User, audience=None, campaign=None, filters=None, 
     if audience not in Broadcast.Audience.values:
         errors["audience"] = [f"Choose one of: {', '.join(Broadcast.Audience.values)}."]
     if campaign is not None and campaign.vendor_id != vendor.pk:
-        errors["campaign"] = ["This campaign is not yours."]
+        errors["campaign"] = [NO_SUCH_CAMPAIGN]  # the same words as for an id that does not exist
     elif audience == Broadcast.Audience.CAMPAIGN and campaign is None:
         errors["campaign"] = ["Choose the campaign whose accepted influencers get the message."]
     cleaned_filters = {}
@@ -185,12 +186,18 @@ def _as_query(data: dict):
 
 
 def _clean_recipients(recipients) -> tuple[list[int], list[str]]:
+    from anwariya.api.filters import MAX_ID
+
+    if not isinstance(recipients, list | tuple | set):
+        return [], ["Give the recipients as a list of user ids."]
     try:
-        ids = sorted({int(pk) for pk in recipients})
+        ids = sorted({int(pk) for pk in recipients if not isinstance(pk, bool)})
     except (TypeError, ValueError):
         return [], ["Give the recipients as a list of user ids."]
     if not ids:
         return [], ["Choose at least one influencer."]
+    if ids[0] < 1 or ids[-1] > MAX_ID:
+        return [], [f"User ids are whole numbers from 1 to {MAX_ID}."]
     if len(ids) > settings.BROADCAST_MAX_RECIPIENTS:
         return [], [f"At most {settings.BROADCAST_MAX_RECIPIENTS} recipients."]
     found = set(User.objects.filter(pk__in=ids, role=Role.INFLUENCER, is_active=True).values_list("pk", flat=True))

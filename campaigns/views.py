@@ -24,6 +24,7 @@ from campaigns.forms import (
 )
 from campaigns.models import Application, Campaign, InfluencerProfile, VendorProfile
 from chat.telegram.selectors import telegram_link_status
+from chat.telegram.services import telegram_link_code_issue
 
 PAGE_SIZE = 20
 
@@ -90,7 +91,12 @@ class ProfileView(LoginRequiredMixin, View):
         return VendorProfileForm(data, initial=initial)
 
     def _render(self, request, form):
-        context = {"form": form, "telegram": telegram_link_status(request.user)}
+        telegram = telegram_link_status(request.user)
+        if telegram["configured"] and not telegram["linked"] and telegram["code"] is None:
+            # Not linked yet: the page shows a fresh one-time code straight away.
+            telegram_link_code_issue(user=request.user)
+            telegram = telegram_link_status(request.user)
+        context = {"form": form, "telegram": telegram}
         return render(request, "campaigns/profile_form.html", context)
 
 

@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -83,7 +83,9 @@ class BroadcastComposeView(VendorRequiredMixin, View):
     def _from_query(request):
         """``?campaign=ID`` (from a campaign's page) preselects that audience."""
         campaign = request.GET.get("campaign", "")
-        return {"audience": "campaign", "campaign": int(campaign)} if campaign.isdigit() else {}
+        if campaign.isascii() and campaign.isdigit() and len(campaign) < 10:
+            return {"audience": "campaign", "campaign": int(campaign)}
+        return {}
 
     def _render(self, request, form, broadcast, preview=None):
         from accounts.wallet import wallet_for_user
@@ -147,7 +149,7 @@ class BroadcastActionView(VendorRequiredMixin, View):
     def post(self, request, pk, verb):
         broadcast = broadcasts.broadcast_for_user(request.user, pk)
         if verb not in self.ACTIONS:
-            raise PermissionDenied
+            raise Http404("No such action.")
         function, success = self.ACTIONS[verb]
         try:
             function(broadcast=broadcast)

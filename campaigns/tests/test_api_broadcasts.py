@@ -197,3 +197,40 @@ def test_a_draft_campaign_with_broadcasts_is_not_deleted_under_them(shop):
     assert_error(client.delete(f"/api/v1/campaigns/{draft_campaign.pk}/"), 409)
     assert client.delete(f"{URL}{broadcast_id}/").status_code == 204
     assert client.delete(f"/api/v1/campaigns/{draft_campaign.pk}/").status_code == 204
+
+
+def test_odd_ids_are_a_400_naming_the_field(shop):
+    vendor = shop[0]
+    client = api_client(vendor)
+    for recipients in ("99999999999999999999", "1_0", "-1", "²"):
+        assert_error(client.get(f"{URL}preview-audience/", {"recipients": recipients}), 400, "recipients")
+    assert_error(draft(client, None, audience="list", body="Hi", recipients=[2**70]), 400, "recipients")
+    theirs = CampaignFactory()
+    missing = client.post(URL, {"title": "T", "body": "B", "campaign": 10**9}, format="json")
+    mine_missing = assert_error(missing, 400, "campaign")
+    not_mine = assert_error(
+        client.post(URL, {"title": "T", "body": "B", "campaign": theirs.pk}, format="json"), 400, "campaign"
+    )
+    assert mine_missing["errors"]["campaign"] == not_mine["errors"]["campaign"]  # no hint that it exists
+
+
+def test_retry_failed_answers_the_broadcast_with_the_count(shop, monkeypatch, django_capture_on_commit_callbacks):
+    import smtplib
+
+    vendor, campaign, _ = shop
+    client = api_client(vendor)
+    broadcast_id = draft(client, campaign, channels=["email"]).json()["id"]
+
+    def refused(self, *args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{URL}{broadcast_id}/start/")
+    assert client.get(f"{URL}{broadcast_id}/").json()["failed"] == 3
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = client.post(f"{URL}{broadcast_id}/retry-failed/")
+    assert retried.status_code == 200
+    assert (retried.json()["retried"], retried.json()["status"]) == (3, "running")
+    assert client.get(f"{URL}{broadcast_id}/").json()["sent"] == 3

@@ -143,3 +143,12 @@ def test_admin_lists_broadcasts_with_deliveries_and_runs_their_actions(client, s
     )
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.skipped) == ("cancelled", 2)
+
+
+def test_odd_urls_are_not_errors(client, shop):
+    _, campaign, _ = shop
+    assert client.get(reverse("campaigns:broadcast-create"), {"campaign": "²"}).status_code == 200
+    broadcast = broadcasts.broadcast_create(
+        vendor=campaign.vendor, actor=campaign.vendor, title="T", body="B", campaign=campaign
+    )
+    assert client.post(reverse("campaigns:broadcast-action", args=[broadcast.pk, "explode"])).status_code == 404

@@ -74,10 +74,15 @@ def telegram_bot_status() -> dict:
         waiting=Count("pk", filter=Q(status=TelegramMessage.Status.PENDING)),
         failed=Count("pk", filter=Q(status=TelegramMessage.Status.FAILED)),
     )
+    from campaigns.models import Delivery
+
+    broadcasts_waiting = Delivery.objects.filter(
+        channel="telegram", status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING, Delivery.Status.SENDING]
+    ).count()
     return {
         "configured": telegram_is_configured(),
         "bot_username": settings.TELEGRAM_BOT_USERNAME,
         "last_update_at": TelegramUpdate.objects.aggregate(last=Max("received_at"))["last"],
-        "deliveries_waiting": deliveries["waiting"],
+        "deliveries_waiting": deliveries["waiting"] + broadcasts_waiting,
         "deliveries_failed": deliveries["failed"],
     }

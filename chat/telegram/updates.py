@@ -5,6 +5,7 @@ Each update is handled once: its row is claimed inside the transaction that hand
 """
 
 import logging
+import re
 
 from django.db import IntegrityError, transaction
 
@@ -15,6 +16,7 @@ from chat.telegram.selectors import telegram_notification_replied_to
 from chat.telegram.services import LinkCodeRefused, telegram_account_link, telegram_message_queue
 
 logger = logging.getLogger(__name__)
+UPDATE_KIND = re.compile(r"[a-z_]{1,32}")  # "message", "edited_message", …; anything else is "unknown"
 
 HOW_TO_LINK = (
     "To get your Anwariya chat messages here, open your profile on Anwariya, find the Telegram "
@@ -51,7 +53,8 @@ def telegram_update_receive(*, update: dict) -> TelegramUpdate | None:
     A failure while handling is logged and recorded as the outcome ``error``: Telegram still
     gets its 200, so one bad update never holds up the ones after it.
     """
-    kind = next((key for key in update if key != "update_id"), "unknown")[:32]
+    kind = next((key for key in update if key != "update_id"), "unknown")
+    kind = kind if UPDATE_KIND.fullmatch(kind) else "unknown"
     message = update.get("message") if kind == "message" and isinstance(update.get("message"), dict) else None
     telegram_chat = (message or {}).get("chat")
     telegram_chat_id = _integer((telegram_chat or {}).get("id")) if isinstance(telegram_chat, dict) else None
@@ -77,7 +80,8 @@ def telegram_update_receive(*, update: dict) -> TelegramUpdate | None:
 def _handle_message(message: dict, telegram_chat_id: int | None) -> str:
     telegram_chat = message.get("chat") or {}
     sender = message.get("from") if isinstance(message.get("from"), dict) else {}
-    if telegram_chat_id is None or telegram_chat.get("type") != "private" or sender.get("is_bot"):
+    # Groups and channels are ignored; an update that does not say is taken as a private chat.
+    if telegram_chat_id is None or telegram_chat.get("type", "private") != "private" or sender.get("is_bot"):
         return "ignored"  # the bot talks one to one with people only
     message_id = _integer(message.get("message_id"))
     text = message.get("text") if isinstance(message.get("text"), str) else ""
@@ -141,4 +145,7 @@ def _command(text: str) -> tuple[str, str]:
 
 
 def _integer(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """An id Telegram could send: an int within a signed 64-bit column, else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63:
+        return value
+    return None

@@ -20,18 +20,20 @@ def telegram_section(client):
     return content[content.index('id="telegram"') :]
 
 
-def test_profile_page_makes_and_shows_a_code(client, telegram):
+def test_profile_page_shows_a_code_and_makes_a_new_one(client, telegram):
     influencer = InfluencerFactory()
     client.force_login(influencer)
     section = telegram_section(client)
     assert "Not linked" in section
-    assert "Get a code to link Telegram" in section
+    first = TelegramLinkCode.objects.get(user=influencer).code  # shown without asking
+    assert f"/start {first}" in section
 
     response = client.post(reverse("chat:telegram-code"))
     assert response.status_code == 302
     assert response["Location"] == "/profile/#telegram"
 
     code = TelegramLinkCode.objects.get(user=influencer).code
+    assert code != first
     section = telegram_section(client)
     assert code in section
     assert f"/start {code}" in section

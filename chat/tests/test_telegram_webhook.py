@@ -317,3 +317,17 @@ def test_the_same_update_delivered_in_parallel_posts_once(telegram):
     assert [response.status_code for response in results] == [200] * 8
     assert sorted(response.json()["outcome"] for response in results) == ["duplicate"] * 7 + ["posted"]
     assert chat.messages.filter(text="once only").count() == 1
+
+
+def test_odd_updates_get_a_200_never_a_500(telegram, post_update):
+    huge_chat = {"update_id": 7001, "message": {"message_id": 1, "chat": {"id": 2**70, "type": "private"}, "text": "x"}}
+    assert post_update(huge_chat).json()["outcome"] == "ignored"
+    assert post_update({"update_id": 7002, "\u0000": 1}).status_code == 200
+    assert TelegramUpdate.objects.get(update_id=7002).kind == "unknown"
+
+
+def test_a_minimal_update_from_an_unknown_chat_gets_the_how_to(telegram, post_update):
+    minimal = {"update_id": 7003, "message": {"message_id": 1, "chat": {"id": 4242}, "text": "hello"}}
+    assert post_update(minimal).json()["outcome"] == "not_linked"
+    (reply,) = telegram.sent(4242)
+    assert "not linked to Anwariya" in reply["text"]
