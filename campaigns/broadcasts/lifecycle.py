@@ -1,0 +1,305 @@
+"""Broadcast writes: drafts, the lifecycle, tokens and counters."""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.models import Role, User
+from anwariya.celery import enqueue_on_commit
+from anwariya.errors import Conflict, DomainError
+from campaigns.broadcasts.audience import (
+    BroadcastError,
+    Channel,
+    Status,
+    _clean_content,
+    broadcast_audience,
+    clean_audience,
+    error_text,
+)
+from campaigns.models import Broadcast, Campaign, Delivery
+
+# --- Drafts ---------------------------------------------------------------------------------
+
+
+def broadcast_create(
+    *,
+    vendor: User,
+    actor: User,
+    title: str,
+    body: str,
+    audience: str | None = None,
+    channels=(Channel.CHAT,),
+    campaign: Campaign | None = None,
+    filters=None,
+    recipients=None,
+    scheduled_at=None,
+) -> Broadcast:
+    if vendor.role != Role.VENDOR:
+        raise BroadcastError(errors={"vendor": ["Broadcasts are sent by vendors."]})
+    cleaned = clean_audience(
+        vendor=vendor, audience=audience, campaign=campaign, filters=filters, recipients=recipients
+    )
+    fields = _clean_content(
+        {"title": title, "body": body, "channels": list(channels), "scheduled_at": scheduled_at}, campaign
+    )
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(
+            vendor=vendor,
+            created_by=actor,
+            audience=cleaned["audience"],
+            campaign=cleaned["campaign"],
+            filters=cleaned["filters"],
+            **fields,
+        )
+        broadcast.recipients.set(cleaned["recipients"])
+    return broadcast
+
+
+def broadcast_update(*, broadcast: Broadcast, **fields) -> Broadcast:
+    """Change a draft. The audience fields are checked together, as they will be sent."""
+    with transaction.atomic():
+        return _update_locked(_locked(broadcast), fields)
+
+
+def _update_locked(broadcast: Broadcast, fields: dict) -> Broadcast:
+    _require(broadcast, {Status.DRAFT}, "Only drafts can be edited.")
+    audience_fields = {"audience", "campaign", "filters", "recipients"}
+    merged = {
+        "audience": broadcast.audience,
+        "campaign": broadcast.campaign,
+        "filters": broadcast.filters,
+        "recipients": list(broadcast.recipients.values_list("pk", flat=True)),
+        **{key: value for key, value in fields.items() if key in audience_fields},
+    }
+    cleaned = clean_audience(vendor=broadcast.vendor, **merged)
+    content = {key: value for key, value in fields.items() if key in {"title", "body", "channels", "scheduled_at"}}
+    content.setdefault("body", broadcast.body)
+    content = _clean_content(content, cleaned["campaign"])
+    changes = {
+        **content,
+        "audience": cleaned["audience"],
+        "campaign": cleaned["campaign"],
+        "filters": cleaned["filters"],
+    }
+    for key, value in changes.items():
+        setattr(broadcast, key, value)
+    broadcast.save(update_fields=[*changes, "updated_at"])
+    broadcast.recipients.set(cleaned["recipients"])
+    return broadcast
+
+
+def broadcast_delete(*, broadcast: Broadcast) -> None:
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        _require(broadcast, {Status.DRAFT}, "Only drafts can be deleted; cancel a broadcast that has started.")
+        broadcast.delete()
+
+
+# --- Lifecycle ------------------------------------------------------------------------------
+
+
+def broadcast_start(*, broadcast: Broadcast) -> Broadcast:
+    """Send a draft now, or at its scheduled time (the beat's ``broadcasts_tick`` starts it)."""
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        _require(broadcast, {Status.DRAFT}, "Only a draft can be started.")
+        if broadcast.scheduled_at and broadcast.scheduled_at > timezone.now():
+            if not broadcast_audience(broadcast).exists():
+                raise BroadcastError(errors={"audience": ["No influencer matches this audience."]})
+            _set(broadcast, status=Status.SCHEDULED)
+            return broadcast
+        _launch(broadcast)
+    return broadcast
+
+
+def broadcast_launch_due(*, broadcast: Broadcast) -> Broadcast:
+    """Start a scheduled broadcast whose time has come. If it cannot (no tokens, nobody left in
+    the audience), it waits paused with the reason, for the vendor to resume."""
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        if broadcast.status != Status.SCHEDULED:
+            return broadcast
+        try:
+            with transaction.atomic():
+                _launch(broadcast)
+        except DomainError as error:
+            _set(broadcast, status=Status.PAUSED, pause_reason=error_text(error))
+    return broadcast
+
+
+def broadcast_pause(*, broadcast: Broadcast, reason: str = "Paused by the vendor.") -> Broadcast:
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        _require(broadcast, {Status.RUNNING}, "Only a running broadcast can be paused.")
+        _set(broadcast, status=Status.PAUSED, pause_reason=reason)
+    return broadcast
+
+
+def broadcast_resume(*, broadcast: Broadcast) -> Broadcast:
+    """Continue where it stopped: a new run sends only what is still to send. A running broadcast
+    may be resumed too, after its worker died: rows its last batch left half-done go back in line."""
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        _require(broadcast, {Status.PAUSED, Status.RUNNING}, "Only a paused or running broadcast can be resumed.")
+        if broadcast.started_at is None:  # a scheduled start that could not happen
+            _launch(broadcast)
+            return broadcast
+        now = timezone.now()
+        stalled_before = now - timezone.timedelta(seconds=settings.BROADCAST_STALLED_AFTER_SECONDS)
+        deliveries = broadcast.deliveries
+        deliveries.filter(status=Delivery.Status.SENDING, updated_at__lt=stalled_before).update(
+            status=Delivery.Status.PENDING, updated_at=now
+        )
+        deliveries.filter(status=Delivery.Status.RETRYING).update(next_attempt_at=now, updated_at=now)
+        _set(broadcast, status=Status.RUNNING, pause_reason="", run=broadcast.run + 1, run_errors=0)
+        enqueue_on_commit(_dispatch_task(), broadcast.pk, broadcast.run)
+    return broadcast
+
+
+def broadcast_cancel(*, broadcast: Broadcast) -> Broadcast:
+    """Stop for good: what was not sent is skipped, and unused tokens go back."""
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        _require(
+            broadcast,
+            {Status.SCHEDULED, Status.RUNNING, Status.PAUSED},
+            "Only a scheduled, running or paused broadcast can be cancelled (delete a draft).",
+        )
+        broadcast.deliveries.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING]).update(
+            status=Delivery.Status.SKIPPED, last_error="Cancelled.", updated_at=timezone.now()
+        )
+        _set(broadcast, status=Status.CANCELLED, finished_at=timezone.now(), pause_reason="")
+        _count(broadcast)
+        if not broadcast.deliveries.filter(status=Delivery.Status.SENDING).exists():
+            _refund(broadcast)  # else when the batch in flight ends (``_finish_if_done``)
+    return broadcast
+
+
+def broadcast_retry_failed(*, broadcast: Broadcast) -> int:
+    """Send the failed deliveries again. A finished broadcast runs again, and reserves again the
+    tokens it refunded for the recipients that are retried."""
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        _require(
+            broadcast,
+            {Status.RUNNING, Status.PAUSED, Status.FINISHED},
+            "Only a running, paused or finished broadcast has deliveries to retry.",
+        )
+        failed = broadcast.deliveries.filter(status=Delivery.Status.FAILED)
+        if not failed.exists():
+            raise Conflict("No failed deliveries to retry.")
+        if broadcast.status == Status.FINISHED:
+            reached = broadcast.deliveries.filter(status=Delivery.Status.SENT).values("recipient")
+            recipients = failed.exclude(recipient__in=reached).values("recipient").distinct().count()
+            _reserve(broadcast, recipients, reason=f"Broadcast “{broadcast.title}”: retry of {recipients}")
+        retried = failed.update(status=Delivery.Status.PENDING, attempts=0, last_error="", updated_at=timezone.now())
+        if broadcast.status in (Status.FINISHED, Status.RUNNING):
+            _set(broadcast, status=Status.RUNNING, finished_at=None, run=broadcast.run + 1, run_errors=0)
+            enqueue_on_commit(_dispatch_task(), broadcast.pk, broadcast.run)
+        _count(broadcast)
+    return retried
+
+
+def _launch(broadcast: Broadcast) -> None:
+    """Materialise the deliveries, reserve the tokens, and queue the dispatch (inside a transaction)."""
+    from chat.telegram import TelegramAccount, telegram_is_configured
+
+    recipients = list(broadcast_audience(broadcast)[: settings.BROADCAST_MAX_RECIPIENTS + 1])
+    if not recipients:
+        raise BroadcastError(errors={"audience": ["No influencer matches this audience."]})
+    if len(recipients) > settings.BROADCAST_MAX_RECIPIENTS:
+        raise BroadcastError(
+            errors={"audience": [f"More than {settings.BROADCAST_MAX_RECIPIENTS} recipients: narrow the audience."]}
+        )
+    _reserve(broadcast, len(recipients), reason=f"Broadcast “{broadcast.title}” to {len(recipients)} influencers")
+    linked, bot_ready = set(), telegram_is_configured()
+    if Channel.TELEGRAM in broadcast.channels and bot_ready:
+        linked = set(
+            TelegramAccount.objects.filter(user__in=[user.pk for user in recipients]).values_list("user_id", flat=True)
+        )
+    deliveries = []
+    for user in recipients:
+        for channel in broadcast.channels:
+            delivery = Delivery(broadcast=broadcast, recipient=user, channel=channel)
+            if channel == Channel.TELEGRAM and user.pk not in linked:
+                delivery.status = Delivery.Status.SKIPPED
+                delivery.last_error = "No Telegram account linked." if bot_ready else "The Telegram bot is not set up."
+            deliveries.append(delivery)
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
+    _set(
+        broadcast,
+        status=Status.RUNNING,
+        pause_reason="",
+        run=broadcast.run + 1,
+        run_errors=0,
+        recipient_count=len(recipients),
+        started_at=timezone.now(),
+    )
+    _count(broadcast)
+    enqueue_on_commit(_dispatch_task(), broadcast.pk, broadcast.run)
+
+
+# --- Tokens and bookkeeping -----------------------------------------------------------------
+
+
+def _reserve(broadcast: Broadcast, recipients: int, *, reason: str) -> None:
+    from accounts.wallet import wallet_spend
+
+    price = settings.TOKEN_PRICE_BROADCAST_RECIPIENT if broadcast.started_at is None else broadcast.price_per_recipient
+    amount = price * recipients
+    if amount:
+        wallet_spend(user=broadcast.vendor, amount=amount, reason=reason[:200], reference=f"broadcast:{broadcast.pk}")
+    _set(broadcast, price_per_recipient=price, tokens_reserved=broadcast.tokens_reserved + amount)
+
+
+def _refund(broadcast: Broadcast) -> None:
+    """Give back the tokens of every recipient no delivery reached."""
+    from accounts.models import WalletTransaction
+    from accounts.wallet import wallet_grant
+
+    reached = broadcast.deliveries.filter(status=Delivery.Status.SENT).values("recipient").distinct().count()
+    unused = broadcast.tokens_reserved - broadcast.tokens_refunded - broadcast.price_per_recipient * reached
+    if unused > 0:
+        wallet_grant(
+            user=broadcast.vendor,
+            amount=unused,
+            kind=WalletTransaction.Kind.REFUND,
+            reason=f"Broadcast “{broadcast.title}”: unused tokens"[:200],
+            reference=f"broadcast:{broadcast.pk}",
+        )
+        _set(broadcast, tokens_refunded=broadcast.tokens_refunded + unused)
+
+
+def _count(broadcast: Broadcast) -> None:
+    """The counters, recounted from the deliveries (their statuses are the truth)."""
+    counts = dict(broadcast.deliveries.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    _set(
+        broadcast,
+        total=sum(counts.values()),
+        sent=counts.get(Delivery.Status.SENT, 0),
+        failed=counts.get(Delivery.Status.FAILED, 0),
+        skipped=counts.get(Delivery.Status.SKIPPED, 0),
+    )
+
+
+def _set(broadcast: Broadcast, **fields) -> None:
+    for key, value in fields.items():
+        setattr(broadcast, key, value)
+    broadcast.updated_at = timezone.now()
+    Broadcast.objects.filter(pk=broadcast.pk).update(**fields, updated_at=broadcast.updated_at)
+
+
+def _locked(broadcast: Broadcast) -> Broadcast:
+    return Broadcast.objects.select_for_update(of=("self",)).select_related("vendor", "campaign").get(pk=broadcast.pk)
+
+
+def _require(broadcast: Broadcast, statuses: set, message: str) -> None:
+    if broadcast.status not in statuses:
+        raise Conflict(message, status=broadcast.status)
+
+
+def _dispatch_task():
+    from campaigns.tasks import broadcast_dispatch as task
+
+    return task

@@ -1,0 +1,265 @@
+"""Sending a running broadcast: the chain of batches, one delivery at a time (run by campaigns.tasks)."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from anwariya.celery import enqueue_on_commit
+from campaigns.broadcasts.audience import Channel, Status, error_text, render_message
+from campaigns.broadcasts.lifecycle import _count, _dispatch_task, _locked, _refund, _set, broadcast_launch_due
+from campaigns.models import Broadcast, Delivery
+
+RETRIES = 2  # after the first attempt
+ACTIVE = (Delivery.Status.PENDING, Delivery.Status.RETRYING, Delivery.Status.SENDING)
+
+
+class PermanentDeliveryError(Exception):
+    """A delivery that retrying cannot help (no such address, blocked bot)."""
+
+
+class DeliverySkipped(Exception):
+    """Nothing to deliver to any more (the recipient's account was closed)."""
+
+
+def _runs_in_process() -> bool:
+    """Without a broker (no ``REDIS_URL``) tasks run inline: the fan-out then loops in place, and
+    neither the rate limit nor the retry backoff waits."""
+    from anwariya.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
+def broadcast_dispatch(*, broadcast_id: int, run: int) -> None:
+    """Start this run's chain of batches (in process: send everything now)."""
+    from campaigns.tasks import broadcast_send_batch
+
+    if _runs_in_process():
+        while broadcast_send_batch_now(broadcast_id=broadcast_id, run=run, chain=False):
+            pass
+        _finish_if_done(broadcast_id)
+        return
+    broadcast_send_batch.delay(broadcast_id, run)
+
+
+def broadcast_send_batch_now(*, broadcast_id: int, run: int, chain: bool = True) -> int:
+    """Send up to one second's worth of deliveries that are due, then queue the next batch of the
+    chain (one a second) while work is left. Returns how many deliveries were claimed.
+
+    Rows are claimed in a short transaction (``sending``, with ``SKIP LOCKED``), then each is sent
+    on its own: a chat message is written in the same transaction that marks its delivery sent;
+    email and Telegram are marked sent right after the call. No lock is held across a send."""
+    broadcast = (
+        Broadcast.objects.select_related("vendor", "campaign").filter(pk=broadcast_id, status=Status.RUNNING, run=run)
+    ).first()
+    if broadcast is None:
+        return 0
+    claimed = _claim(broadcast, due_by=None if not chain else timezone.now())
+    for index, delivery in enumerate(claimed):
+        now = Broadcast.objects.filter(pk=broadcast.pk).values_list("status", "run").first()
+        if now != (Status.RUNNING, run):  # paused, cancelled or superseded mid-batch
+            _release(claimed[index:], cancelled=now is not None and now[0] == Status.CANCELLED)
+            break
+        _attempt(broadcast, delivery)
+    _count(broadcast)
+    _finish_if_done(broadcast_id)
+    if chain:
+        _queue_next_batch(broadcast_id, run)
+    return len(claimed)
+
+
+def _claim(broadcast: Broadcast, *, due_by) -> list[Delivery]:
+    waiting = Q(status=Delivery.Status.PENDING) | Q(status=Delivery.Status.RETRYING)
+    if due_by is not None:
+        waiting = Q(status=Delivery.Status.PENDING) | Q(status=Delivery.Status.RETRYING, next_attempt_at__lte=due_by)
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(waiting, broadcast=broadcast)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: max(settings.BROADCAST_RATE_PER_SECOND, 1)]
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+        )
+    return list(Delivery.objects.select_related("recipient").filter(pk__in=ids).order_by("pk"))
+
+
+def _release(deliveries, *, cancelled=False) -> None:
+    """Claimed rows that were not tried go back in line (their attempt is not counted), or are
+    skipped when the broadcast was cancelled meanwhile."""
+    rows = Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=Delivery.Status.SENDING)
+    if cancelled:
+        rows.update(status=Delivery.Status.SKIPPED, last_error="Cancelled.", updated_at=timezone.now())
+    else:
+        rows.update(status=Delivery.Status.PENDING, attempts=F("attempts") - 1, updated_at=timezone.now())
+
+
+def _queue_next_batch(broadcast_id: int, run: int) -> None:
+    from campaigns.tasks import broadcast_send_batch
+
+    broadcast = Broadcast.objects.filter(pk=broadcast_id, status=Status.RUNNING, run=run).first()
+    if broadcast is None:
+        return
+    deliveries = broadcast.deliveries
+    if deliveries.filter(status=Delivery.Status.PENDING).exists():
+        delay = 1
+    else:
+        next_retry = deliveries.filter(status=Delivery.Status.RETRYING).order_by("next_attempt_at").first()
+        if next_retry is None:
+            return  # only rows being sent are left: their batch finishes the broadcast
+        delay = max(1, int((next_retry.next_attempt_at - timezone.now()).total_seconds()) + 1)
+    broadcast_send_batch.apply_async((broadcast_id, run), countdown=delay)
+
+
+def broadcasts_tick() -> dict:
+    """Start the scheduled broadcasts that are due, and pick up running ones that stalled (their
+    worker died): rows left ``sending`` go back in line and a new run's chain starts."""
+    now = timezone.now()
+    started = 0
+    for broadcast in Broadcast.objects.filter(status=Status.SCHEDULED, scheduled_at__lte=now):
+        started += broadcast_launch_due(broadcast=broadcast).status == Status.RUNNING
+    stalled_before = now - timezone.timedelta(seconds=settings.BROADCAST_STALLED_AFTER_SECONDS)
+    revived = 0
+    for broadcast in Broadcast.objects.filter(status=Status.RUNNING, updated_at__lt=stalled_before):
+        with transaction.atomic():
+            broadcast = _locked(broadcast)
+            if broadcast.status != Status.RUNNING or broadcast.updated_at >= stalled_before:
+                continue
+            broadcast.deliveries.filter(status=Delivery.Status.SENDING, updated_at__lt=stalled_before).update(
+                status=Delivery.Status.PENDING, updated_at=now
+            )
+            _set(broadcast, run=broadcast.run + 1)
+            enqueue_on_commit(_dispatch_task(), broadcast.pk, broadcast.run)
+        revived += 1
+    return {"started": started, "revived": revived}
+
+
+def _attempt(broadcast: Broadcast, delivery: Delivery) -> None:
+    """One attempt at one claimed delivery; its outcome is recorded on the row."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    outcome = {}
+    try:
+        if delivery.channel == Channel.CHAT:
+            with transaction.atomic():
+                if not Delivery.objects.select_for_update().filter(pk=delivery.pk, status=Delivery.Status.SENDING):
+                    return  # taken back meanwhile (a stalled batch revived)
+                outcome = {"status": Delivery.Status.SENT, "message": _send(broadcast, delivery)}
+                _record(delivery, **outcome, sent_at=timezone.now(), last_error="")
+            _note_success(broadcast)
+            return
+        _send(broadcast, delivery)
+        outcome = {"status": Delivery.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
+    except DeliverySkipped as error:
+        outcome = {"status": Delivery.Status.SKIPPED, "last_error": str(error)[:2000]}
+    except PermanentDeliveryError as error:
+        outcome = {"status": Delivery.Status.FAILED, "last_error": str(error)[:2000]}
+    except SoftTimeLimitExceeded:
+        _release([delivery])
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure of the channel is recorded and retried
+        outcome = _retry_or_fail(delivery, f"{type(error).__name__}: {error}"[:2000], error)
+    _record(delivery, **outcome)
+    if outcome["status"] in (Delivery.Status.SENT, Delivery.Status.SKIPPED):
+        _note_success(broadcast)
+    elif not outcome.get("throttled"):
+        _note_error(broadcast)
+
+
+def _retry_or_fail(delivery: Delivery, reason: str, error: Exception) -> dict:
+    retry_after = getattr(error, "retry_after", None)
+    if (
+        retry_after and not _runs_in_process()
+    ):  # the channel's own rate limit (Telegram 429): wait as told, not an attempt
+        return {
+            "status": Delivery.Status.RETRYING,
+            "last_error": reason,
+            "next_attempt_at": timezone.now() + timezone.timedelta(seconds=int(retry_after)),
+            "attempts": delivery.attempts - 1,
+            "throttled": True,
+        }
+    if delivery.attempts <= RETRIES:
+        backoff = settings.BROADCAST_RETRY_BACKOFF_SECONDS * 2 ** (delivery.attempts - 1)
+        return {
+            "status": Delivery.Status.RETRYING,
+            "last_error": reason,
+            "next_attempt_at": timezone.now() + timezone.timedelta(seconds=backoff),
+        }
+    return {"status": Delivery.Status.FAILED, "last_error": reason}
+
+
+def _record(delivery: Delivery, throttled=False, **fields) -> None:
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(**fields, updated_at=timezone.now())
+
+
+def _note_success(broadcast: Broadcast) -> None:
+    Broadcast.objects.filter(pk=broadcast.pk, run_errors__gt=0).update(run_errors=0)
+
+
+def _note_error(broadcast: Broadcast) -> None:
+    """Failed attempts in a row: ``BROADCAST_MAX_ERRORS`` of them pause the broadcast."""
+    Broadcast.objects.filter(pk=broadcast.pk).update(run_errors=F("run_errors") + 1)
+    errors = Broadcast.objects.values_list("run_errors", flat=True).get(pk=broadcast.pk)
+    if errors >= settings.BROADCAST_MAX_ERRORS:
+        reason = f"Paused after {errors} failed attempts in a row: check the deliveries, then resume."
+        Broadcast.objects.filter(pk=broadcast.pk, status=Status.RUNNING, run=broadcast.run).update(
+            status=Status.PAUSED, pause_reason=reason, updated_at=timezone.now()
+        )
+
+
+def _send(broadcast: Broadcast, delivery: Delivery):
+    """Deliver on the delivery's channel. Returns the chat message for in-app deliveries."""
+    from chat.services import ChatError, NotAllowed, chat_open, message_send
+    from chat.telegram import TelegramSendError, telegram_account_for, telegram_is_configured, telegram_send_now
+
+    recipient = delivery.recipient
+    if not recipient.is_active:
+        raise DeliverySkipped("The recipient's account is no longer active.")
+    text = render_message(broadcast, recipient)
+    if delivery.channel == Channel.EMAIL:
+        EmailMessage(
+            subject=broadcast.title,
+            body=f"{text}\n\n— {broadcast.vendor.public_name}, via Anwariya",
+            to=[recipient.email],
+            reply_to=[broadcast.vendor.email],
+        ).send()
+        return None
+    if delivery.channel == Channel.TELEGRAM:
+        if not telegram_is_configured():
+            raise DeliverySkipped("The Telegram bot is not set up.")
+        if telegram_account_for(recipient) is None:
+            raise DeliverySkipped("No Telegram account linked.")
+    try:
+        chat, _ = chat_open(actor=broadcast.vendor, other=recipient, campaign=broadcast.campaign, free=True)
+        if delivery.channel == Channel.CHAT:
+            # With a Telegram delivery of its own, the chat message is not also relayed there.
+            relay = Channel.TELEGRAM not in broadcast.channels
+            return message_send(chat=chat, sender=broadcast.vendor, text=text, notify_telegram=relay)
+    except (ChatError, NotAllowed) as error:
+        raise PermanentDeliveryError(error_text(error)) from error
+    try:
+        telegram_send_now(user=recipient, text=text, chat=chat)
+    except TelegramSendError as error:
+        if error.permanent:
+            raise PermanentDeliveryError(str(error)) from error
+        raise
+    return None
+
+
+def _finish_if_done(broadcast_id: int) -> None:
+    """Finish a running broadcast with nothing left to send; settle a cancelled one whose last
+    in-flight deliveries just ended. Either way the unused tokens go back."""
+    with transaction.atomic():
+        broadcast = (
+            Broadcast.objects.select_for_update()
+            .filter(pk=broadcast_id, status__in=[Status.RUNNING, Status.CANCELLED])
+            .first()
+        )
+        if broadcast is None or broadcast.deliveries.filter(status__in=ACTIVE).exists():
+            return
+        if broadcast.status == Status.RUNNING:
+            _set(broadcast, status=Status.FINISHED, finished_at=timezone.now())
+        _count(broadcast)
+        _refund(broadcast)
