@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, Count, Func, Q, Sum
 from django.db.models.functions import TruncDate
 
+from analytics.base import Period, in_period, paid_bills, paid_lines
 from analytics.models import DailyProductSales, DailySales
-from billing.models import Bill, BillItem
 
 # Beyond this many stale days, one span of dates is cheaper than naming each day.
 MAX_DAYS_BY_NAME = 60
@@ -42,19 +42,11 @@ def _fingerprint(bills=None, revenue=None, seconds=None):
     return (int(bills or 0), Decimal(revenue or 0).quantize(Decimal("0.01")), int(seconds or 0))
 
 
-def _paid_bills(vendor):
-    return Bill.objects.filter(vendor=vendor, status=Bill.Status.PAID)
-
-
-def _midnight(day, tz):
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-
-
-def _live_fingerprint(vendor, since, until):
-    """Count, revenue and epoch-seconds sum of the paid bills in [since, until): one index-only scan."""
+def _live_fingerprint(vendor, period):
+    """Count, revenue and epoch-seconds sum of the period's paid bills: one index-only scan."""
     return _fingerprint(
-        **_paid_bills(vendor)
-        .filter(created_at__gte=since, created_at__lt=until)
+        **paid_bills(vendor)
+        .filter(in_period(period))
         .aggregate(bills=Count("*"), revenue=Sum("total"), seconds=Sum(EpochSeconds("created_at")))
     )
 
@@ -62,7 +54,7 @@ def _live_fingerprint(vendor, since, until):
 def use_rollup(vendor, period) -> bool:
     """Whether to read the vendor's series for ``period`` from the rollup, bringing the period's
     days up to date first. Two queries when nothing changed."""
-    live = _live_fingerprint(vendor, period.since, period.until)
+    live = _live_fingerprint(vendor, period)
     if live[0] < settings.ANALYTICS_ROLLUP_MIN_BILLS:
         return False
     last_day = Q(day=period.end)
@@ -83,7 +75,7 @@ def use_rollup(vendor, period) -> bool:
     # The usual change is today's new sales: if everything before the last day still matches,
     # only that day is recomputed.
     stored_last = _fingerprint(stored["last_bills"], stored["last_revenue"], stored["last_seconds"])
-    live_last = _live_fingerprint(vendor, _midnight(period.end, period.tz), period.until)
+    live_last = _live_fingerprint(vendor, Period(period.end, period.end, period.tz))
     only_last_day = all(
         live_part - live_last_part == stored_part - stored_last_part
         for live_part, live_last_part, stored_part, stored_last_part in zip(
@@ -98,11 +90,7 @@ def rollup_refresh(*, vendor, period, days=None) -> bool:
     False if a concurrent refresh of the same vendor got there first (the caller then reads
     live, this once)."""
     tz = period.tz
-    bills = _paid_bills(vendor)
-    if days is None:
-        bills = bills.filter(created_at__gte=period.since, created_at__lt=period.until)
-    else:
-        bills = bills.filter(_day_ranges(days, tz, "created_at"))
+    bills = paid_bills(vendor).filter(in_period(period) if days is None else _day_ranges(days, tz, "created_at"))
     live = {
         row["day"]: row
         for row in bills.annotate(day=TruncDate("created_at", tzinfo=tz))
@@ -144,10 +132,10 @@ def rollup_refresh(*, vendor, period, days=None) -> bool:
 def _day_ranges(days, tz, field):
     """The instants of these local days: one range each, or one span when there are many."""
     if len(days) > MAX_DAYS_BY_NAME:
-        return Q(**{f"{field}__gte": _midnight(min(days), tz), f"{field}__lt": _midnight(max(days), tz) + DAY})
+        return in_period(Period(min(days), max(days), tz), field)
     ranges = Q()
     for day in days:
-        ranges |= Q(**{f"{field}__gte": _midnight(day, tz), f"{field}__lt": _midnight(day + DAY, tz)})
+        ranges |= in_period(Period(day, day, tz), field)
     return ranges
 
 
@@ -162,9 +150,7 @@ def _delete_days(vendor, days):
 
 
 def _insert_days(vendor, tz, days, live):
-    lines = BillItem.objects.filter(bill__vendor=vendor, bill__status=Bill.Status.PAID).filter(
-        _day_ranges(days, tz, "bill__created_at")
-    )
+    lines = paid_lines(vendor).filter(_day_ranges(days, tz, "bill__created_at"))
     per_product = (
         lines.annotate(day=TruncDate("bill__created_at", tzinfo=tz))
         .values("day", "product_id")
