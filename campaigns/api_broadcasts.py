@@ -172,19 +172,15 @@ class DeliveryFilter(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Broadcast.Channel.choices, required=False)
 
 
-class AudienceQuerySerializer(serializers.Serializer):
+class AudienceQuerySerializer(BroadcastFiltersSerializer):
+    """The audience as query parameters: the filters, plus the other kinds' fields."""
+
     audience = serializers.ChoiceField(
         choices=Broadcast.Audience.choices,
         required=False,
         help_text="Default: list when recipients are given, filter when a filter is, else campaign.",
     )
     campaign = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    niche = serializers.CharField(required=False, allow_blank=True)
-    follower_band = serializers.ListField(child=serializers.ChoiceField(choices=FollowerBand.choices), required=False)
-    min_engagement = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
-    )
-    country = serializers.CharField(required=False, allow_blank=True, max_length=100)
     recipients = serializers.CharField(required=False, help_text="Comma-separated influencer ids.")
     vendor = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="Staff only.")
 

@@ -146,14 +146,9 @@ def broadcast_resume(*, broadcast: Broadcast) -> Broadcast:
             _launch(broadcast)
             return broadcast
         now = timezone.now()
-        stalled_before = now - timezone.timedelta(seconds=settings.BROADCAST_STALLED_AFTER_SECONDS)
-        deliveries = broadcast.deliveries
-        deliveries.filter(status=Delivery.Status.SENDING, updated_at__lt=stalled_before).update(
-            status=Delivery.Status.PENDING, updated_at=now
-        )
-        deliveries.filter(status=Delivery.Status.RETRYING).update(next_attempt_at=now, updated_at=now)
-        _set(broadcast, status=Status.RUNNING, pause_reason="", run=broadcast.run + 1, run_errors=0)
-        enqueue_on_commit(_dispatch_task(), broadcast.pk, broadcast.run)
+        _requeue_stalled(broadcast, now)
+        broadcast.deliveries.filter(status=Delivery.Status.RETRYING).update(next_attempt_at=now, updated_at=now)
+        _new_run(broadcast, status=Status.RUNNING, pause_reason="", run_errors=0)
     return broadcast
 
 
@@ -195,8 +190,7 @@ def broadcast_retry_failed(*, broadcast: Broadcast) -> int:
             _reserve(broadcast, recipients, reason=f"Broadcast “{broadcast.title}”: retry of {recipients}")
         retried = failed.update(status=Delivery.Status.PENDING, attempts=0, last_error="", updated_at=timezone.now())
         if broadcast.status in (Status.FINISHED, Status.RUNNING):
-            _set(broadcast, status=Status.RUNNING, finished_at=None, run=broadcast.run + 1, run_errors=0)
-            enqueue_on_commit(_dispatch_task(), broadcast.pk, broadcast.run)
+            _new_run(broadcast, status=Status.RUNNING, finished_at=None, run_errors=0)
         _count(broadcast)
     return retried
 
@@ -227,17 +221,15 @@ def _launch(broadcast: Broadcast) -> None:
                 delivery.last_error = "No Telegram account linked." if bot_ready else "The Telegram bot is not set up."
             deliveries.append(delivery)
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
-    _set(
+    _new_run(
         broadcast,
         status=Status.RUNNING,
         pause_reason="",
-        run=broadcast.run + 1,
         run_errors=0,
         recipient_count=len(recipients),
         started_at=timezone.now(),
     )
     _count(broadcast)
-    enqueue_on_commit(_dispatch_task(), broadcast.pk, broadcast.run)
 
 
 # --- Tokens and bookkeeping -----------------------------------------------------------------
@@ -299,7 +291,21 @@ def _require(broadcast: Broadcast, statuses: set, message: str) -> None:
         raise Conflict(message, status=broadcast.status)
 
 
-def _dispatch_task():
-    from campaigns.tasks import broadcast_dispatch as task
+def _new_run(broadcast: Broadcast, **fields) -> None:
+    """Start a new run (tasks of the earlier one stop when they see it); its chain is queued on commit."""
+    from campaigns.tasks import broadcast_dispatch
 
-    return task
+    _set(broadcast, run=broadcast.run + 1, **fields)
+    enqueue_on_commit(broadcast_dispatch, broadcast.pk, broadcast.run)
+
+
+def stalled_before(now):
+    """Rows untouched since then belong to a worker that died."""
+    return now - timezone.timedelta(seconds=settings.BROADCAST_STALLED_AFTER_SECONDS)
+
+
+def _requeue_stalled(broadcast: Broadcast, now) -> None:
+    """Rows a dead worker left ``sending`` go back in line."""
+    broadcast.deliveries.filter(status=Delivery.Status.SENDING, updated_at__lt=stalled_before(now)).update(
+        status=Delivery.Status.PENDING, updated_at=now
+    )

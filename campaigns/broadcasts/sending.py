@@ -6,9 +6,17 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from anwariya.celery import enqueue_on_commit
 from campaigns.broadcasts.audience import Channel, Status, error_text, render_message
-from campaigns.broadcasts.lifecycle import _count, _dispatch_task, _locked, _refund, _set, broadcast_launch_due
+from campaigns.broadcasts.lifecycle import (
+    _count,
+    _locked,
+    _new_run,
+    _refund,
+    _requeue_stalled,
+    _set,
+    broadcast_launch_due,
+    stalled_before,
+)
 from campaigns.models import Broadcast, Delivery
 
 RETRIES = 2  # after the first attempt
@@ -120,18 +128,15 @@ def broadcasts_tick() -> dict:
     started = 0
     for broadcast in Broadcast.objects.filter(status=Status.SCHEDULED, scheduled_at__lte=now):
         started += broadcast_launch_due(broadcast=broadcast).status == Status.RUNNING
-    stalled_before = now - timezone.timedelta(seconds=settings.BROADCAST_STALLED_AFTER_SECONDS)
+    quiet_since = stalled_before(now)
     revived = 0
-    for broadcast in Broadcast.objects.filter(status=Status.RUNNING, updated_at__lt=stalled_before):
+    for broadcast in Broadcast.objects.filter(status=Status.RUNNING, updated_at__lt=quiet_since):
         with transaction.atomic():
             broadcast = _locked(broadcast)
-            if broadcast.status != Status.RUNNING or broadcast.updated_at >= stalled_before:
+            if broadcast.status != Status.RUNNING or broadcast.updated_at >= quiet_since:
                 continue
-            broadcast.deliveries.filter(status=Delivery.Status.SENDING, updated_at__lt=stalled_before).update(
-                status=Delivery.Status.PENDING, updated_at=now
-            )
-            _set(broadcast, run=broadcast.run + 1)
-            enqueue_on_commit(_dispatch_task(), broadcast.pk, broadcast.run)
+            _requeue_stalled(broadcast, now)
+            _new_run(broadcast)
         revived += 1
     return {"started": started, "revived": revived}
 
