@@ -5,6 +5,7 @@ import datetime
 import io
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -40,7 +41,8 @@ def _cell(value):
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """Renders a list of flat rows (dicts) as CSV; anything else (an error) as ``key: value`` lines."""
+    """Renders a table from ``AnalyticsView.table`` as CSV, its header row first (also when it has
+    no rows); anything else (an error) as ``key: value`` lines."""
 
     media_type = "text/csv"
     format = "csv"
@@ -49,7 +51,11 @@ class CSVRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         out = io.StringIO()
         if isinstance(data, list):
-            columns = list(data[0]) if data else []
+            # The header comes from the declared columns, never from the first row: an empty
+            # table still says what its columns are.
+            columns = getattr((renderer_context or {}).get("response"), "csv_columns", None)
+            if columns is None:
+                raise ImproperlyConfigured("A CSV table needs its columns: answer with AnalyticsView.table().")
             writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
             writer.writerows({key: _cell(value) for key, value in row.items()} for row in data)
@@ -138,16 +144,21 @@ class AnalyticsView(APIView):
             raise PermissionDenied("Analytics are for vendors; admins choose one with ?vendor=<id>.")
         return user
 
-    def table(self, rows, filename):
+    def table(self, rows, filename, columns):
+        """``rows`` as JSON, or as a CSV download with ``columns`` as its header row."""
         response = Response(as_json(rows))
+        response.csv_columns = list(columns)
         if getattr(self.request, "accepted_renderer", None) and self.request.accepted_renderer.format == "csv":
             response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
 
 
 def _rows(component, /, **fields):
-    """A list of flat rows, for the schema."""
-    return inline_serializer(component, fields=fields, many=True)
+    """A list of flat rows, for the schema; ``csv_columns`` keeps the fields' order for the CSV header."""
+    columns = tuple(fields)  # read first: building the serializer class consumes ``fields``
+    serializer = inline_serializer(component, fields=fields, many=True)
+    serializer.csv_columns = columns
+    return serializer
 
 
 MoneyField = serializers.DecimalField(max_digits=16, decimal_places=2)
@@ -174,6 +185,57 @@ SummarySerializer = inline_serializer(
 )
 
 
+PRODUCT_ROWS = _rows(
+    "AnalyticsProduct",
+    product=serializers.IntegerField(),
+    name=serializers.CharField(),
+    sku=serializers.CharField(),
+    units=serializers.IntegerField(),
+    revenue=MoneyField,
+    cost=MoneyField,
+    profit=MoneyField,
+    margin_pct=serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True),
+    units_change_pct=serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True),
+    stock=serializers.IntegerField(),
+    low_stock_threshold=serializers.IntegerField(),
+    days_of_cover=serializers.DecimalField(max_digits=12, decimal_places=1, allow_null=True),
+)
+
+CATEGORY_ROWS = _rows(
+    "AnalyticsCategory",
+    category=serializers.IntegerField(allow_null=True),
+    name=serializers.CharField(),
+    revenue=MoneyField,
+    profit=MoneyField,
+    margin_pct=serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True),
+    units=serializers.IntegerField(),
+    bills=serializers.IntegerField(),
+)
+
+CAMPAIGN_ROWS = _rows(
+    "AnalyticsCampaign",
+    campaign=serializers.IntegerField(),
+    campaign_title=serializers.CharField(),
+    influencer=serializers.IntegerField(),
+    influencer_name=serializers.CharField(),
+    revenue=MoneyField,
+    profit=MoneyField,
+    bills=serializers.IntegerField(),
+)
+
+LOW_STOCK_ROWS = _rows(
+    "AnalyticsLowStock",
+    product=serializers.IntegerField(),
+    name=serializers.CharField(),
+    sku=serializers.CharField(),
+    stock=serializers.IntegerField(),
+    low_stock_threshold=serializers.IntegerField(),
+    units_sold=serializers.IntegerField(),
+    days_of_cover=serializers.DecimalField(max_digits=12, decimal_places=1, allow_null=True),
+    suggested_reorder=serializers.IntegerField(),
+)
+
+
 @extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
 class SummaryApi(AnalyticsView):
     @extend_schema(responses=SummarySerializer, description="KPIs with their change against the previous period.")
@@ -183,92 +245,50 @@ class SummaryApi(AnalyticsView):
         if request.accepted_renderer.format == "csv":
             flat = {k: v for k, v in summary.items() if k not in ("previous", "change_pct")}
             flat.update({f"{k}_change_pct": v for k, v in summary["change_pct"].items()})
-            return self.table([flat], "summary")
+            return self.table([flat], "summary", flat)
         return Response(as_json(summary))
 
 
 @extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
 class ProductsApi(AnalyticsView):
     @extend_schema(
-        responses=_rows(
-            "AnalyticsProduct",
-            product=serializers.IntegerField(),
-            name=serializers.CharField(),
-            sku=serializers.CharField(),
-            units=serializers.IntegerField(),
-            revenue=MoneyField,
-            cost=MoneyField,
-            profit=MoneyField,
-            margin_pct=serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True),
-            units_change_pct=serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True),
-            stock=serializers.IntegerField(),
-            low_stock_threshold=serializers.IntegerField(),
-            days_of_cover=serializers.DecimalField(max_digits=12, decimal_places=1, allow_null=True),
-        ),
+        responses=PRODUCT_ROWS,
         description="Per product over the range; days of cover = stock ÷ average daily units.",
     )
     def get(self, request):
         vendor, period, _ = self.parse_query(request)
-        return self.table(selectors.product_table(vendor, period), "products")
+        return self.table(selectors.product_table(vendor, period), "products", PRODUCT_ROWS.csv_columns)
 
 
 @extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
 class CategoriesApi(AnalyticsView):
     @extend_schema(
-        responses=_rows(
-            "AnalyticsCategory",
-            category=serializers.IntegerField(allow_null=True),
-            name=serializers.CharField(),
-            revenue=MoneyField,
-            profit=MoneyField,
-            margin_pct=serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True),
-            units=serializers.IntegerField(),
-            bills=serializers.IntegerField(),
-        )
+        responses=CATEGORY_ROWS,
     )
     def get(self, request):
         vendor, period, _ = self.parse_query(request)
-        return self.table(selectors.category_table(vendor, period), "categories")
+        return self.table(selectors.category_table(vendor, period), "categories", CATEGORY_ROWS.csv_columns)
 
 
 @extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
 class CampaignsApi(AnalyticsView):
     @extend_schema(
-        responses=_rows(
-            "AnalyticsCampaign",
-            campaign=serializers.IntegerField(),
-            campaign_title=serializers.CharField(),
-            influencer=serializers.IntegerField(),
-            influencer_name=serializers.CharField(),
-            revenue=MoneyField,
-            profit=MoneyField,
-            bills=serializers.IntegerField(),
-        ),
+        responses=CAMPAIGN_ROWS,
         description="Sales attributed through referral codes, per campaign and influencer.",
     )
     def get(self, request):
         vendor, period, _ = self.parse_query(request)
-        return self.table(selectors.campaign_table(vendor, period), "campaigns")
+        return self.table(selectors.campaign_table(vendor, period), "campaigns", CAMPAIGN_ROWS.csv_columns)
 
 
 @extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
 class LowStockApi(AnalyticsView):
     @extend_schema(
-        responses=_rows(
-            "AnalyticsLowStock",
-            product=serializers.IntegerField(),
-            name=serializers.CharField(),
-            sku=serializers.CharField(),
-            stock=serializers.IntegerField(),
-            low_stock_threshold=serializers.IntegerField(),
-            units_sold=serializers.IntegerField(),
-            days_of_cover=serializers.DecimalField(max_digits=12, decimal_places=1, allow_null=True),
-            suggested_reorder=serializers.IntegerField(),
-        )
+        responses=LOW_STOCK_ROWS,
     )
     def get(self, request):
         vendor, period, _ = self.parse_query(request)
-        return self.table(selectors.low_stock_table(vendor, period), "low-stock")
+        return self.table(selectors.low_stock_table(vendor, period), "low-stock", LOW_STOCK_ROWS.csv_columns)
 
 
 BucketsSerializer = inline_serializer(
@@ -323,10 +343,9 @@ class SalesSeriesApi(AnalyticsView):
             include_items=options["include_items"],
         )
         if request.accepted_renderer.format == "csv":
-            rows = [
-                {key: entry[key] for key in ("start", "end", "revenue", "units", "profit", "bills")} for entry in series
-            ]
-            return self.table(rows, f"sales-{options['bucket']}")
+            columns = ("start", "end", "revenue", "units", "profit", "bills")
+            rows = [{key: entry[key] for key in columns} for entry in series]
+            return self.table(rows, f"sales-{options['bucket']}", columns)
         body = {"start": period.start, "end": period.end, "bucket": options["bucket"], "buckets": series}
         return Response(as_json(body))
 

@@ -159,3 +159,48 @@ def test_csv_cells_cannot_be_formulas(vendor_with_sales):
     ProductFactory(vendor=vendor_with_sales, name='=HYPERLINK("http://x.example","click")', quantity=1)
     response = api_client(vendor_with_sales).get("/api/v1/analytics/low-stock/", {"format": "csv"})
     assert "'=HYPERLINK" in response.content.decode()
+
+
+EMPTY_TABLE_HEADERS = {
+    "products": "product,name,sku,units,revenue,cost,profit,margin_pct,units_change_pct,stock,"
+    "low_stock_threshold,days_of_cover",
+    "categories": "category,name,revenue,profit,margin_pct,units,bills",
+    "campaigns": "campaign,campaign_title,influencer,influencer_name,revenue,profit,bills",
+    "low-stock": "product,name,sku,stock,low_stock_threshold,units_sold,days_of_cover,suggested_reorder",
+}
+
+
+@pytest.mark.parametrize(("name", "header"), EMPTY_TABLE_HEADERS.items())
+def test_csv_of_an_empty_table_still_has_its_header_row(name, header):
+    response = api_client(VendorFactory()).get(f"/api/v1/analytics/{name}/", {"format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode() == header + "\n"
+
+
+@pytest.mark.parametrize("name", ["products", "categories"])
+def test_csv_header_is_the_json_rows_fields(vendor_with_sales, name):
+    client = api_client(vendor_with_sales)
+    url, params = f"/api/v1/analytics/{name}/", {"start": "2026-03-01", "end": "2026-03-31"}
+    rows = client.get(url, params).json()
+    assert rows
+    header = client.get(url, {**params, "format": "csv"}).content.decode().splitlines()[0]
+    assert header.split(",") == list(rows[0]) == EMPTY_TABLE_HEADERS[name].split(",")
+
+
+def test_sales_and_summary_csv_of_an_empty_vendor_have_their_headers():
+    client = api_client(VendorFactory())
+    sales = client.get(SALES, {"start": "2026-03-01", "end": "2026-03-01", "format": "csv"}).content.decode()
+    assert sales.splitlines() == ["start,end,revenue,units,profit,bills", "2026-03-01,2026-03-01,0.00,0,0.00,0"]
+    summary = client.get("/api/v1/analytics/summary/", {"format": "csv"}).content.decode().splitlines()
+    assert summary[0].startswith("start,end,")
+    assert len(summary) == 2
+
+
+def test_a_csv_table_without_declared_columns_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from analytics.api import CSVRenderer
+
+    with pytest.raises(ImproperlyConfigured):
+        CSVRenderer().render([{"a": 1}], renderer_context={})
