@@ -1,19 +1,24 @@
 from django.contrib import messages as flash
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from accounts.models import User
 from anwariya.errors import DomainError
+from anwariya.forms import apply_domain_errors
 from anwariya.redirects import redirect_back
-from campaigns.models import Campaign
 from chat import selectors, services
+from chat.forms import ChatStartForm, HistoryForm
 from chat.models import Message
 from chat.telegram.services import telegram_account_unlink, telegram_link_code_issue
 
 HISTORY = 50
+
+
+def _bad_request(request, form, heading):
+    """A request the pages never send (a bad or stale id): 400, each refused field named."""
+    return render(request, "chat/bad_request.html", {"form": form, "heading": heading}, status=400)
 
 
 class ChatListView(LoginRequiredMixin, View):
@@ -27,8 +32,10 @@ class ChatDetailView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         chat = selectors.chat_for_user(request.user, pk)
-        before = request.GET.get("before")
-        before = int(before) if before and before.isdigit() else None
+        query = HistoryForm(request.GET)
+        if not query.is_valid():
+            return _bad_request(request, query, "These messages cannot be shown")
+        before = query.cleaned_data["before"]
         newest_first = list(selectors.messages_of_chat(chat, before=before)[: HISTORY + 1])
         has_older = len(newest_first) > HISTORY
         history = list(reversed(newest_first[:HISTORY]))
@@ -58,13 +65,16 @@ class ChatStartView(LoginRequiredMixin, View):
     """Open (or find) the chat with another user, from a profile or a campaign page."""
 
     def post(self, request):
-        other = get_object_or_404(User, pk=request.POST.get("other_user") or 0, is_active=True)
-        campaign = None
-        if request.POST.get("campaign"):
-            campaign = get_object_or_404(Campaign, pk=request.POST["campaign"])
+        form = ChatStartForm(request.POST)
+        if not form.is_valid():
+            return _bad_request(request, form, "The chat could not be opened")
+        other = form.cleaned_data["other_user"]
         try:
-            chat, created = services.chat_open(actor=request.user, other=other, campaign=campaign)
-        except DomainError as error:
+            chat, created = services.chat_open(actor=request.user, other=other, campaign=form.cleaned_data["campaign"])
+        except services.ChatError as error:  # who or what the chat is about does not fit
+            apply_domain_errors(form, error)
+            return _bad_request(request, form, "The chat could not be opened")
+        except DomainError as error:  # a refusal the user can act on (tokens, not accepted yet)
             flash.error(request, error.detail)
             return redirect_back(request, "chat:chat-list")
         if created:

@@ -67,3 +67,97 @@ def test_vendor_starts_chat_from_profile_page(client):
 def test_empty_chat_list(client):
     client.force_login(InfluencerFactory())
     assert "No chats yet" in client.get(reverse("chat:chat-list")).content.decode()
+
+
+BAD_IDS = ["abc", "-1", "0", "1.5", "²", "99999999999999999999999", "999999"]
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_starting_a_chat_with_a_bad_user_id_names_the_field(client, bad):
+    client.force_login(VendorFactory())
+    response = client.post(reverse("chat:chat-start"), {"other_user": bad})
+    assert response.status_code == 400
+    assert "other_user" in response.context["form"].errors
+    assert "No such user." in response.content.decode()
+    assert not Chat.objects.exists()
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_starting_a_chat_with_a_bad_campaign_id_names_the_field(client, bad):
+    client.force_login(VendorFactory())
+    response = client.post(reverse("chat:chat-start"), {"other_user": InfluencerFactory().pk, "campaign": bad})
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["campaign"]
+    assert "No such campaign." in response.content.decode()
+    assert not Chat.objects.exists()
+
+
+def test_starting_a_chat_without_a_user_or_about_someone_elses_campaign_is_refused(client):
+    from campaigns.tests.factories import CampaignFactory
+
+    vendor = VendorFactory()
+    wallet_grant(user=vendor, amount=500, reason="test")
+    client.force_login(vendor)
+    response = client.post(reverse("chat:chat-start"), {})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    theirs = CampaignFactory()
+    response = client.post(reverse("chat:chat-start"), {"other_user": InfluencerFactory().pk, "campaign": theirs.pk})
+    assert response.status_code == 400
+    assert "This campaign is not the vendor&#x27;s." in response.content.decode()
+    response = client.post(reverse("chat:chat-start"), {"other_user": VendorFactory().pk})
+    assert response.status_code == 400
+    assert "Chats are between a vendor and an influencer." in response.content.decode()
+    assert not Chat.objects.exists()
+
+
+def test_an_inactive_user_cannot_be_messaged(client):
+    client.force_login(VendorFactory())
+    response = client.post(reverse("chat:chat-start"), {"other_user": InfluencerFactory(is_active=False).pk})
+    assert response.status_code == 400
+    assert "No such user." in response.content.decode()
+
+
+@pytest.mark.parametrize("bad", ["abc", "-1", "0", "²", "99999999999999999999999"])
+def test_paging_back_with_a_bad_message_id_names_the_field(client, bad):
+    chat = make_chat()
+    services.message_send(chat=chat, sender=chat.vendor, text="Hello")
+    client.force_login(chat.vendor)
+    response = client.get(reverse("chat:chat-detail", args=[chat.pk]), {"before": bad})
+    assert response.status_code == 400
+    assert "before" in response.context["form"].errors
+    assert "Hello" not in response.content.decode()
+
+
+def test_paging_back_past_the_largest_id_shows_the_history(client):
+    chat = make_chat()
+    services.message_send(chat=chat, sender=chat.vendor, text="Hello")
+    client.force_login(chat.vendor)
+    response = client.get(reverse("chat:chat-detail", args=[chat.pk]), {"before": str(2**63 - 1)})
+    assert response.status_code == 200
+    assert "Hello" in response.content.decode()
+
+
+JUNK = ["abc", "-1", "0", "1.5", "²", "99999999999999999999999", "", "[]", "\x00"]
+PARAMETERS = ["other_user", "campaign", "before", "after", "page", "message_id", "text", "next"]
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_no_chat_page_answers_junk_in_any_parameter_with_a_server_error(client, junk):
+    """Every page in chat/urls.py, GET and POST, with junk in every parameter a page might read:
+    a page added later is covered too."""
+    from django.urls import URLPattern
+
+    from chat import urls
+
+    chat = make_chat()
+    services.message_send(chat=chat, sender=chat.vendor, text="Hello")
+    client.force_login(chat.vendor)
+    data = dict.fromkeys(PARAMETERS, junk)
+    for pattern in urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        kwargs = {"pk": chat.pk} if "pk" in pattern.pattern.converters else {}
+        url = reverse(f"chat:{pattern.name}", kwargs=kwargs)
+        for method in (client.get, client.post):
+            response = method(url, data)
+            assert response.status_code < 500, (method.__name__, url, response.status_code)
