@@ -299,6 +299,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BillStatusEnum": "billing.models.Bill.Status",
         "HealthStatusEnum": ["ok", "unavailable"],
+        "HealthDatabaseEnum": ["ok", "error"],
+        "HealthRedisEnum": ["ok", "error", "not configured"],
         "BroadcastChannelEnum": "campaigns.models.Broadcast.Channel",
         "BroadcastStatusEnum": "campaigns.models.Broadcast.Status",
         "DeliveryStatusEnum": "campaigns.models.Delivery.Status",

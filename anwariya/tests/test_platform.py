@@ -66,8 +66,44 @@ def test_healthz_is_503_when_redis_is_unreachable(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["redis"].startswith("error")
-    assert response.json()["database"] == "ok"
+    assert response.json() == {"status": "unavailable", "database": "ok", "redis": "error"}
+
+
+@pytest.mark.django_db
+def test_healthz_keeps_the_database_error_for_the_log(client, caplog):
+    from unittest import mock
+
+    from django.db import OperationalError, connection
+
+    failure = OperationalError('connection to server at "db.internal" (10.0.0.5), port 5432 failed: timeout')
+    with mock.patch.object(connection, "cursor", side_effect=failure), caplog.at_level("WARNING"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "error", "redis": "not configured"}
+    assert "db.internal" not in response.content.decode()
+    assert "5432" not in response.content.decode()
+    assert "OperationalError" not in response.content.decode()
+    (record,) = [r for r in caplog.records if r.name == "anwariya.health"]
+    assert record.levelname == "ERROR"
+    assert record.exc_info[1] is failure
+    assert 'server at "db.internal" (10.0.0.5), port 5432' in caplog.text
+
+
+@pytest.mark.django_db
+def test_healthz_keeps_the_redis_error_for_the_log(client, settings, caplog):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    with caplog.at_level("WARNING"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["redis"] == "error"
+    assert "127.0.0.1" not in response.content.decode()
+    assert "127.0.0.1:1" in caplog.text
+
+
+def test_healthz_schema_allows_only_the_three_words(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    assert schema["HealthDatabaseEnum"]["enum"] == ["ok", "error"]
+    assert schema["HealthRedisEnum"]["enum"] == ["ok", "error", "not configured"]
 
 
 @pytest.mark.redis
