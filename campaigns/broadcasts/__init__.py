@@ -24,6 +24,7 @@ from campaigns.broadcasts.audience import (
     broadcasts_for_user,
     clean_audience,
     error_text,
+    render_content,
     render_message,
 )
 from campaigns.broadcasts.lifecycle import (
@@ -72,5 +73,6 @@ __all__ = [
     "broadcasts_tick",
     "clean_audience",
     "error_text",
+    "render_content",
     "render_message",
 ]

@@ -85,12 +85,22 @@ def audience_preview(*, vendor: User, **audience) -> dict:
     }
 
 
-def render_message(broadcast: Broadcast, recipient: User) -> str:
-    """The title and the body with {name} and {campaign} filled in. Only those two names are
-    replaced (never ``str.format``: no attribute access), and nothing is interpreted as markup."""
+def render_content(broadcast: Broadcast, recipient: User) -> tuple[str, str]:
+    """The title and the body as ``recipient`` gets them, both with {name} and {campaign} filled
+    in by the same rule: only those two names are replaced (never ``str.format``: no attribute
+    access), and nothing is interpreted as markup. Every channel takes its text from here."""
     values = {"name": recipient.public_name, "campaign": broadcast.campaign.title if broadcast.campaign else ""}
-    body = PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), broadcast.body)
-    return f"{broadcast.title}\n\n{body}"
+
+    def fill(text: str) -> str:
+        return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+
+    return fill(broadcast.title), fill(broadcast.body)
+
+
+def render_message(broadcast: Broadcast, recipient: User) -> str:
+    """One text for channels without a subject line (chat, Telegram): the title, a blank line, the body."""
+    title, body = render_content(broadcast, recipient)
+    return f"{title}\n\n{body}"
 
 
 # --- Validation ---------------------------------------------------------------------------
@@ -192,12 +202,10 @@ def _clean_content(fields: dict, campaign) -> dict:
                 errors[key] = ["This field may not be blank."]
             elif len(fields[key]) > limit:
                 errors[key] = [f"At most {limit} characters."]
-    body = fields.get("body") or ""
-    unknown = sorted({name for name in PLACEHOLDER.findall(body) if name not in PLACEHOLDERS})
-    if unknown:
-        errors["body"] = [f"Unknown placeholder {{{unknown[0]}}}: use {{name}} or {{campaign}}."]
-    elif "{campaign}" in body and campaign is None:
-        errors["body"] = ["{campaign} needs a campaign: choose one, or take the placeholder out."]
+    for key in ("title", "body"):  # the same placeholders, filled in by ``render_content``
+        problem = _placeholder_problem(fields.get(key) or "", campaign)
+        if problem and key not in errors:
+            errors[key] = [problem]
     if "channels" in fields:
         channels = fields["channels"]
         if not isinstance(channels, list | tuple) or not channels:
@@ -212,6 +220,15 @@ def _clean_content(fields: dict, campaign) -> dict:
     if errors:
         raise BroadcastError(errors=errors)
     return fields
+
+
+def _placeholder_problem(text: str, campaign) -> str | None:
+    unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+    if unknown:
+        return f"Unknown placeholder {{{unknown[0]}}}: use {{name}} or {{campaign}}."
+    if "{campaign}" in text and campaign is None:
+        return "{campaign} needs a campaign: choose one, or take the placeholder out."
+    return None
 
 
 def error_text(error: DomainError) -> str:

@@ -74,6 +74,7 @@ def _update_locked(broadcast: Broadcast, fields: dict) -> Broadcast:
     }
     cleaned = clean_audience(vendor=broadcast.vendor, **merged)
     content = {key: value for key, value in fields.items() if key in {"title", "body", "channels", "scheduled_at"}}
+    content.setdefault("title", broadcast.title)  # their placeholders are checked against the new campaign
     content.setdefault("body", broadcast.body)
     content = _clean_content(content, cleaned["campaign"])
     changes = {

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from campaigns.broadcasts.audience import Channel, Status, error_text, render_message
+from campaigns.broadcasts.audience import Channel, Status, error_text, render_content, render_message
 from campaigns.broadcasts.lifecycle import (
     _count,
     _locked,
@@ -225,7 +225,7 @@ def _send(broadcast: Broadcast, delivery: Delivery):
     text = render_message(broadcast, recipient)
     if delivery.channel == Channel.EMAIL:
         EmailMessage(
-            subject=broadcast.title,
+            subject=render_content(broadcast, recipient)[0],
             body=f"{text}\n\n— {broadcast.vendor.public_name}, via Anwariya",
             to=[recipient.email],
             reply_to=[broadcast.vendor.email],

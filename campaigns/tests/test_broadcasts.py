@@ -405,3 +405,36 @@ def test_recipients_who_left_before_their_turn_are_skipped(
     assert (broadcast.status, broadcast.sent, broadcast.skipped, broadcast.failed) == ("finished", 2, 1, 0)
     assert Delivery.objects.get(recipient=fans[1]).last_error == "The recipient's account is no longer active."
     assert broadcast.tokens_refunded == 1
+
+
+def test_the_title_is_filled_in_like_the_body_in_chat_and_email(vendor, campaign, django_capture_on_commit_callbacks):
+    fan = InfluencerFactory(display_name="Asha")
+    accepted_on(campaign, [fan])
+    broadcast = make_broadcast(
+        vendor, campaign, channels=["chat", "email"], title="{name}, {campaign} is here", body="Hi {name}!"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_start(broadcast=broadcast)
+
+    assert Message.objects.get(chat__influencer=fan).text == "Asha, Diwali chai is here\n\nHi Asha!"
+    assert [email.subject for email in mail.outbox] == ["Asha, Diwali chai is here"]
+    assert mail.outbox[0].body.startswith("Asha, Diwali chai is here\n\nHi Asha!")
+    assert "{" not in mail.outbox[0].body
+
+
+def test_placeholders_in_the_title_are_checked_like_the_body(vendor, campaign):
+    with pytest.raises(BroadcastError) as refused:
+        make_broadcast(vendor, campaign, title="For {first_name}")
+    assert refused.value.errors == {"title": ["Unknown placeholder {first_name}: use {name} or {campaign}."]}
+    with pytest.raises(BroadcastError) as refused:
+        make_broadcast(
+            vendor, None, audience="list", recipients=[InfluencerFactory().pk], title="{campaign} news", body="Hi"
+        )
+    assert refused.value.errors == {"title": ["{campaign} needs a campaign: choose one, or take the placeholder out."]}
+    broadcast = make_broadcast(vendor, campaign, title="{campaign} news", body="Hi")
+    with pytest.raises(BroadcastError) as refused:
+        broadcasts.broadcast_update(
+            broadcast=broadcast, audience="list", campaign=None, recipients=[InfluencerFactory().pk]
+        )
+    assert list(refused.value.errors) == ["title"]

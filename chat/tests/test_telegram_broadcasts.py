@@ -27,11 +27,11 @@ def campaign_with_fans():
     return campaign, fans
 
 
-def start(on_commit, campaign, channels):
+def start(on_commit, campaign, channels, title="Free samples"):
     broadcast = broadcasts.broadcast_create(
         vendor=campaign.vendor,
         actor=campaign.vendor,
-        title="Free samples",
+        title=title,
         body="Hi {name}, samples for {campaign} ship today.",
         audience="campaign",
         campaign=campaign,
@@ -84,3 +84,11 @@ def test_without_the_bot_set_up_telegram_deliveries_are_skipped(on_commit, campa
     broadcast = start(on_commit, campaign, ["telegram"])
     assert (broadcast.status, broadcast.skipped, broadcast.tokens_refunded) == (Broadcast.Status.FINISHED, 2, 2)
     assert set(Delivery.objects.values_list("last_error", flat=True)) == {"The Telegram bot is not set up."}
+
+
+def test_the_title_on_telegram_is_filled_in_like_the_body(telegram, on_commit, campaign_with_fans):
+    campaign, _ = campaign_with_fans
+    start(on_commit, campaign, ["telegram"], title="{name}: free samples for {campaign}")
+    assert [sent["text"] for sent in telegram.sent()] == [
+        "Asha: free samples for Chai week\n\nHi Asha, samples for Chai week ship today."
+    ]
