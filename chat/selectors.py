@@ -1,6 +1,6 @@
 """Chat reads. Only the two participants ever get a chat or its messages."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -10,7 +10,9 @@ from chat.models import Chat, Message, ReadState
 def chats_for_user(user) -> QuerySet[Chat]:
     """The user's chats, most recent activity first, each with its last message and unread count.
 
-    Everything is annotated in one query, so the count of queries does not grow with chats.
+    A chat's activity is its last message, or its opening while it has none (a chat opened by
+    accepting an application is new, not old). Everything is annotated in one query, so the
+    count of queries does not grow with chats.
     """
     last = Message.objects.filter(chat=OuterRef("pk")).order_by("-pk")
     read_up_to = ReadState.objects.filter(chat=OuterRef("chat"), user=user).values("last_read_message_id")[:1]
@@ -31,8 +33,9 @@ def chats_for_user(user) -> QuerySet[Chat]:
             last_message_sender=Subquery(last.values("sender")[:1]),
             last_message_deleted=Subquery(last.values("deleted_at")[:1]),
             unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
+            last_activity_at=Coalesce("last_message_at", "created_at"),
         )
-        .order_by(F("last_message_at").desc(nulls_last=True), "-created_at", "-pk")
+        .order_by("-last_activity_at", "-pk")
     )
 
 

@@ -161,3 +161,55 @@ def test_no_chat_page_answers_junk_in_any_parameter_with_a_server_error(client, 
         for method in (client.get, client.post):
             response = method(url, data)
             assert response.status_code < 500, (method.__name__, url, response.status_code)
+
+
+def test_a_chat_opened_by_accepting_an_application_lists_first(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from campaigns import services as campaign_services
+    from campaigns.tests.factories import CampaignFactory
+
+    vendor = VendorFactory()
+    old = make_chat(vendor=vendor, influencer=InfluencerFactory(display_name="Old friend"))
+    services.message_send(chat=old, sender=vendor, text="Last week's note")
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    Chat.objects.filter(pk=old.pk).update(created_at=week_ago, last_message_at=week_ago)
+    empty = make_chat(vendor=vendor, influencer=InfluencerFactory(display_name="Quiet one"))
+    Chat.objects.filter(pk=empty.pk).update(created_at=week_ago - datetime.timedelta(days=1))
+    campaign = CampaignFactory(vendor=vendor)
+    star = InfluencerFactory(display_name="New star")
+    wallet_grant(user=star, amount=10, reason="test")
+    application = campaign_services.application_create(campaign=campaign, influencer=star, pitch="Pick me")
+    campaign_services.application_accept(application=application, actor=vendor)
+
+    client.force_login(vendor)
+    page = client.get(reverse("chat:chat-list")).content.decode()
+    assert page.index("New star") < page.index("Old friend") < page.index("Quiet one")
+    from anwariya.tests.api import api_client
+
+    listed = api_client(vendor).get("/api/v1/chats/").json()["results"]
+    assert [chat["other"]["name"] for chat in listed] == ["New star", "Old friend", "Quiet one"]
+
+
+def test_the_chat_list_preview_separates_a_broadcasts_title_from_its_body(client, django_capture_on_commit_callbacks):
+    from campaigns import broadcasts
+
+    vendor = VendorFactory()
+    wallet_grant(user=vendor, amount=10, reason="test")
+    fan = InfluencerFactory(display_name="Asha")
+    broadcast = broadcasts.broadcast_create(
+        vendor=vendor,
+        actor=vendor,
+        title="Festive drop",
+        body="Hi {name},\nthe kits ship Monday.",
+        audience="list",
+        recipients=[fan.pk],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_start(broadcast=broadcast)
+
+    client.force_login(fan)
+    page = client.get(reverse("chat:chat-list")).content.decode()
+    assert "Festive drop — Hi Asha, the kits ship Monday." in page
