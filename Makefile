@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` adds demo data to an empty database; `make run SEED_DEMO=false` does not.
+SEED_DEMO ?= true
 
 .PHONY: run test lint format migrate demo worker beat clean
 
@@ -23,7 +25,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py seed_demo --if-empty
+	SEED_DEMO=$(SEED_DEMO) $(PY) manage.py seed_demo --if-empty
 	@echo "Anwariya is at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) anwariya.asgi:application
 

@@ -19,11 +19,40 @@ if (BASE_DIR / ".env").exists():
 
 DEBUG = env.bool("DEBUG", default=True)
 
+SECRET_KEY_MIN_LENGTH = 50
+# Values that reached a config file as examples: a key starting or containing one is no secret.
+SECRET_KEY_PLACEHOLDERS = ("change-me", "changeme", "django-insecure")
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` must not sign production sessions and tokens, or None when it may."""
+    if not key:
+        return "it is empty"
+    lowered = key.lower()
+    for placeholder in SECRET_KEY_PLACEHOLDERS:
+        if placeholder in lowered:
+            return f"it is a placeholder (contains {placeholder!r})"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(key)} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < 5:
+        return "it repeats fewer than 5 different characters"
+    return None
+
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
+if not DEBUG and (problem := secret_key_problem(SECRET_KEY)):
+    # Raised while the settings load, so no process (web, worker, beat, manage.py) starts with it.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is not fit for production (DEBUG is off): {problem}. Set SECRET_KEY to at least "
+        f"{SECRET_KEY_MIN_LENGTH} random characters, for example the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"
+
+# Demo data (a demo admin, vendors and influencers sharing a published password) is added at
+# start-up only when asked for: `make run` asks, Docker Compose does not unless .env says so.
+SEED_DEMO = env.bool("SEED_DEMO", default=False)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

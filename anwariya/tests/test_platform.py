@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -207,6 +208,92 @@ def test_missing_secret_key_in_production_is_refused():
     assert "SECRET_KEY" in result.stderr
 
 
+COMPOSE_DEFAULT_KEY = "change-me-in-.env-to-a-long-random-string"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "short-but-random-Zq8Lr",
+        COMPOSE_DEFAULT_KEY + "-and-now-long-enough-1234567890",
+        "django-insecure-" + "x7Kp2" * 10,
+        "a" * 60,
+    ],
+)
+def test_secret_key_rule_refuses_empty_short_and_placeholder_keys(key):
+    from anwariya.settings import secret_key_problem
+
+    assert secret_key_problem(key)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "ci-schemathesis-1767225600-not-a-real-secret-key-0123456789",
+        "a-real-production-secret-" + "k" * 40,
+        "Qm3vK9xL2pT7wR4nY8zB1cF6hJ0sD5gA-uE_iO3lP9kM2jN7bV4",
+    ],
+)
+def test_secret_key_rule_accepts_long_random_keys(key):
+    from anwariya.settings import secret_key_problem
+
+    assert secret_key_problem(key) is None
+
+
+def test_web_server_refuses_to_start_with_the_compose_default_key():
+    env = {**os.environ, "DEBUG": "False", "SECRET_KEY": COMPOSE_DEFAULT_KEY, "ALLOWED_HOSTS": "localhost"}
+    result = subprocess.run(
+        [str(BASE_DIR / ".venv" / "bin" / "daphne"), "-b", "127.0.0.1", "-p", "0", "anwariya.asgi:application"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    assert "50" in result.stderr
+
+
+def test_a_placeholder_key_is_fine_while_debugging():
+    result = _manage("check", env={"DEBUG": "True", "SECRET_KEY": COMPOSE_DEFAULT_KEY})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dockerfile_collectstatic_step_loads_the_production_settings():
+    """The image build runs collectstatic with DEBUG off: its throwaway key must pass the rule."""
+    dockerfile = (BASE_DIR / "Dockerfile").read_text().replace("\\\n", " ")
+    (step,) = [line for line in dockerfile.splitlines() if "collectstatic" in line and line.startswith("RUN ")]
+    prefix = re.match(r"RUN ((?:\w+=(?:\"[^\"]*\"|\S+)\s+)+)python manage.py collectstatic", step).group(1)
+    venv_path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    result = subprocess.run(
+        ["sh", "-c", f"{prefix} python -c 'import anwariya.settings'"],
+        cwd=BASE_DIR,
+        env={**os.environ, "PATH": venv_path, "ALLOWED_HOSTS": "localhost"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "fonts-dejavu" not in dockerfile  # the invoice font comes from fontpkg-noto-sans
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="needs make")
+def test_make_run_asks_for_demo_data_on_an_empty_database():
+    env = {key: value for key, value in os.environ.items() if key != "SEED_DEMO"}
+    commands = subprocess.run(["make", "-n", "run"], cwd=BASE_DIR, env=env, capture_output=True, text=True).stdout
+    assert "SEED_DEMO=true .venv/bin/python manage.py seed_demo --if-empty" in commands
+
+
+def test_compose_seeds_demo_data_only_when_env_asks():
+    import yaml
+
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    assert compose["x-app"]["environment"]["SEED_DEMO"] == "${SEED_DEMO:-False}"
+    assert "seed_demo --if-empty" in compose["services"]["web"]["command"]
+
+
 def test_manage_py_test_runs_the_pytest_suite():
     target = "anwariya/tests/test_platform.py::test_docs_page_uses_no_cdn"
     result = _manage("test", target, "--failfast", "--keepdb", env={})
@@ -238,7 +325,7 @@ def test_task_runs_on_a_real_celery_worker_over_redis():
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_linked_data_keeping_invariants_once():
+def test_seed_demo_creates_linked_data_keeping_invariants_once(settings):
     from io import StringIO
 
     from django.db.models import Sum
@@ -249,6 +336,7 @@ def test_seed_demo_creates_linked_data_keeping_invariants_once():
     from catalog.models import Product
     from chat.models import Message
 
+    settings.SEED_DEMO = True
     out = StringIO()
     args = ["--if-empty", "--bills", "15", "--products", "5", "--days", "20", "--verbosity", "0"]
     call_command("seed_demo", *args, stdout=out, stderr=StringIO())
@@ -266,6 +354,27 @@ def test_seed_demo_creates_linked_data_keeping_invariants_once():
         assert sequences == list(range(1, len(sequences) + 1))
     call_command("seed_demo", "--if-empty", stdout=StringIO(), stderr=StringIO())
     assert User.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_start_up_seeding_adds_no_demo_users_unless_seed_demo_is_on(settings):
+    from io import StringIO
+
+    from accounts.models import User
+
+    settings.SEED_DEMO = False
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out, stderr=StringIO())
+    assert not User.objects.exists()
+    assert "SEED_DEMO" in out.getvalue()
+
+
+def test_seed_demo_setting_is_off_unless_asked_for():
+    command = [sys.executable, "-c", "import anwariya.settings as s; print(s.SEED_DEMO)"]
+    unset = {key: value for key, value in os.environ.items() if key != "SEED_DEMO"}
+    off = subprocess.run(command, cwd=BASE_DIR, env=unset, capture_output=True, text=True, timeout=60)
+    on = subprocess.run(command, cwd=BASE_DIR, env={**unset, "SEED_DEMO": "true"}, capture_output=True, text=True)
+    assert (off.stdout.strip(), on.stdout.strip()) == ("False", "True"), off.stderr + on.stderr
 
 
 @pytest.mark.django_db

@@ -1,5 +1,7 @@
 """Demo data for trying Anwariya out: ``make run`` seeds an empty database with a small set.
 
+``--if-empty`` (what start-up scripts run) adds it only when ``SEED_DEMO`` is on.
+
 Everything goes through the same services the product uses, so every invariant holds: stock
 equals its ledger, invoice numbers are gapless, wallets equal their ledgers.
 """
@@ -9,6 +11,7 @@ import math
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -53,12 +56,22 @@ class Command(BaseCommand):
         parser.add_argument("--bills", type=int, default=120, help="Bills per vendor, spread over the days.")
         parser.add_argument("--days", type=int, default=90, help="How far back the sales history goes.")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed, for repeatable data.")
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing when any user exists already.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="For start-up scripts: add the demo data only when SEED_DEMO is on and no user exists.",
+        )
 
     def handle(self, *args, **options):
-        if options["if_empty"] and User.objects.exists():
-            self.stdout.write("Users exist already; no demo data added.")
-            return
+        if options["if_empty"]:
+            # Start-up scripts run this on every boot, production included: the demo logins share a
+            # published password, so only an explicit SEED_DEMO=true lets them in.
+            if not settings.SEED_DEMO:
+                self.stdout.write("SEED_DEMO is off; no demo data added (set SEED_DEMO=true to add it).")
+                return
+            if User.objects.exists():
+                self.stdout.write("Users exist already; no demo data added.")
+                return
         for name in ("vendors", "influencers", "products", "bills", "days"):
             if options[name] < 0 or (name == "days" and options[name] < 1):
                 raise CommandError(f"--{name} must be positive.")
