@@ -17,6 +17,7 @@ from analytics import rollup
 from analytics.base import Period, in_period, paid_bills, paid_lines
 from analytics.models import DailyProductSales, DailySales
 from billing.models import Bill
+from campaigns.selectors import user_time_zone
 from catalog.models import Product
 
 ZERO = Decimal("0.00")
@@ -27,13 +28,9 @@ ITEMS_PER_BUCKET = 50
 
 
 def vendor_time_zone(vendor) -> zoneinfo.ZoneInfo:
-    """The vendor's own zone (profile setting), else the platform's ``TIME_ZONE``."""
-    profile = getattr(vendor, "vendor_profile", None)
-    name = (profile.time_zone if profile else "") or settings.TIME_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    """The vendor's own zone (profile setting), else the platform's ``TIME_ZONE``: the zone the
+    vendor sees every time in (``campaigns.selectors.user_time_zone``, chat times too)."""
+    return user_time_zone(vendor)
 
 
 def period_for(vendor, start=None, end=None, *, default_days=30) -> Period:

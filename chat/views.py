@@ -8,6 +8,7 @@ from django.views import View
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
 from anwariya.redirects import redirect_back
+from campaigns.selectors import user_time_zone
 from chat import selectors, services
 from chat.forms import ChatStartForm, HistoryForm
 from chat.models import Message
@@ -49,6 +50,7 @@ class ChatDetailView(LoginRequiredMixin, View):
             "older_than": history[0].pk if has_older and history else None,
             "other_read_up_to": selectors.read_states_of_chat(chat).get(other.pk),
             "max_length": Message.MAX_LENGTH,
+            "time_zone": user_time_zone(request.user),
         }
         return render(request, "chat/chat_detail.html", context)
 

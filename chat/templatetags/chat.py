@@ -3,9 +3,14 @@
 import re
 
 from django import template
+from django.utils import dateformat, timezone
 from django.utils.text import Truncator
 
 register = template.Library()
+
+# "30 Nov, 12:29": day, English month, 24-hour clock. static/js/chat.js's formatTime writes live
+# messages the same way (the browser test compares the two).
+MESSAGE_TIME_FORMAT = "j M, H:i"
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 PREVIEW_SEPARATOR = " — "
@@ -17,3 +22,11 @@ def message_preview(text, length=90):
     a dash, other line breaks and runs of spaces as one space."""
     paragraphs = (" ".join(part.split()) for part in PARAGRAPH_BREAK.split(str(text or "")))
     return Truncator(PREVIEW_SEPARATOR.join(part for part in paragraphs if part)).chars(int(length))
+
+
+@register.filter
+def message_time(value, zone):
+    """A message's time as its viewer reads it: in their zone (``user_time_zone``), one format."""
+    if not value:
+        return ""
+    return dateformat.format(timezone.localtime(value, zone), MESSAGE_TIME_FORMAT)

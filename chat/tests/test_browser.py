@@ -21,12 +21,16 @@ pytestmark = pytest.mark.browser
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PASSWORD = "chat-browser-pass-2026"
+VENDOR_ZONE = "America/New_York"
+PLATFORM_ZONE = "Asia/Kolkata"
 
 SETUP = f"""
 from accounts import services
+from campaigns.models import VendorProfile
 from chat.models import Chat
 vendor = services.user_create(email="shop@example.com", password="{PASSWORD}", role="vendor",
                               display_name="Asha", business_name="Chai & Co")
+VendorProfile.objects.create(user=vendor, time_zone="{VENDOR_ZONE}")
 influencer = services.user_create(email="ira@example.com", password="{PASSWORD}", role="influencer",
                                   display_name="Ira")
 print(Chat.objects.create(vendor=vendor, influencer=influencer).pk)
@@ -45,6 +49,7 @@ def daphne_server(tmp_path_factory):
         "DEBUG": "True",
         "MEDIA_ROOT": str(workdir / "media"),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "TIME_ZONE": PLATFORM_ZONE,
     }
     env.pop("REDIS_URL", None)
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
@@ -98,3 +103,42 @@ def test_vendor_and_influencer_chat_live_with_typing_and_read_receipt(daphne_ser
     influencer.keyboard.press("Enter")
     expect(vendor.get_by_text("Yes, tell me more!")).to_be_visible()
     expect(influencer.locator("li.mine", has_text="Yes, tell me more!")).to_be_visible()
+
+
+def test_a_live_message_shows_the_same_time_as_after_a_reload_in_each_viewers_zone(daphne_server, browser):
+    """The browsers run in a third zone and another locale: neither may leak into the times."""
+    import datetime
+    import zoneinfo
+
+    base, chat_id = daphne_server
+    pages = {}
+    for email, zone in (("shop@example.com", VENDOR_ZONE), ("ira@example.com", PLATFORM_ZONE)):
+        context = browser.new_context(timezone_id="Pacific/Auckland", locale="en-US")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        log_in(page, base, email, PASSWORD)
+        page.goto(f"{base}/chats/{chat_id}/")
+        page.wait_for_function("document.querySelector('#connection').hidden === true")
+        pages[zone] = page
+    time.sleep(0.5)
+
+    vendor = pages[VENDOR_ZONE]
+    vendor.get_by_role("textbox", name="Message").fill("What time is it where you are?")
+    vendor.get_by_role("button", name="Send").click()
+    live = {}
+    for zone, page in pages.items():
+        bubble = page.locator("li[data-id]", has_text="What time is it where you are?")
+        expect(bubble).to_be_visible()
+        live[zone] = bubble.locator(".meta").inner_text()
+
+    message = vendor.request.get(f"{base}/api/v1/chats/{chat_id}/messages/").json()["results"][0]
+    sent_at = datetime.datetime.fromisoformat(message["created_at"])
+    for zone, page in pages.items():
+        local = sent_at.astimezone(zoneinfo.ZoneInfo(zone))
+        expected = f"{local.day} {local:%b}, {local:%H:%M}"
+        assert live[zone] == expected, zone
+        page.reload()
+        bubble = page.locator("li[data-id]", has_text="What time is it where you are?")
+        assert bubble.locator(".meta").inner_text() == expected, zone
+    for page in pages.values():
+        page.context.close()

@@ -213,3 +213,26 @@ def test_the_chat_list_preview_separates_a_broadcasts_title_from_its_body(client
     client.force_login(fan)
     page = client.get(reverse("chat:chat-list")).content.decode()
     assert "Festive drop — Hi Asha, the kits ship Monday." in page
+
+
+def test_message_times_show_in_the_viewers_time_zone_in_one_format(client, settings):
+    import datetime
+
+    from campaigns.models import VendorProfile
+    from chat.models import Message
+
+    settings.TIME_ZONE = "Asia/Kolkata"
+    chat = make_chat()
+    VendorProfile.objects.create(user=chat.vendor, time_zone="America/New_York")
+    message = services.message_send(chat=chat, sender=chat.vendor, text="Hello")
+    Message.objects.filter(pk=message.pk).update(created_at=datetime.datetime(2026, 11, 30, 1, 29, tzinfo=datetime.UTC))
+
+    client.force_login(chat.vendor)
+    page = client.get(reverse("chat:chat-detail", args=[chat.pk])).content.decode()
+    assert '<small class="meta">29 Nov, 20:29</small>' in page
+    assert 'data-time-zone="America/New_York"' in page
+
+    client.force_login(chat.influencer)  # no zone of their own: the platform's
+    page = client.get(reverse("chat:chat-detail", args=[chat.pk])).content.decode()
+    assert '<small class="meta">30 Nov, 06:59</small>' in page
+    assert 'data-time-zone="Asia/Kolkata"' in page

@@ -30,10 +30,21 @@
     return mine.length ? Number(mine[mine.length - 1].dataset.id) : 0;
   }
 
+  // "30 Nov, 12:29" in the viewer's zone (data-time-zone), as the server writes the history
+  // (chat/templatetags/chat.py, MESSAGE_TIME_FORMAT "j M, H:i"): not the browser's zone or locale.
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var timeOptions = { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  var timeParts;
+  try {
+    timeParts = new Intl.DateTimeFormat("en-US", Object.assign({ timeZone: root.dataset.timeZone }, timeOptions));
+  } catch (error) { // a zone this browser does not know: its own, rather than no chat at all
+    timeParts = new Intl.DateTimeFormat("en-US", timeOptions);
+  }
+
   function formatTime(iso) {
-    var date = new Date(iso);
-    return date.toLocaleDateString(undefined, { day: "numeric", month: "short" }) + ", " +
-      date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+    var parts = {};
+    timeParts.formatToParts(new Date(iso)).forEach(function (part) { parts[part.type] = part.value; });
+    return Number(parts.day) + " " + MONTHS[Number(parts.month) - 1] + ", " + parts.hour + ":" + parts.minute;
   }
 
   function render(item, message) {
