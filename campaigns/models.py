@@ -275,6 +275,11 @@ class Delivery(models.Model):
     channel = models.CharField(max_length=8, choices=Broadcast.Channel.choices)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # A claim belongs to the run that made it: only that run's batch sends and records the row,
+    # and a new run takes back at once what earlier runs left ``sending``.
+    claimed_run = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The broadcast's run that last claimed it for sending."
+    )
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When a retry is due.")
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -139,7 +139,8 @@ def broadcast_pause(*, broadcast: Broadcast, reason: str = "Paused by the vendor
 
 def broadcast_resume(*, broadcast: Broadcast) -> Broadcast:
     """Continue where it stopped: a new run sends only what is still to send. A running broadcast
-    may be resumed too, after its worker died: rows its last batch left half-done go back in line."""
+    may be resumed too, after its worker died: the rows the dead run left ``sending`` go back in
+    line at once (``_new_run``), so this one call finishes the broadcast."""
     with transaction.atomic():
         broadcast = _locked(broadcast)
         _require(broadcast, {Status.PAUSED, Status.RUNNING}, "Only a paused or running broadcast can be resumed.")
@@ -147,7 +148,6 @@ def broadcast_resume(*, broadcast: Broadcast) -> Broadcast:
             _launch(broadcast)
             return broadcast
         now = timezone.now()
-        _requeue_stalled(broadcast, now)
         broadcast.deliveries.filter(status=Delivery.Status.RETRYING).update(next_attempt_at=now, updated_at=now)
         _new_run(broadcast, status=Status.RUNNING, pause_reason="", run_errors=0)
     return broadcast
@@ -293,20 +293,22 @@ def _require(broadcast: Broadcast, statuses: set, message: str) -> None:
 
 
 def _new_run(broadcast: Broadcast, **fields) -> None:
-    """Start a new run (tasks of the earlier one stop when they see it); its chain is queued on commit."""
+    """Start a new run on the locked ``broadcast``; its chain is queued on commit.
+
+    Tasks of earlier runs stop when they see it, and what they claimed and left ``sending`` goes
+    back in line now, whether their worker died or is still busy: a claim belongs to its run, and
+    an earlier run's batch neither sends a row nor records it once this run may have taken it
+    (``sending._attempt``, ``sending._record``). Batches claim under the broadcast's lock, so no
+    claim of an earlier run can slip in after this."""
     from campaigns.tasks import broadcast_dispatch
 
     _set(broadcast, run=broadcast.run + 1, **fields)
+    broadcast.deliveries.filter(status=Delivery.Status.SENDING).exclude(claimed_run=broadcast.run).update(
+        status=Delivery.Status.PENDING, updated_at=timezone.now()
+    )
     enqueue_on_commit(broadcast_dispatch, broadcast.pk, broadcast.run)
 
 
 def stalled_before(now):
-    """Rows untouched since then belong to a worker that died."""
+    """A running broadcast that has not moved since then lost its worker (the beat's tick resumes it)."""
     return now - timezone.timedelta(seconds=settings.BROADCAST_STALLED_AFTER_SECONDS)
-
-
-def _requeue_stalled(broadcast: Broadcast, now) -> None:
-    """Rows a dead worker left ``sending`` go back in line."""
-    broadcast.deliveries.filter(status=Delivery.Status.SENDING, updated_at__lt=stalled_before(now)).update(
-        status=Delivery.Status.PENDING, updated_at=now
-    )

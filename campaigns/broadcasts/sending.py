@@ -12,7 +12,6 @@ from campaigns.broadcasts.lifecycle import (
     _locked,
     _new_run,
     _refund,
-    _requeue_stalled,
     _set,
     broadcast_launch_due,
     stalled_before,
@@ -55,21 +54,23 @@ def broadcast_send_batch_now(*, broadcast_id: int, run: int, chain: bool = True)
     """Send up to one second's worth of deliveries that are due, then queue the next batch of the
     chain (one a second) while work is left. Returns how many deliveries were claimed.
 
-    Rows are claimed in a short transaction (``sending``, with ``SKIP LOCKED``), then each is sent
-    on its own: a chat message is written in the same transaction that marks its delivery sent;
-    email and Telegram are marked sent right after the call. No lock is held across a send."""
+    Rows are claimed for this run in a short transaction (``sending``, with ``SKIP LOCKED``), then
+    each is sent on its own: a chat message is written in the same transaction that marks its
+    delivery sent; email and Telegram are marked sent right after the call. No lock is held across
+    a send. Once a newer run exists, this batch sends no more and records only what already went
+    out (see ``lifecycle._new_run``)."""
     broadcast = (
         Broadcast.objects.select_related("vendor", "campaign").filter(pk=broadcast_id, status=Status.RUNNING, run=run)
     ).first()
     if broadcast is None:
         return 0
-    claimed = _claim(broadcast, due_by=None if not chain else timezone.now())
+    claimed = _claim(broadcast, run, due_by=None if not chain else timezone.now())
     for index, delivery in enumerate(claimed):
         now = Broadcast.objects.filter(pk=broadcast.pk).values_list("status", "run").first()
         if now != (Status.RUNNING, run):  # paused, cancelled or superseded mid-batch
-            _release(claimed[index:], cancelled=now is not None and now[0] == Status.CANCELLED)
+            _release(claimed[index:], run, cancelled=now is not None and now[0] == Status.CANCELLED)
             break
-        _attempt(broadcast, delivery)
+        _attempt(broadcast, delivery, run)
     _count(broadcast)
     _finish_if_done(broadcast_id)
     if chain:
@@ -77,11 +78,16 @@ def broadcast_send_batch_now(*, broadcast_id: int, run: int, chain: bool = True)
     return len(claimed)
 
 
-def _claim(broadcast: Broadcast, *, due_by) -> list[Delivery]:
+def _claim(broadcast: Broadcast, run: int, *, due_by) -> list[Delivery]:
+    """Mark the next due rows ``sending`` for ``run``. The broadcast's row is locked meanwhile, as
+    a resume or cancel locks it: a claim never lands after a newer run took back the old ones."""
     waiting = Q(status=Delivery.Status.PENDING) | Q(status=Delivery.Status.RETRYING)
     if due_by is not None:
         waiting = Q(status=Delivery.Status.PENDING) | Q(status=Delivery.Status.RETRYING, next_attempt_at__lte=due_by)
     with transaction.atomic():
+        current = Broadcast.objects.select_for_update().filter(pk=broadcast.pk, status=Status.RUNNING, run=run)
+        if current.values_list("pk", flat=True).first() is None:
+            return []
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(waiting, broadcast=broadcast)
@@ -89,15 +95,15 @@ def _claim(broadcast: Broadcast, *, due_by) -> list[Delivery]:
             .values_list("pk", flat=True)[: max(settings.BROADCAST_RATE_PER_SECOND, 1)]
         )
         Delivery.objects.filter(pk__in=ids).update(
-            status=Delivery.Status.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+            status=Delivery.Status.SENDING, claimed_run=run, attempts=F("attempts") + 1, updated_at=timezone.now()
         )
     return list(Delivery.objects.select_related("recipient").filter(pk__in=ids).order_by("pk"))
 
 
-def _release(deliveries, *, cancelled=False) -> None:
-    """Claimed rows that were not tried go back in line (their attempt is not counted), or are
-    skipped when the broadcast was cancelled meanwhile."""
-    rows = Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=Delivery.Status.SENDING)
+def _release(deliveries, run: int, *, cancelled=False) -> None:
+    """This run's claimed rows that were not tried go back in line (their attempt is not counted),
+    or are skipped when the broadcast was cancelled meanwhile. Rows a newer run took are its own."""
+    rows = Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=Delivery.Status.SENDING, claimed_run=run)
     if cancelled:
         rows.update(status=Delivery.Status.SKIPPED, last_error="Cancelled.", updated_at=timezone.now())
     else:
@@ -122,8 +128,9 @@ def _queue_next_batch(broadcast_id: int, run: int) -> None:
 
 
 def broadcasts_tick() -> dict:
-    """Start the scheduled broadcasts that are due, and pick up running ones that stalled (their
-    worker died): rows left ``sending`` go back in line and a new run's chain starts."""
+    """Start the scheduled broadcasts that are due, and resume running ones that have not moved
+    for ``BROADCAST_STALLED_AFTER_SECONDS`` (their worker died): a new run takes back the rows
+    the dead one left ``sending`` and its chain starts."""
     now = timezone.now()
     started = 0
     for broadcast in Broadcast.objects.filter(status=Status.SCHEDULED, scheduled_at__lte=now):
@@ -135,24 +142,28 @@ def broadcasts_tick() -> dict:
             broadcast = _locked(broadcast)
             if broadcast.status != Status.RUNNING or broadcast.updated_at >= quiet_since:
                 continue
-            _requeue_stalled(broadcast, now)
             _new_run(broadcast)
         revived += 1
     return {"started": started, "revived": revived}
 
 
-def _attempt(broadcast: Broadcast, delivery: Delivery) -> None:
-    """One attempt at one claimed delivery; its outcome is recorded on the row."""
+def _attempt(broadcast: Broadcast, delivery: Delivery, run: int) -> None:
+    """One attempt at one delivery claimed by ``run``; its outcome is recorded on the row."""
     from celery.exceptions import SoftTimeLimitExceeded
 
     outcome = {}
     try:
         if delivery.channel == Channel.CHAT:
             with transaction.atomic():
-                if not Delivery.objects.select_for_update().filter(pk=delivery.pk, status=Delivery.Status.SENDING):
-                    return  # taken back meanwhile (a stalled batch revived)
+                # Locked until the message commits with its status: a newer run taking the row
+                # back waits for this, then finds it sent.
+                mine = Delivery.objects.select_for_update().filter(
+                    pk=delivery.pk, status=Delivery.Status.SENDING, claimed_run=run
+                )
+                if not mine:
+                    return  # taken back meanwhile by a newer run, which sends it
                 outcome = {"status": Delivery.Status.SENT, "message": _send(broadcast, delivery)}
-                _record(delivery, **outcome, sent_at=timezone.now(), last_error="")
+                _record(delivery, run, **outcome, sent_at=timezone.now(), last_error="")
             _note_success(broadcast)
             return
         _send(broadcast, delivery)
@@ -162,11 +173,11 @@ def _attempt(broadcast: Broadcast, delivery: Delivery) -> None:
     except PermanentDeliveryError as error:
         outcome = {"status": Delivery.Status.FAILED, "last_error": str(error)[:2000]}
     except SoftTimeLimitExceeded:
-        _release([delivery])
+        _release([delivery], run)
         raise
     except Exception as error:  # noqa: BLE001 - any failure of the channel is recorded and retried
         outcome = _retry_or_fail(delivery, f"{type(error).__name__}: {error}"[:2000], error)
-    _record(delivery, **outcome)
+    _record(delivery, run, **outcome)
     if outcome["status"] in (Delivery.Status.SENT, Delivery.Status.SKIPPED):
         _note_success(broadcast)
     elif not outcome.get("throttled"):
@@ -195,8 +206,13 @@ def _retry_or_fail(delivery: Delivery, reason: str, error: Exception) -> dict:
     return {"status": Delivery.Status.FAILED, "last_error": reason}
 
 
-def _record(delivery: Delivery, throttled=False, **fields) -> None:
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(**fields, updated_at=timezone.now())
+def _record(delivery: Delivery, run: int, throttled=False, **fields) -> None:
+    """The outcome of ``run``'s attempt, on a row that run still owns. What went out is also
+    recorded on a row a newer run took back but has not claimed again (no second send then)."""
+    owned = Q(status=Delivery.Status.SENDING)
+    if fields["status"] == Delivery.Status.SENT:
+        owned |= Q(status=Delivery.Status.PENDING)
+    Delivery.objects.filter(owned, pk=delivery.pk, claimed_run=run).update(**fields, updated_at=timezone.now())
 
 
 def _note_success(broadcast: Broadcast) -> None:

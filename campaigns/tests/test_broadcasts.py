@@ -133,8 +133,7 @@ def test_killed_mid_run_then_resumed_sends_no_duplicates(
     assert Delivery.objects.filter(status=Delivery.Status.SENDING).count() == 3  # claimed, then orphaned
 
     # Running the fan-out again (twice, even) sends what is left; the orphaned rows come back
-    # once they count as stalled, on resume (or the beat's tick). Nobody gets a message twice.
-    settings.BROADCAST_STALLED_AFTER_SECONDS = 0
+    # with the next run, on resume (or the beat's tick). Nobody gets a message twice.
     celery_app.conf.task_always_eager = True
     with django_capture_on_commit_callbacks(execute=True):
         broadcasts.broadcast_dispatch(broadcast_id=broadcast.pk, run=broadcast.run)
@@ -438,3 +437,88 @@ def test_placeholders_in_the_title_are_checked_like_the_body(vendor, campaign):
             broadcast=broadcast, audience="list", campaign=None, recipients=[InfluencerFactory().pk]
         )
     assert list(refused.value.errors) == ["title"]
+
+
+def kill_the_worker_on(monkeypatch, target, name, call):
+    """Make the ``call``-th call of ``target.name`` die like a SIGKILLed worker (nothing after it runs)."""
+    real, calls = getattr(target, name), []
+
+    def dying(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call:
+            raise KeyboardInterrupt("worker killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, dying)
+    return real
+
+
+def test_one_resume_finishes_a_run_whose_worker_died_mid_batch(
+    vendor, campaign, settings, worker_down, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Rows the dead run left ``sending`` go back in line at once: no waiting out
+    BROADCAST_STALLED_AFTER_SECONDS, no second resume, nobody messaged twice, nobody left out."""
+    from chat import services as chat_services
+
+    settings.BROADCAST_RATE_PER_SECOND = 10
+    settings.BROADCAST_STALLED_AFTER_SECONDS = 120
+    fans = influencers(23)
+    accepted_on(campaign, fans)
+    broadcast = make_broadcast(vendor, campaign, channels=["chat", "email"])
+    broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    dead_run = broadcast.run
+    kill_the_worker_on(monkeypatch, chat_services, "message_send", 3)
+    with pytest.raises(KeyboardInterrupt):
+        broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=dead_run)
+    monkeypatch.undo()
+    left_sending = Delivery.objects.filter(status=Delivery.Status.SENDING)
+    assert left_sending.count() == 6  # claimed by the dead run: the third chat message and five more
+    assert set(left_sending.values_list("claimed_run", flat=True)) == {dead_run}
+    assert (Message.objects.count(), len(mail.outbox)) == (2, 2)
+
+    celery_app.conf.task_always_eager = True
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_resume(broadcast=broadcast)
+
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.run) == (Broadcast.Status.FINISHED, dead_run + 1)
+    assert (broadcast.total, broadcast.sent, broadcast.pending) == (46, 46, 0)
+    per_fan = Message.objects.values("chat__influencer").annotate(n=Count("pk"))
+    assert sorted(row["n"] for row in per_fan) == [1] * 23
+    assert sorted(email.to[0] for email in mail.outbox) == sorted(fan.email for fan in fans)
+    # The dead run's batch, delivered again by the broker, sends nothing: its run is over.
+    assert broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=dead_run) == 0
+
+
+def test_the_old_runs_batch_neither_sends_nor_takes_back_what_the_new_run_owns(
+    vendor, campaign, settings, worker_down, monkeypatch
+):
+    """A resume while the old run's worker is still busy: the old batch records its email in
+    flight (the new run has not taken that row yet), then stops; the new run sends the rest."""
+    settings.BROADCAST_RATE_PER_SECOND = 4
+    fans = influencers(6)
+    accepted_on(campaign, fans)
+    broadcast = make_broadcast(vendor, campaign, channels=["email"])
+    broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    old_run = broadcast.run
+    real_send = __import__("django.core.mail", fromlist=["EmailMessage"]).EmailMessage.send
+
+    def send_then_resume(self, *args, **kwargs):
+        sent = real_send(self, *args, **kwargs)
+        if len(mail.outbox) == 1:  # the vendor resumes while the first email is on its way
+            broadcasts.broadcast_resume(broadcast=broadcast)
+        return sent
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", send_then_resume)
+    assert broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=old_run, chain=False) == 4
+    assert len(mail.outbox) == 1
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 1
+    assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == 5
+
+    while broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=old_run + 1, chain=False):
+        pass
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent) == (Broadcast.Status.FINISHED, 6)
+    assert sorted(email.to[0] for email in mail.outbox) == sorted(fan.email for fan in fans)
