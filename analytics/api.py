@@ -6,7 +6,6 @@ import io
 from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import renderers, serializers
@@ -14,8 +13,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role, User
 from analytics import selectors
+from analytics.access import analytics_vendor_for
 from anwariya.api.filters import MAX_ID
 
 MAX_RANGE_DAYS = 3660
@@ -137,12 +136,10 @@ class AnalyticsView(APIView):
         return super().handle_exception(exc)
 
     def vendor_for(self, request, vendor_id):
-        user = request.user
-        if vendor_id is not None and user.is_staff:
-            return get_object_or_404(User, pk=vendor_id, role=Role.VENDOR)
-        if user.role != Role.VENDOR:
-            raise PermissionDenied("Analytics are for vendors; admins choose one with ?vendor=<id>.")
-        return user
+        vendor = analytics_vendor_for(request.user, vendor_id)
+        if vendor is None:
+            raise PermissionDenied("Admins choose a vendor with ?vendor=<id>.")
+        return vendor
 
     def table(self, rows, filename, columns):
         """``rows`` as JSON, or as a CSV download with ``columns`` as its header row."""

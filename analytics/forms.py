@@ -1,6 +1,8 @@
 from django import forms
 from django.core.validators import FileExtensionValidator
 
+from anwariya.api.filters import MAX_ID
+
 MAX_IMPORT_FILE_SIZE = 5 * 1024 * 1024
 
 
@@ -17,3 +19,10 @@ class SalesImportForm(forms.Form):
         if upload.size > MAX_IMPORT_FILE_SIZE:
             raise forms.ValidationError("The file is larger than 5 MB; split it and import the parts.")
         return upload
+
+
+class VendorChoiceForm(forms.Form):
+    """An admin's choice of whose analytics to read, and the search that narrows the list."""
+
+    vendor = forms.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    q = forms.CharField(label="Find a vendor", max_length=100, required=False, strip=True)

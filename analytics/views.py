@@ -2,13 +2,17 @@ import datetime
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views import View
 
-from accounts.models import Role, User
 from analytics import charts, selectors
+from analytics.access import analytics_vendor_for, vendors_to_choose
+from analytics.forms import VendorChoiceForm
+
+PICKER_PAGE_SIZE = 25
 
 
 class RangeForm(forms.Form):
@@ -34,10 +38,20 @@ class RangeForm(forms.Form):
 
 
 class DashboardView(LoginRequiredMixin, View):
-    """What the vendor opens every morning: KPIs, sales over time, products, categories, campaigns."""
+    """What the vendor opens every morning: KPIs, sales over time, products, categories, campaigns.
+
+    Admins first pick a vendor, then read that vendor's page (read-only)."""
 
     def get(self, request):
-        vendor = self._vendor(request)
+        choice = VendorChoiceForm(request.GET)
+        vendor_id = None
+        if request.user.is_staff:
+            if not choice.is_valid():
+                return self._picker(request, choice, status=400)
+            vendor_id = choice.cleaned_data["vendor"]
+        vendor = analytics_vendor_for(request.user, vendor_id)
+        if vendor is None:
+            return self._picker(request, choice)
         fields = {key: request.GET[key] for key in ("start", "end", "bucket") if request.GET.get(key)}
         form = RangeForm(fields or None)
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -71,13 +85,12 @@ class DashboardView(LoginRequiredMixin, View):
         }
         return render(request, "analytics/dashboard.html", context)
 
-    def _vendor(self, request):
-        user = request.user
-        if user.is_staff and request.GET.get("vendor", "").isdigit():
-            return get_object_or_404(User, pk=request.GET["vendor"], role=Role.VENDOR)
-        if user.role != Role.VENDOR:
-            raise PermissionDenied("Analytics are for vendors.")
-        return user
+    def _picker(self, request, choice, status=200):
+        search = choice.cleaned_data.get("q", "") if choice.is_valid() else ""
+        page = Paginator(vendors_to_choose(search), PICKER_PAGE_SIZE).get_page(request.GET.get("page"))
+        query = urlencode({"q": search}) if search else ""
+        context = {"form": choice, "page": page, "query": query, "search": search}
+        return render(request, "analytics/vendor_picker.html", context, status=status)
 
     def _insights(self, vendor, period):
         from analytics.insights import insights_for_vendor

@@ -209,19 +209,30 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: after AXES_FAILURE_LIMIT failures for one account, further
-# attempts (even with the right password) are refused until the cool-off ends.
+# Login throttling (accounts/lockout.py): LOGIN_FAILURE_LIMIT failures for one account from one
+# client address refuse that address for LOGIN_COOLOFF_MINUTES; LOGIN_ACCOUNT_FAILURE_LIMIT
+# failures for one account from all addresses within LOGIN_ACCOUNT_FAILURE_WINDOW_MINUTES refuse
+# every address. A password reset link always logs the owner in and restarts the count.
+AXES_HANDLER = "accounts.lockout.LoginAttemptHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_credentials"
+AXES_CLIENT_IP_CALLABLE = "anwariya.client.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt is not a new failure: it neither extends the lock nor uses up the account's count.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the per-account count reads it
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
-# Lockout is per account by design (the account, not the address, is what is attacked);
-# axes warns that this ignores the client's IP address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=100)
+LOGIN_ACCOUNT_FAILURE_WINDOW_MINUTES = env.int("LOGIN_ACCOUNT_FAILURE_WINDOW_MINUTES", default=60)
+
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For: the client address is the
+# TRUSTED_PROXY_COUNT-th entry from the right (anwariya/client.py). 0: the connection's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@anwariya.local")
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -293,8 +304,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="300/minute"),
         "user": env.str("API_THROTTLE_USER", default="3000/minute"),
+        # Sign-ups per client address, shared by the API and the sign-up page.
         "register": env.str("API_THROTTLE_REGISTER", default="100/hour"),
+        # Password-reset emails: per address asked for (whether or not it has an account), per client.
+        "password_reset_address": env.str("PASSWORD_RESET_PER_ADDRESS", default="5/hour"),
+        "password_reset_client": env.str("PASSWORD_RESET_PER_CLIENT", default="20/hour"),
     },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "anwariya.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "anwariya.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

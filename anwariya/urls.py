@@ -47,5 +47,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
 ]
 
+handler403 = "anwariya.views.permission_denied"
 handler404 = "anwariya.views.page_not_found"
 handler500 = "anwariya.views.server_error"
