@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from accounts.models import Influencer, Role, User, UserManager, Vendor, Wallet, WalletTransaction
+from accounts.models import Influencer, Role, User, Vendor, Wallet, WalletTransaction, canonical_email
 from accounts.wallet import MAX_REASON_LENGTH, MAX_TOKEN_AMOUNT, wallet_grant
 from anwariya.errors import DomainError
 
@@ -23,7 +23,7 @@ class UserCreationForm(AdminUserCreationForm):
     forced_role = None  # set by the Vendors and Influencers lists
 
     def clean_email(self):
-        return UserManager.normalize_email(self.cleaned_data["email"])
+        return canonical_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
@@ -39,6 +39,9 @@ class UserChangeFormWithEmail(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean_email(self):
+        return canonical_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()

@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.template import loader
 
-from accounts.models import Role, User
+from accounts import services
+from accounts.models import Role, User, canonical_email
 from accounts.tasks import send_email
 from anwariya.celery import enqueue_on_commit
 
@@ -32,6 +33,14 @@ class SignupForm(forms.Form):
 
 
 class AccountForm(forms.ModelForm):
+    current_password = forms.CharField(
+        label="Current password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Needed only to change your email address.",
+    )
+
     class Meta:
         model = User
         fields = ["display_name", "business_name", "email"]
@@ -49,7 +58,12 @@ class LoginForm(auth_forms.AuthenticationForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's reset form, but the email goes out from a background task."""
+    """Django's reset form, finding the account by its canonical address; the email goes out
+    from a background task."""
+
+    def get_users(self, email):
+        users = User.objects.filter(email=canonical_email(email), is_active=True)
+        return (user for user in users if user.has_usable_password())
 
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
@@ -57,3 +71,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         enqueue_on_commit(send_email, subject=subject, body=body, to=[to_email], from_email=from_email)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """The password chosen through a reset link, stored by the account service."""
+
+    def save(self, commit=True):
+        return services.user_set_password(user=self.user, password=self.cleaned_data["new_password1"])

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -9,15 +11,29 @@ class Role(models.TextChoices):
     INFLUENCER = "influencer", "Influencer"
 
 
+def canonical_email(address) -> str:
+    """The one spelling of an email address that names an account.
+
+    Sign-up, login, the login-failure counters, password reset and the admin all store and look
+    up this form, and only with exact comparisons: a database's own case folding (PostgreSQL's
+    ``UPPER()`` turns the dotless i U+0131 into I and the long s U+017F into S) never decides who a user is. NFKC
+    folds compatibility forms (fullwidth letters, the Kelvin sign), ``casefold()`` folds case the
+    way Unicode defines it.
+    """
+    if not isinstance(address, str):
+        return ""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", address).casefold()).strip()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     @classmethod
     def normalize_email(cls, email):
-        return (email or "").strip().lower()
+        return canonical_email(email)
 
     def get_by_natural_key(self, email):
-        return self.get(email__iexact=self.normalize_email(email))
+        return self.get(email=canonical_email(email))
 
     def create_user(self, email, password=None, **fields):
         if not email:
@@ -48,6 +64,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("admin", default=False, help_text="Admins can log into the admin site.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    password_changed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Failed logins before this moment no longer count."
+    )
 
     objects = UserManager()
 

@@ -1,16 +1,24 @@
 """Account writes: sign-up, profile changes, password changes."""
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.template import loader
+from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts.models import Role, User, UserManager
+from accounts.models import Role, User, canonical_email
+from accounts.tasks import send_email
 from accounts.wallet import wallet_signup_grant
+from anwariya.celery import enqueue_on_commit
 from anwariya.errors import DomainError
 
 EMAIL_TAKEN = "An account with this email address already exists."
+CURRENT_PASSWORD_NEEDED = "Enter your current password to change your email address."
+CURRENT_PASSWORD_WRONG = "Your current password was entered incorrectly."
 
 
 class AccountError(DomainError):
@@ -22,7 +30,7 @@ def user_create(
 ) -> User:
     """Sign a new user up. Raises ``AccountError`` naming every wrong field; writes nothing then."""
     user = User(
-        email=UserManager.normalize_email(email),
+        email=canonical_email(email),
         role=role,
         display_name=(display_name or "").strip(),
         business_name=(business_name or "").strip() if role == Role.VENDOR else "",
@@ -33,7 +41,7 @@ def user_create(
         errors["email"] = ["This field is required."]
     elif not _is_valid_email(user.email):
         errors["email"] = ["Enter a valid email address."]
-    elif User.objects.filter(email__iexact=user.email).exists():
+    elif User.objects.filter(email=user.email).exists():
         errors["email"] = [EMAIL_TAKEN]
     if role not in Role.values and not (is_staff and not role):
         errors["role"] = [f"Choose one of: {', '.join(Role.values)}."]
@@ -55,14 +63,19 @@ def user_create(
     return user
 
 
-def user_update(*, user: User, **changes) -> User:
-    """Change the editable profile fields (display name, business name, email)."""
+def user_update(*, user: User, current_password: str | None = None, **changes) -> User:
+    """Change the editable profile fields (display name, business name, email).
+
+    A new email address needs the current password, and the old address is told of the change.
+    """
     editable = {"display_name", "business_name", "email"}
     unknown = set(changes) - editable
     if unknown:
         raise AccountError(errors={field: ["This field cannot be changed."] for field in sorted(unknown)})
     if "email" in changes:
-        changes["email"] = UserManager.normalize_email(changes["email"])
+        changes["email"] = canonical_email(changes["email"])
+        if changes["email"] == user.email:
+            del changes["email"]
     for field in ("display_name", "business_name"):
         if field in changes:
             changes[field] = (changes[field] or "").strip()
@@ -73,19 +86,37 @@ def user_update(*, user: User, **changes) -> User:
             errors["email"] = ["This field is required."]
         elif not _is_valid_email(changes["email"]):
             errors["email"] = ["Enter a valid email address."]
-        elif User.objects.filter(email__iexact=changes["email"]).exclude(pk=user.pk).exists():
+        elif User.objects.filter(email=changes["email"]).exclude(pk=user.pk).exists():
             errors["email"] = [EMAIL_TAKEN]
+        if not current_password:
+            errors["current_password"] = [CURRENT_PASSWORD_NEEDED]
+        elif not user.check_password(current_password):
+            errors["current_password"] = [CURRENT_PASSWORD_WRONG]
     if errors:
         raise AccountError("Please correct the highlighted fields.", errors=errors)
 
+    old_email = user.email
     for field, value in changes.items():
         setattr(user, field, value)
     try:
         with transaction.atomic():
-            user.save(update_fields=list(changes))
+            if changes:
+                user.save(update_fields=list(changes))
+            if "email" in changes:
+                _notify_email_changed(user=user, old_email=old_email)
     except IntegrityError:
         raise AccountError(EMAIL_TAKEN, errors={"email": [EMAIL_TAKEN]}) from None
     return user
+
+
+def _notify_email_changed(*, user: User, old_email: str) -> None:
+    context = {"user": user, "old_email": old_email, "support_email": settings.SUPPORT_EMAIL}
+    enqueue_on_commit(
+        send_email,
+        subject="Your Anwariya email address was changed",
+        body=loader.render_to_string("accounts/email/email_changed.txt", context),
+        to=[old_email],
+    )
 
 
 def user_change_password(*, user: User, old_password: str, new_password: str) -> User:
@@ -99,10 +130,21 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
         errors["new_password"] = exc.messages
     if errors:
         raise AccountError("Please correct the highlighted fields.", errors=errors)
+    return user_set_password(user=user, password=new_password)
+
+
+def user_set_password(*, user: User, password: str) -> User:
+    """Store a new (already validated) password, as a change or a reset by email.
+
+    Every mobile session (JWT) is signed out, and failed logins so far stop counting towards a
+    lockout: they were guesses at the old password.
+    """
     with transaction.atomic():
-        user.set_password(new_password)
-        user.save(update_fields=["password"])
+        user.set_password(password)
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "password_changed_at"])
         user_revoke_refresh_tokens(user=user)
+    axes_reset(username=user.email)
     return user
 
 

@@ -1,4 +1,3 @@
-from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -11,7 +10,9 @@ from django.views.generic import FormView, TemplateView, UpdateView
 
 from accounts import services, wallet
 from accounts.dashboard import sections_for
-from accounts.forms import AccountForm, LoginForm, PasswordResetForm, SignupForm
+from accounts.forms import AccountForm, LoginForm, PasswordResetForm, SetPasswordForm, SignupForm
+from accounts.models import User
+from accounts.throttles import password_reset_refusal, signup_refusal
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
 
@@ -34,6 +35,16 @@ class SignupView(FormView):
 
     def get_initial(self):
         return {"role": self.request.GET.get("role", "")}
+
+    def post(self, request, *args, **kwargs):
+        # Every attempt counts, as on the API: "this address has an account" is worth guessing at.
+        refusal = signup_refusal(request)
+        if refusal:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, refusal)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -72,7 +83,9 @@ class AccountView(LoginRequiredMixin, UpdateView):
     success_url = reverse_lazy("account")
 
     def get_object(self, queryset=None):
-        return self.request.user
+        # A copy: form validation writes the typed values onto its instance, and the service
+        # must compare them with the stored ones.
+        return User.objects.get(pk=self.request.user.pk)
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -81,19 +94,16 @@ class AccountView(LoginRequiredMixin, UpdateView):
         return form
 
     def form_valid(self, form):
-        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        changes = {field: form.cleaned_data[field] for field in form.changed_data if field != "current_password"}
         try:
-            services.user_update(user=self.request.user, **changes)
+            services.user_update(
+                user=self.request.user, current_password=form.cleaned_data["current_password"], **changes
+            )
         except DomainError as error:
             apply_domain_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Your account details were saved.")
         return redirect(self.success_url)
-
-    def form_invalid(self, form):
-        # The bound instance was changed by validation; show the stored values in the header.
-        self.request.user.refresh_from_db()
-        return super().form_invalid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -119,6 +129,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     success_url = reverse_lazy("password_reset_done")
 
+    def form_valid(self, form):
+        refusal = password_reset_refusal(self.request, form.cleaned_data["email"])
+        if refusal:
+            form.add_error("email", refusal)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(TemplateView):
     template_name = "accounts/password_reset_done.html"
@@ -127,14 +144,10 @@ class PasswordResetDoneView(TemplateView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
+    form_class = SetPasswordForm  # the service signs out other sessions and ends a login lockout
+    # The link proves the owner: it logs them in whatever the lockout counters say.
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        services.user_revoke_refresh_tokens(user=form.user)
-        axes_reset(username=form.user.email)  # a fresh password ends a login lockout
-        return response
 
 
 class PasswordResetCompleteView(TemplateView):

@@ -3,7 +3,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
-from accounts.lockout import LoginLocked, lockout_message
+from accounts.lockout import login_locked
 from accounts.models import Role, User
 
 
@@ -35,7 +35,12 @@ class RegisterOutputSerializer(UserSerializer):
 
 
 class MeUpdateSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254, required=False)
+    email = serializers.EmailField(
+        max_length=254, required=False, help_text="A new address needs `current_password`; the old one is told."
+    )
+    current_password = serializers.CharField(
+        write_only=True, required=False, trim_whitespace=False, max_length=128, help_text="Needed to change `email`."
+    )
     display_name = serializers.CharField(max_length=150, required=False)
     business_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
@@ -57,5 +62,5 @@ class TokenPairSerializer(TokenObtainPairSerializer):
     def validate(self, attrs):
         request = self.context["request"]
         if not AxesProxyHandler.is_allowed(request, {self.username_field: attrs.get(self.username_field)}):
-            raise LoginLocked(lockout_message())
+            raise login_locked(request)
         return super().validate(attrs)

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from accounts.models import User
+from accounts.models import User, canonical_email
 from analytics.importing import COLUMNS, ImportFailed, sales_import
 from anwariya.errors import DomainError
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Check the file and count, but keep nothing.")
 
     def handle(self, *args, file, vendor, dry_run, **options):
-        owner = User.objects.filter(email__iexact=vendor.strip()).first()
+        owner = User.objects.filter(email=canonical_email(vendor)).first()
         if owner is None:
             raise CommandError(f"No user has the email {vendor}.")
         if not owner.is_vendor:
