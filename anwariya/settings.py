@@ -92,11 +92,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view's PermissionDenied or Http404: the site's error page (also with DEBUG on), logged in one line.
+    "anwariya.views.ErrorPagesMiddleware",
     # Axes last: it turns a lockout flagged during the view into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "anwariya.urls"
+CSRF_FAILURE_VIEW = "anwariya.views.csrf_failure"
 
 TEMPLATES = [
     {
