@@ -1,10 +1,13 @@
 """Broadcast pages: compose (with the audience count), progress with live counters, deliveries."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 
 from anwariya.errors import DomainError
@@ -17,6 +20,9 @@ from campaigns.models import Broadcast, Delivery
 PAGE_SIZE = 20
 DELIVERIES_PAGE_SIZE = 50
 LIVE = {Broadcast.Status.SCHEDULED, Broadcast.Status.RUNNING}
+# A running broadcast moves every second; this long without a change, the page offers Resume
+# (which finishes a run whose worker died) without waiting for the beat.
+QUIET_FOR = datetime.timedelta(seconds=15)
 
 
 class BroadcastListView(VendorRequiredMixin, View):
@@ -106,6 +112,7 @@ class BroadcastDetailView(VendorRequiredMixin, View):
         context = {
             "broadcast": broadcast,
             "live": broadcast.status in LIVE,
+            "quiet": broadcast.status == Broadcast.Status.RUNNING and broadcast.updated_at < timezone.now() - QUIET_FOR,
             "progress": round(100 * (broadcast.total - broadcast.pending) / broadcast.total) if broadcast.total else 0,
             "recent_failures": broadcast.deliveries.filter(status=Delivery.Status.FAILED)
             .select_related("recipient")

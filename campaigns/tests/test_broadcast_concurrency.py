@@ -5,6 +5,7 @@ import smtplib
 import time
 
 import pytest
+from django.db.models import Count
 
 from accounts.models import Role, User
 from accounts.tests.factories import VendorFactory
@@ -107,3 +108,75 @@ def test_in_process_fan_out_survives_many_failures_without_recursing(settings, m
     assert (broadcast.status, broadcast.failed, broadcast.sent) == ("finished", 300, 0)
     assert set(Delivery.objects.values_list("attempts", flat=True)) == {3}
     assert broadcast.tokens_refunded == 300
+
+
+@pytest.mark.postgres
+def test_a_resume_while_the_old_run_is_sending_delivers_each_chat_message_once(settings, worker_down, monkeypatch):
+    """The old run's worker is alive and in the middle of a chat message when the vendor
+    resumes: the resume waits for that message, takes back the rest of the old batch, and the
+    new run's batch (in another thread, at once) sends them. Nobody gets two, nobody none."""
+    from chat import services as chat_services
+    from chat.models import Message
+
+    settings.BROADCAST_RATE_PER_SECOND = 5
+    _, broadcast = setup_broadcast(10, channels=("chat",))
+    broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    old_run = broadcast.run
+    real_send = chat_services.message_send
+
+    def slow_send(**kwargs):
+        time.sleep(0.3)  # inside the delivery's transaction: its row stays locked
+        return real_send(**kwargs)
+
+    monkeypatch.setattr(chat_services, "message_send", slow_send)
+
+    def old_batch_or_resume_and_new_batches(index):
+        if index == 0:
+            return broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=old_run, chain=False)
+        time.sleep(0.45)  # the old batch is sending its second message
+        broadcasts.broadcast_resume(broadcast=Broadcast.objects.get(pk=broadcast.pk))
+        claimed = 0
+        while sent := broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=old_run + 1, chain=False):
+            claimed += sent
+        return claimed
+
+    old_claimed, new_claimed = run_concurrently(old_batch_or_resume_and_new_batches, 2)
+
+    assert not isinstance(old_claimed, Exception), old_claimed
+    assert not isinstance(new_claimed, Exception), new_claimed
+    assert old_claimed == 5
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.run, broadcast.sent, broadcast.total) == ("finished", old_run + 1, 10, 10)
+    old_sent = 10 - new_claimed
+    assert 1 <= old_sent <= 5  # what the old run sent before it saw the new one, the rest by the new run
+    per_fan = Message.objects.values("chat__influencer").annotate(n=Count("pk")).values_list("n", flat=True)
+    assert sorted(per_fan) == [1] * 10
+    assert Delivery.objects.filter(status=Delivery.Status.SENT, message__isnull=False).count() == 10
+
+
+@pytest.mark.postgres
+def test_a_resume_after_the_worker_died_mid_batch_sends_every_email_with_the_new_run(settings, worker_down):
+    """A dead run's claims (rows left ``sending``) go out with the run the resume starts, while
+    the beat's stall timer is far off."""
+    settings.BROADCAST_RATE_PER_SECOND = 4
+    settings.BROADCAST_STALLED_AFTER_SECONDS = 3600
+    _, broadcast = setup_broadcast(8)
+    broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    dead_run = broadcast.run
+    orphans = list(Delivery.objects.order_by("pk").values_list("pk", flat=True)[:4])
+    Delivery.objects.filter(pk__in=orphans).update(status=Delivery.Status.SENDING, claimed_run=dead_run, attempts=1)
+
+    broadcasts.broadcast_resume(broadcast=broadcast)
+    results = run_concurrently(
+        lambda index: broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=dead_run + 1, chain=False), 2
+    )
+
+    assert sorted(results) == [4, 4]  # two workers of the new run, each its own rows
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent) == ("finished", 8)
+    from django.core import mail
+
+    assert len(mail.outbox) == 8
+    assert len({email.to[0] for email in mail.outbox}) == 8

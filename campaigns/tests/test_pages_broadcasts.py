@@ -152,3 +152,45 @@ def test_odd_urls_are_not_errors(client, shop):
         vendor=campaign.vendor, actor=campaign.vendor, title="T", body="B", campaign=campaign
     )
     assert client.post(reverse("campaigns:broadcast-action", args=[broadcast.pk, "explode"])).status_code == 404
+
+
+def test_a_running_broadcast_that_stopped_moving_offers_resume_which_finishes_it(
+    client, shop, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from anwariya.celery import app
+    from campaigns.models import Delivery
+    from chat.models import Message
+
+    vendor, campaign, fans = shop
+    broadcast = broadcasts.broadcast_create(
+        vendor=vendor, actor=vendor, title="Stuck", body="Hi {name}", audience="campaign", campaign=campaign
+    )
+    app.conf.task_always_eager = False  # started; then its worker dies with both rows claimed
+    try:
+        broadcasts.broadcast_start(broadcast=broadcast)
+    finally:
+        app.conf.task_always_eager = True
+    broadcast.refresh_from_db()
+    Delivery.objects.update(status=Delivery.Status.SENDING, claimed_run=broadcast.run, attempts=1)
+    url = reverse("campaigns:broadcast-detail", args=[broadcast.pk])
+    resume = reverse("campaigns:broadcast-action", args=[broadcast.pk, "resume"])
+    assert resume not in client.get(url).content.decode()  # it moved a moment ago
+
+    Broadcast.objects.filter(pk=broadcast.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=1))
+    page = client.get(url).content.decode()
+    assert resume in page
+    assert "No progress for a while" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(resume, follow=True)
+    assert "Resumed." in response.content.decode()
+    page = client.get(url).content.decode()
+    assert '<dd data-field="sent">2</dd>' in page
+    assert "No progress for a while" not in page
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent) == ("finished", 2)
+    assert Message.objects.filter(chat__influencer__in=fans).count() == 2
