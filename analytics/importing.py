@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from analytics.selectors import vendor_time_zone
 from anwariya.errors import Conflict, DomainError
+from anwariya.inputs import text_problem
 from billing.models import Bill, BillItem
 from billing.services import MAX_TOTAL
 from campaigns.selectors import referral_for_code
@@ -258,6 +259,11 @@ def _parse_row(line, values, vendor, referrals, problems) -> _Row | None:
         problems.add(line, name, message)
 
     row = _Row(line=line, bill_ref=text("bill_ref"))
+    unstorable = [(name, message) for name, value in values.items() if (message := text_problem(value))]
+    for name, message in unstorable:
+        problem(name, message)
+    if unstorable:
+        return None  # its values must not reach a query (PostgreSQL refuses a NUL with an error)
     if not row.bill_ref:
         problem("bill_ref", "Give the bill reference shared by the lines of one bill.")
     elif len(row.bill_ref) > 64:

@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # NUL in the URL, a header, the query string or a page's form: a 400 naming the field (API bodies:
+    # the parsers).
+    "anwariya.middleware.RefuseUnstorableTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A view's PermissionDenied or Http404: the site's error page (also with DEBUG on), logged in one line.
     "anwariya.views.ErrorPagesMiddleware",
@@ -293,6 +296,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's parsers plus a JSON depth limit and a refusal of NUL and lone surrogates (anwariya/inputs.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "anwariya.api.parsers.JSONParser",
+        "anwariya.api.parsers.FormParser",
+        "anwariya.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "anwariya.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [

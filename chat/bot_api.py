@@ -6,12 +6,13 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from anwariya import inputs
 from anwariya.api.exceptions import NON_FIELD
+from anwariya.api.parsers import JSONDepthOnlyParser
 from anwariya.api.schema import ErrorSerializer
 from anwariya.errors import DomainError
 from chat.telegram.selectors import telegram_bot_status, telegram_link_status
@@ -87,7 +88,7 @@ class TelegramWebhookApi(APIView):
     authentication_classes = []
     # Telegram retries what is refused, and a burst of updates must not be throttled into a backlog.
     throttle_classes = []
-    parser_classes = [JSONParser]
+    parser_classes = [JSONDepthOnlyParser]
 
     @extend_schema(
         tags=["bot"],
@@ -115,6 +116,12 @@ class TelegramWebhookApi(APIView):
             raise InvalidUpdate(errors=serializer.errors)
         # Handlers read the update as Telegram sent it; the serializer only checked its id.
         update = {**data, "update_id": serializer.validated_data["update_id"]}
+        try:
+            inputs.check_data(update)
+        except inputs.BadText:
+            # Text that cannot be stored is not handled; the update is recorded as an unknown kind
+            # and still answered 200, as a refusal would be retried by Telegram for ever.
+            update = {"update_id": update["update_id"]}
         row = telegram_update_receive(update=update)
         return Response({"ok": True, "outcome": row.outcome if row else "duplicate"})
 

@@ -237,6 +237,9 @@ def test_lines_of_one_bill_must_agree_on_date_customer_and_referral(vendor, refe
         ("2025-03-01,,Tea,TEA-1,Tea,1,10,,,,", "bill_ref"),
         ("2025-03-01,E-1,Tea,TEA-1,Tea,1,10,,,,,extra", "row"),
         ("2025-03-01,E-1,Tea,TEA-1,Tea,1000000,9999999999.99,,,,", "quantity"),
+        ("2025-03-01,E-1,Te\x00a,TEA-1,Tea,1,10,,,,", "product"),
+        ("2025-03-01,E-1,Tea,TEA-1\x00,Tea,1,10,,,,", "sku"),
+        ("2025-03-01,E-1,Tea,TEA-1,Tea,1,10,,Meera,,AB\x00C", "referral_code"),
     ],
 )
 def test_each_bad_value_is_reported_on_its_line_and_column(vendor, cells, field):
@@ -245,6 +248,22 @@ def test_each_bad_value_is_reported_on_its_line_and_column(vendor, cells, field)
         sales_import(vendor=vendor, rows=io.StringIO(text))
     assert [(problem["line"], problem["field"]) for problem in caught.value.lines] == [(3, field)]
     assert not Bill.objects.exists()
+
+
+def test_nul_in_a_cell_is_reported_with_its_line_and_column_and_nothing_is_written(vendor):
+    text = csv_text("2025-03-01,N-1,Assam\x00 Gold,TEA-1,Tea,1,10,,,,", "2025-03-01,N-2,Tea,TEA-2,Tea,1,10,,,,")
+    with pytest.raises(ImportFailed) as caught:
+        sales_import(vendor=vendor, rows=io.BytesIO(text.encode()))
+    assert caught.value.lines == [{"line": 2, "field": "product", "message": "Null characters are not allowed."}]
+    assert not Bill.objects.exists()
+    assert not Product.objects.filter(vendor=vendor).exists()
+
+
+def test_lone_surrogate_in_a_dict_row_is_reported(vendor):
+    row = {"date": "2025-03-01", "bill_ref": "S-1", "product": "Tea \ud800", "sku": "T-1", "quantity": "1"}
+    with pytest.raises(ImportFailed) as caught:
+        sales_import(vendor=vendor, rows=[{**row, "category": "", "unit_price": "10"}])
+    assert [(problem["line"], problem["field"]) for problem in caught.value.lines] == [(2, "product")]
 
 
 def test_file_that_is_not_utf8_is_refused(vendor):
@@ -391,6 +410,18 @@ def test_page_lists_bad_lines_and_keeps_nothing(client, vendor):
         assert f'<td class="num">{line}</td><td>{field}</td>' in content
     assert not Bill.objects.exists()
     assert not Product.objects.filter(vendor=vendor).exists()
+
+
+@page_urls
+def test_page_lists_a_nul_in_a_product_name_and_keeps_nothing(client, vendor):
+    client.force_login(vendor)
+    text = csv_text("2025-03-01,N-1,Assam\x00 Gold,TEA-1,Tea,1,10,,,,")
+    response = client.post(IMPORT_URL, {"file": upload(text)})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<td class="num">2</td><td>product</td>' in content
+    assert "Null characters are not allowed." in content
+    assert not Bill.objects.exists()
 
 
 @page_urls

@@ -13,10 +13,17 @@ from anwariya.errors import DomainError
 NON_FIELD = "non_field_errors"
 
 
+def is_api(request):
+    return request.path.startswith("/api/")
+
+
+def domain_error_body(exc: DomainError):
+    return {"detail": exc.detail, "code": exc.code, "errors": exc.errors, **exc.extra}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        body = {"detail": exc.detail, "code": exc.code, "errors": exc.errors, **exc.extra}
-        return Response(body, status=exc.status_code, headers=exc.headers)
+        return Response(domain_error_body(exc), status=exc.status_code, headers=exc.headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
 
@@ -43,7 +50,9 @@ def error_body(exc, data):
         code = data.get("code", code)
     else:
         detail = data
-    return {"detail": str(detail), "code": str(code), "errors": {}}
+    # A body that cannot be read has no field to name: the message goes with the whole body.
+    errors = {NON_FIELD: [str(detail)]} if isinstance(exc, exceptions.ParseError) else {}
+    return {"detail": str(detail), "code": str(code), "errors": errors}
 
 
 def _django_validation_detail(exc):

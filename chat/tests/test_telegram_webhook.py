@@ -1,6 +1,7 @@
 """The webhook: who may post, each update once, linking with /start CODE, replies into chats,
 and a helpful answer for everything else. The bot's answers go through the fake Bot API."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from chat.models import Message, TelegramAccount, TelegramLinkCode, TelegramMess
 from chat.telegram import updates
 from chat.telegram.services import telegram_link_code_issue
 from chat.tests.factories import link_telegram, make_chat
-from chat.tests.telegram import SECRET, WEBHOOK, telegram_update
+from chat.tests.telegram import SECRET, SECRET_HEADER, WEBHOOK, telegram_update
 
 pytestmark = pytest.mark.django_db
 
@@ -324,6 +325,30 @@ def test_odd_updates_get_a_200_never_a_500(telegram, post_update):
     assert post_update(huge_chat).json()["outcome"] == "ignored"
     assert post_update({"update_id": 7002, "\u0000": 1}).status_code == 200
     assert TelegramUpdate.objects.get(update_id=7002).kind == "unknown"
+
+
+@pytest.mark.parametrize("text", ["hello\x00", "hello \ud800"])
+def test_reply_with_text_that_cannot_be_stored_gets_a_200_and_is_not_posted(telegram, on_commit, text):
+    chat = make_chat()
+    link_telegram(chat.influencer, IRA_CHAT)
+    notification_id = notify(on_commit, chat, chat.vendor, "hello")
+
+    update = telegram_update(text, chat_id=IRA_CHAT, reply_to=notification_id, update_id=7010)
+    # Sent escaped, as Telegram does: the test client cannot encode a lone surrogate itself.
+    response = api_client().post(WEBHOOK, json.dumps(update), content_type="application/json", **SECRET_HEADER)
+
+    assert response.status_code == 200
+    assert response.json() == {"ok": True, "outcome": "ignored"}
+    assert TelegramUpdate.objects.get(update_id=7010).kind == "unknown"
+    assert chat.messages.count() == 1
+
+
+def test_update_nested_too_deep_is_a_400(telegram, post_update):
+    nested = current = {}
+    for _ in range(40):
+        current["reply_to_message"] = current = {}
+    assert_error(post_update({"update_id": 7011, "message": nested}), 400, "non_field_errors")
+    assert not TelegramUpdate.objects.exists()
 
 
 def test_a_minimal_update_from_an_unknown_chat_gets_the_how_to(telegram, post_update):

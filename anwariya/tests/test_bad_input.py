@@ -1,0 +1,252 @@
+"""Input that must never reach a handler: JSON nested too deep, NUL characters, lone surrogates.
+
+Each is refused with a 4xx naming the field on every surface (API bodies of every kind, query
+strings, page forms); on PostgreSQL a NUL that got through would be a 500, so CI runs these there too.
+"""
+
+import json
+
+import pytest
+
+from accounts.tests.factories import InfluencerFactory, VendorFactory
+from anwariya import inputs
+from anwariya.tests.api import api_client, assert_error
+from campaigns.models import Campaign
+from chat.models import Message
+from chat.tests.factories import make_chat
+
+pytestmark = pytest.mark.django_db
+
+DEEP = "[" * 1000 + "]" * 1000
+NUL_MESSAGE = "Null characters are not allowed."
+
+
+def post_json(client, path, body: str, method="post"):
+    return getattr(client, method)(path, data=body, content_type="application/json")
+
+
+def campaign_body(**fields):
+    return {
+        "title": "Diwali launch",
+        "description": "Show our festive tea.",
+        "deliverables": "2 reels",
+        "budget": "1000.00",
+        "start_date": "2026-01-01",
+        "end_date": "2026-02-01",
+        **fields,
+    }
+
+
+# --- JSON nested too deep (item 7) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/auth/token/", "/api/v1/auth/register/", "/api/v1/auth/token/refresh/"],
+)
+def test_deeply_nested_json_on_an_anonymous_endpoint_is_a_400(path):
+    body = assert_error(post_json(api_client(), path, DEEP), 400, "non_field_errors")
+    assert body["code"] == "parse_error"
+    assert "nested deeper than 32 levels" in body["detail"]
+
+
+@pytest.mark.parametrize("depth", [33, 1000, 100_000])
+def test_deeply_nested_json_on_an_authenticated_endpoint_is_a_400(depth):
+    client = api_client(InfluencerFactory())
+    deep_object = '{"a":' * depth + "1" + "}" * depth
+    for body in ("[" * depth + "]" * depth, deep_object):
+        response = post_json(client, "/api/v1/profile/", body, method="patch")
+        assert assert_error(response, 400, "non_field_errors")["code"] == "parse_error"
+
+
+def test_json_nested_within_the_limit_reaches_the_view():
+    """32 levels are read; the view then refuses the value for what it is, naming the field."""
+    nested = "[" * 31 + '"x"' + "]" * 31
+    body = '{"niches": ' + nested + "}"
+    response = post_json(api_client(InfluencerFactory()), "/api/v1/profile/", body, method="patch")
+    assert assert_error(response, 400, "niches")["code"] == "invalid"
+
+
+def test_deeply_nested_json_to_the_telegram_webhook_is_a_400(settings):
+    settings.TELEGRAM_WEBHOOK_SECRET = "s3cret"
+    response = api_client().post(
+        "/api/v1/bot/telegram/webhook/",
+        data='{"update_id": 1, "message": ' + DEEP + "}",
+        content_type="application/json",
+        HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN="s3cret",
+    )
+    assert_error(response, 400, "non_field_errors")
+
+
+def test_json_that_is_not_json_names_no_field_but_the_whole_body():
+    body = assert_error(post_json(api_client(), "/api/v1/auth/token/", "{nope"), 400, "non_field_errors")
+    assert body["code"] == "parse_error"
+
+
+def test_nan_is_not_json():
+    assert_error(post_json(api_client(), "/api/v1/auth/token/", '{"email": NaN}'), 400, "non_field_errors")
+
+
+# --- NUL and lone surrogates in API bodies (item 8) ----------------------------------------------
+
+
+def test_nul_in_a_campaign_niche_is_a_400_naming_the_item():
+    client = api_client(VendorFactory())
+    response = client.post("/api/v1/campaigns/", campaign_body(niches=["a\x00"]), format="json")
+    body = assert_error(response, 400, "niches")
+    assert body == {
+        "detail": f"niches.0: {NUL_MESSAGE}",
+        "code": "invalid",
+        "errors": {"niches": {"0": [NUL_MESSAGE]}},
+    }
+    assert not Campaign.objects.exists()
+
+
+def test_nul_in_a_campaign_niche_on_patch_is_a_400():
+    vendor = VendorFactory()
+    client = api_client(vendor)
+    created = client.post("/api/v1/campaigns/", campaign_body(), format="json")
+    assert created.status_code == 201, created.content
+    response = client.patch(f"/api/v1/campaigns/{created.json()['id']}/", {"niches": ["a\x00"]}, format="json")
+    assert assert_error(response, 400, "niches")["errors"]["niches"] == {"0": [NUL_MESSAGE]}
+
+
+def test_nul_in_a_profile_niche_is_a_400():
+    response = api_client(InfluencerFactory()).patch("/api/v1/profile/", {"niches": ["food", "a\x00"]}, format="json")
+    assert assert_error(response, 400, "niches")["errors"]["niches"] == {"1": [NUL_MESSAGE]}
+
+
+def test_nul_in_a_text_field_is_a_400_and_nothing_is_written():
+    client = api_client(VendorFactory())
+    response = client.post("/api/v1/campaigns/", campaign_body(title="Diwali\x00"), format="json")
+    assert assert_error(response, 400, "title")["errors"] == {"title": [NUL_MESSAGE]}
+    assert not Campaign.objects.exists()
+
+
+def test_lone_surrogate_in_json_is_a_400_naming_the_field():
+    client = api_client(VendorFactory())
+    response = post_json(client, "/api/v1/campaigns/", json.dumps(campaign_body()).replace("Diwali", "Diwali \\ud800"))
+    body = assert_error(response, 400, "title")
+    assert body["errors"]["title"] == ["Surrogate characters are not allowed: U+D800."]
+
+
+def test_nul_in_a_json_key_is_a_400():
+    response = post_json(api_client(InfluencerFactory()), "/api/v1/profile/", '{"bio\\u0000": "x"}', method="patch")
+    assert assert_error(response, 400, "bio\ufffd")["code"] == "invalid"
+
+
+def test_nul_in_a_nested_object_names_the_path():
+    client = api_client(InfluencerFactory())
+    response = client.patch("/api/v1/profile/", {"social_links": {"instagram": "https://x\x00"}}, format="json")
+    body = assert_error(response, 400, "social_links")
+    assert body["errors"] == {"social_links": {"instagram": [NUL_MESSAGE]}}
+    assert body["detail"] == f"social_links.instagram: {NUL_MESSAGE}"
+
+
+def test_escaped_text_without_nul_is_still_accepted():
+    client = api_client(InfluencerFactory())
+    response = post_json(client, "/api/v1/profile/", '{"bio": "Chai \\u2615 and \\ud83d\\ude00"}', method="patch")
+    assert response.status_code == 200, response.content
+    assert response.json()["bio"] == "Chai \u2615 and \U0001f600"
+
+
+@pytest.mark.parametrize("format", ["multipart", "form"])
+def test_nul_in_a_form_encoded_api_body_is_a_400_naming_the_field(format):
+    client = api_client()
+    data = {"email": "a\x00@example.com", "password": "x"}
+    if format == "form":
+        from urllib.parse import urlencode
+
+        response = client.post(
+            "/api/v1/auth/token/", data=urlencode(data), content_type="application/x-www-form-urlencoded"
+        )
+    else:
+        response = client.post("/api/v1/auth/token/", data, format="multipart")
+    assert assert_error(response, 400, "email")["errors"] == {"email": [NUL_MESSAGE]}
+
+
+def test_nul_in_a_form_encoded_patch_is_a_400():
+    from urllib.parse import urlencode
+
+    response = api_client(InfluencerFactory()).patch(
+        "/api/v1/profile/", data=urlencode({"bio": "a\x00"}), content_type="application/x-www-form-urlencoded"
+    )
+    assert assert_error(response, 400, "bio")["errors"] == {"bio": [NUL_MESSAGE]}
+
+
+# --- NUL in query strings, addresses and page forms (item 8) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/products/?search=a%00",
+        "/api/v1/campaigns/?niche=a%00",
+        "/api/v1/influencers/?country=a%00",
+        "/api/v1/bills/?customer=a%00",
+    ],
+)
+def test_nul_in_an_api_query_parameter_is_a_400_naming_it(path):
+    name = path.split("?")[1].split("=")[0]
+    response = api_client(VendorFactory()).get(path)
+    body = assert_error(response, 400, name)
+    assert response["Content-Type"] == "application/json"
+    assert body["errors"] == {name: [NUL_MESSAGE]}
+
+
+@pytest.mark.parametrize("path", ["/catalog/?q=a%00", "/campaigns/?q=a%00", "/bills/?customer=a%00"])
+def test_nul_in_a_page_query_parameter_is_a_400_page_naming_it(vendor_client, path):
+    response = vendor_client.get(path)
+    assert response.status_code == 400
+    name = path.split("?")[1].split("=")[0]
+    assert f"{name}: {NUL_MESSAGE}" in response.content.decode()
+
+
+def test_nul_in_a_chat_message_posted_on_the_page_is_a_400_and_nothing_is_written(client):
+    chat = make_chat()
+    client.force_login(chat.vendor)
+    response = client.post(f"/chats/{chat.pk}/", {"text": "a\x00b"})
+    assert response.status_code == 400
+    assert f"text: {NUL_MESSAGE}" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_nul_in_an_admin_search_is_a_400(client):
+    from accounts.tests.factories import AdminFactory
+
+    client.force_login(AdminFactory())
+    response = client.get("/admin/catalog/product/?q=a%00")
+    assert response.status_code == 400
+    assert f"q: {NUL_MESSAGE}" in response.content.decode()
+
+
+def test_nul_in_a_header_is_a_400_naming_it():
+    client = api_client(VendorFactory())
+    response = client.post("/api/v1/bills/", {"customer_name": "x", "items": []}, HTTP_IDEMPOTENCY_KEY="a\x00b")
+    assert assert_error(response, 400, "Idempotency-Key")["errors"] == {"Idempotency-Key": [NUL_MESSAGE]}
+
+
+def test_nul_in_the_address_is_a_400():
+    response = api_client(VendorFactory()).get("/api/v1/products/%00/")
+    assert assert_error(response, 400, "path")["code"] == "invalid"
+
+
+# --- The checks themselves -----------------------------------------------------------------------
+
+
+def test_check_data_walks_any_depth_without_recursion():
+    data = current = []
+    for _ in range(100_000):
+        current.append([])
+        current = current[0]
+    with pytest.raises(inputs.MalformedJSON):
+        inputs.check_data(data)
+
+
+def test_json_loads_reports_every_bad_string_by_its_path():
+    with pytest.raises(inputs.BadText) as caught:
+        inputs.json_loads('{"items": [{"name": "ok"}, {"name": "a\\u0000"}], "note": "\\udfff"}')
+    assert caught.value.errors == {
+        "items": {"1": {"name": [NUL_MESSAGE]}},
+        "note": ["Surrogate characters are not allowed: U+DFFF."],
+    }
