@@ -5,6 +5,7 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from anwariya import inputs
 from anwariya.errors import DomainError
 from chat import events, selectors, services
 from chat.auth import BEARER
@@ -15,7 +16,27 @@ CLOSE_NOT_FOUND = 4404
 TYPING_INTERVAL = 2.0  # seconds; typing events from one socket more often than this are dropped
 
 
+class UnknownEvent(DomainError):
+    default_detail = 'Unknown event; send "send", "typing" or "read".'
+
+
 class PushMixin:
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Frames are parsed by ``anwariya.inputs``, as API bodies are: one that is not JSON, is
+        nested too deep, or holds NUL or a lone surrogate gets an ``error`` event naming the field,
+        and the socket stays open (the default decoder raised, closing the socket with 1011)."""
+        try:
+            if text_data is None:
+                raise inputs.MalformedJSON("Send JSON in text frames; binary frames are not read.")
+            content = inputs.json_loads(text_data)
+        except DomainError as error:
+            await self.send_error(error)
+            return
+        await self.receive_json(content, **kwargs)
+
+    async def send_error(self, error):
+        await self.send_json({"type": "error", "detail": error.detail, "code": error.code, "errors": error.errors})
+
     async def accept_with_protocol(self):
         protocols = [p.strip().lower() for p in self.scope.get("subprotocols", [])]
         await self.accept(subprotocol=BEARER if protocols and protocols[0] == BEARER else None)
@@ -70,7 +91,7 @@ class ChatConsumer(PushMixin, AsyncJsonWebsocketConsumer):
         elif kind == "typing":
             await self._typing(content.get("state"))
         else:
-            await self.send_json({"type": "error", "detail": 'Unknown event; send "send", "typing" or "read".'})
+            await self.send_error(UnknownEvent(errors={"type": ['Use "send", "typing" or "read".']}))
 
     async def _typing(self, state):
         state = "stop" if state == "stop" else "start"
@@ -87,7 +108,7 @@ class ChatConsumer(PushMixin, AsyncJsonWebsocketConsumer):
         try:
             await database_sync_to_async(function)(**kwargs)
         except DomainError as error:
-            await self.send_json({"type": "error", "detail": error.detail, "code": error.code, "errors": error.errors})
+            await self.send_error(error)
 
     @database_sync_to_async
     def _chat(self):

@@ -177,3 +177,101 @@ async def test_notifications_push_unread_totals_and_new_chats():
     assert (await receive(socket, "unread"))["total"] == 1
     await socket.disconnect()
     await asyncio.sleep(0)
+
+
+# --- Frames that are not what the protocol expects: an error event, and the socket stays open ---
+
+NUL_MESSAGE = "Null characters are not allowed."
+
+
+async def assert_still_open(socket, chat):
+    """The socket still works after the error: a real message goes through."""
+    await socket.send_json_to({"type": "send", "text": "still here"})
+    assert (await receive(socket, "message.new"))["message"]["text"] == "still here"
+    assert await database_sync_to_async(chat.messages.count)() == 1
+
+
+@pytest.mark.parametrize(
+    ("frame", "code", "field"),
+    [
+        ("not json", "parse_error", "non_field_errors"),
+        ('{"type": "send", "text": NaN}', "parse_error", "non_field_errors"),
+        ('{"type": "send", "text": ' + "[" * 1000 + "]" * 1000 + "}", "parse_error", "non_field_errors"),
+        ("[" * 100_000, "parse_error", "non_field_errors"),
+        ('{"type": "send", "text": "a\\u0000b"}', "invalid", "text"),
+        ('{"type": "send", "text": "a\\ud800b"}', "invalid", "text"),
+    ],
+    ids=["not-json", "nan", "nested-too-deep", "unclosed-deep", "nul", "lone-surrogate"],
+)
+async def test_bad_frame_gets_an_error_event_and_the_socket_stays_open(chat, frame, code, field):
+    socket, _ = await connect(f"/ws/chats/{chat.pk}/", chat.vendor)
+    await socket.send_to(text_data=frame)
+    error = await receive(socket, "error")
+    assert error["code"] == code
+    assert error["errors"][field]
+    assert error["detail"]
+    await assert_still_open(socket, chat)
+    await socket.disconnect()
+
+
+async def test_nul_frame_names_the_field_with_the_api_message(chat):
+    socket, _ = await connect(f"/ws/chats/{chat.pk}/", chat.vendor)
+    await socket.send_to(text_data='{"type": "send", "text": "a\\u0000b"}')
+    error = await receive(socket, "error")
+    assert error == {
+        "type": "error",
+        "detail": f"text: {NUL_MESSAGE}",
+        "code": "invalid",
+        "errors": {"text": [NUL_MESSAGE]},
+    }
+    await socket.disconnect()
+
+
+async def test_binary_frame_gets_an_error_event_and_the_socket_stays_open(chat):
+    socket, _ = await connect(f"/ws/chats/{chat.pk}/", chat.vendor)
+    await socket.send_to(bytes_data=b'{"type": "send", "text": "hi"}')
+    error = await receive(socket, "error")
+    assert error["code"] == "parse_error"
+    await assert_still_open(socket, chat)
+    await socket.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        ([1, 2], "type"),
+        ("send", "type"),
+        (None, "type"),
+        ({"type": ["send"]}, "type"),
+        ({"type": "send", "text": [1]}, "text"),
+    ],
+)
+async def test_frame_of_the_wrong_shape_gets_an_error_event_naming_the_field(chat, content, field):
+    socket, _ = await connect(f"/ws/chats/{chat.pk}/", chat.vendor)
+    await socket.send_json_to(content)
+    error = await receive(socket, "error")
+    assert (error["code"], list(error["errors"])) == ("invalid", [field])
+    await assert_still_open(socket, chat)
+    await socket.disconnect()
+
+
+async def test_message_of_the_longest_allowed_length_is_sent_and_one_more_is_refused(chat):
+    socket, _ = await connect(f"/ws/chats/{chat.pk}/", chat.vendor)
+    await socket.send_json_to({"type": "send", "text": "x" * 4001})
+    error = await receive(socket, "error")
+    assert error["errors"] == {"text": ["Ensure this field has no more than 4000 characters."]}
+    await socket.send_json_to({"type": "send", "text": "x" * 4000})
+    assert len((await receive(socket, "message.new"))["message"]["text"]) == 4000
+    await socket.disconnect()
+
+
+async def test_bad_frame_on_the_notification_socket_gets_an_error_event_and_it_stays_open():
+    user = await database_sync_to_async(VendorFactory)()
+    socket, _ = await connect("/ws/notifications/", user)
+    assert (await receive(socket, "unread"))["total"] == 0
+    await socket.send_to(text_data="not json")
+    assert (await receive(socket, "error"))["code"] == "parse_error"
+    await socket.send_to(text_data='{"x": "\\u0000"}')
+    assert (await receive(socket, "error"))["errors"] == {"x": [NUL_MESSAGE]}
+    assert await socket.receive_nothing(timeout=0.2)
+    await socket.disconnect()
