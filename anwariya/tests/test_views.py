@@ -112,3 +112,12 @@ def test_api_403_from_a_plain_django_view_is_json(rf):
     response = permission_denied(rf.get("/api/v1/x/"), PermissionDenied("No."))
     assert response.status_code == 403
     assert response["Content-Type"] == "application/json"
+
+
+def test_500_page_needs_neither_the_database_nor_the_sites_url_names(rf, settings, django_assert_num_queries):
+    from anwariya.views import server_error
+
+    settings.ROOT_URLCONF = "anwariya.tests.idempotency_urls"  # has none of the site's URL names
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/bills/new/"))
+    assert_site_page(response, 500, "Something went wrong on our side", 'href="/bills/new/"')
