@@ -2,6 +2,7 @@
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from rest_framework.response import Response
 
 from anwariya import inputs
 from anwariya.api.exceptions import domain_error_body, is_api
@@ -38,3 +39,41 @@ def refusal(request, error):
     if is_api(request):
         return JsonResponse(domain_error_body(error), status=error.status_code, headers=error.headers)
     return render(request, "bad_input.html", {"error": error}, status=error.status_code)
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Under /api/, a 4xx that is not JSON (one Django or a middleware answered itself, such as
+    the debug page for a bad Host header) becomes the JSON error body with its status. Answers
+    of the API's views are left as they are: they follow the client's ``Accept``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            is_api(request)
+            and 400 <= response.status_code < 500
+            and not isinstance(response, Response)
+            and not response.get("Content-Type", "").startswith("application/json")
+            and not response.streaming
+        ):
+            body = {"detail": f"{response.reason_phrase}.", "code": _code(response.status_code), "errors": {}}
+            json_response = JsonResponse(body, status=response.status_code)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    json_response[header] = response[header]
+            return json_response
+        return response
+
+
+def _code(status):
+    return {
+        400: "bad_request",
+        401: "not_authenticated",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "request_too_large",
+        429: "throttled",
+    }.get(status, "error")

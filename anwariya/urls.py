@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
 ]
 
+handler400 = "anwariya.views.bad_request"
 handler403 = "anwariya.views.permission_denied"
 handler404 = "anwariya.views.page_not_found"
 handler500 = "anwariya.views.server_error"

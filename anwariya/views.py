@@ -12,6 +12,9 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.http import urlencode
+from django.views import defaults
+
+from anwariya.api.exceptions import request_refusal
 
 DEFAULT_403 = "Your account cannot open this page."
 
@@ -32,6 +35,18 @@ def _ways_on(request):
     if user.is_staff:
         ways.append(("Open the admin", reverse("admin:index")))
     return ways
+
+
+def bad_request(request, exception=None):
+    """Django's answer to a request it will not read (a body over the upload limit, a bad Host):
+    under /api/ the JSON error body (413 for what is too large), elsewhere Django's page."""
+    if _is_api(request):
+        status, body = request_refusal(exception) or (
+            400,
+            {"detail": "Bad request.", "code": "bad_request", "errors": {}},
+        )
+        return JsonResponse(body, status=status)
+    return defaults.bad_request(request, exception)
 
 
 def permission_denied(request, exception=None):

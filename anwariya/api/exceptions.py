@@ -1,8 +1,17 @@
 """One error body for every 4xx: ``{"detail": "...", "errors": {"field": ["..."]}}``."""
 
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -26,12 +35,40 @@ def exception_handler(exc, context):
         return Response(domain_error_body(exc), status=exc.status_code, headers=exc.headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
+    if (refusal := request_refusal(exc)) is not None:
+        status_code, body = refusal
+        return Response(body, status=status_code)
 
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     response.data = error_body(exc, response.data)
     return response
+
+
+def request_refusal(exc) -> tuple[int, dict] | None:
+    """(status, error body) for what Django raises while reading a request it will not take:
+    413 for a body or a number of fields or files over the ``DATA_UPLOAD_MAX_*`` limits, 400 for
+    a body that cannot be parsed or another bad request (a Host not in ``ALLOWED_HOSTS``)."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return 413, _body(f"The request body is larger than {limit} bytes (files not counted).", "request_too_large")
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return 413, _body(f"The request has more than {limit} parameters or form fields.", "request_too_large")
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return 413, _body(f"The request has more than {limit} files.", "request_too_large")
+    if isinstance(exc, MultiPartParserError):
+        detail = f"Multipart form parse error - {exc}"
+        return 400, {**_body(detail, "parse_error"), "errors": {NON_FIELD: [detail]}}
+    if isinstance(exc, SuspiciousOperation | BadRequest):
+        return 400, _body("Bad request.", "bad_request")
+    return None
+
+
+def _body(detail, code):
+    return {"detail": detail, "code": code, "errors": {}}
 
 
 def error_body(exc, data):

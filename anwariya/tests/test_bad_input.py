@@ -250,3 +250,136 @@ def test_json_loads_reports_every_bad_string_by_its_path():
         "items": {"1": {"name": [NUL_MESSAGE]}},
         "note": ["Surrogate characters are not allowed: U+DFFF."],
     }
+
+
+# --- Errors while reading the request, under /api/: always the JSON error body (item 11) ---------
+
+
+def assert_json_error(response, status):
+    assert response["Content-Type"] == "application/json", response.content[:200]
+    return assert_error(response, status)
+
+
+@pytest.mark.parametrize("format", ["json", "multipart", "form"])
+def test_body_over_the_upload_limit_is_a_json_413(settings, format):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = api_client(VendorFactory())
+    data = campaign_body(description="x" * 2000)
+    if format == "form":
+        from urllib.parse import urlencode
+
+        response = client.post("/api/v1/campaigns/", urlencode(data), content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.post("/api/v1/campaigns/", data, format=format)
+    body = assert_json_error(response, 413)
+    assert body["code"] == "request_too_large"
+    assert "1000 bytes" in body["detail"]
+    assert not Campaign.objects.exists()
+
+
+def test_too_many_form_fields_is_a_json_413(settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    data = {f"field{i}": "x" for i in range(20)}
+    response = api_client(VendorFactory()).post("/api/v1/campaigns/", data, format="multipart")
+    assert assert_json_error(response, 413)["code"] == "request_too_large"
+
+
+def test_too_many_query_parameters_is_a_json_413(settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    query = "&".join(f"p{i}=1" for i in range(20))
+    response = api_client(VendorFactory()).get(f"/api/v1/products/?{query}")
+    assert assert_json_error(response, 413)["code"] == "request_too_large"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("multipart/form-data", b"--xyz--"), ("multipart/form-data; boundary=xyz", b"no parts at all")],
+)
+def test_multipart_body_that_cannot_be_parsed_is_a_json_400(content_type, body):
+    response = api_client(VendorFactory()).generic("POST", "/api/v1/campaigns/", body, content_type=content_type)
+    assert assert_json_error(response, 400)["code"] in ("parse_error", "invalid")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_bad_host_header_under_the_api_is_json(settings, debug):
+    settings.DEBUG = debug
+    response = api_client().get("/api/v1/auth/me/", HTTP_HOST="evil.example")
+    assert assert_json_error(response, 400)["code"] == "bad_request"
+
+
+def test_bad_host_header_on_a_page_stays_a_page(client):
+    response = client.get("/login/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_page_body_over_the_upload_limit_is_a_400_page(settings, vendor_client):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = vendor_client.post("/catalog/new/", {"name": "x" * 500})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.fixture(scope="module")
+def daphne_url(tmp_path_factory):
+    """The app served by daphne, as in production (its HTTP layer is not the test client's)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    base_dir = Path(__file__).resolve().parents[2]
+    workdir = tmp_path_factory.mktemp("daphne")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(DATABASE_URL=f"sqlite:///{workdir / 'unused.sqlite3'}", DEBUG="True")
+    daphne = Path(sys.executable).with_name("daphne")
+    log = open(workdir / "daphne.log", "w")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(
+        [str(daphne), "-b", "127.0.0.1", "-p", str(port), "anwariya.asgi:application"],
+        cwd=base_dir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/api/v1/", timeout=1)
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data; boundary=xyz", b"--xyz--"),
+        ("multipart/form-data", b"x"),
+        ("multipart/form-data; boundary=xyz", b"\r\n"),
+    ],
+)
+def test_served_multipart_body_that_cannot_be_parsed_reaches_the_app(daphne_url, content_type, body):
+    """Twisted (under daphne) parsed form bodies itself and answered these with a bare 400."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{daphne_url}/api/v1/no-such-endpoint/", data=body, method="POST", headers={"Content-Type": content_type}
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 404
+    assert caught.value.headers["Content-Type"] == "application/json"
+    assert json.loads(caught.value.read())["code"] == "not_found"
