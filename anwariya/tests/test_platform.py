@@ -71,10 +71,12 @@ def test_healthz_is_503_when_redis_is_unreachable(client, settings):
 
 
 @pytest.mark.django_db
-def test_healthz_keeps_the_database_error_for_the_log(client, caplog):
+def test_healthz_keeps_the_database_error_for_the_log(client, settings, caplog):
     from unittest import mock
 
     from django.db import OperationalError, connection
+
+    settings.REDIS_URL = ""
 
     failure = OperationalError('connection to server at "db.internal" (10.0.0.5), port 5432 failed: timeout')
     with mock.patch.object(connection, "cursor", side_effect=failure), caplog.at_level("WARNING"):
