@@ -83,7 +83,7 @@ class BillLineInputSerializer(serializers.Serializer):
 
 class BillInputSerializer(serializers.Serializer):
     customer_name = serializers.CharField(max_length=200)
-    customer_email = serializers.EmailField()
+    customer_email = serializers.EmailField(max_length=254)
     referral_code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     allow_partial = serializers.BooleanField(
         default=False, help_text="Sell the lines in stock and report the rest, instead of refusing the whole bill."

@@ -6,7 +6,7 @@ from catalog.services import MAX_QUANTITY
 
 class BillForm(forms.Form):
     customer_name = forms.CharField(max_length=200)
-    customer_email = forms.EmailField(help_text="The invoice PDF is emailed here.")
+    customer_email = forms.EmailField(max_length=254, help_text="The invoice PDF is emailed here.")
     referral_code = forms.CharField(
         max_length=32, required=False, help_text="An influencer's code, if they referred the sale."
     )

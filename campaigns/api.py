@@ -71,7 +71,7 @@ class VendorProfileSerializer(serializers.Serializer):
     time_zone = serializers.ChoiceField(
         choices=TIME_ZONES, allow_blank=True, required=False, help_text="For analytics; empty: the platform's."
     )
-    website = serializers.URLField(allow_blank=True, required=False)
+    website = serializers.URLField(max_length=200, allow_blank=True, required=False)
     description = serializers.CharField(max_length=2000, allow_blank=True, required=False)
     city = serializers.CharField(max_length=100, allow_blank=True, required=False)
     country = serializers.CharField(max_length=100, allow_blank=True, required=False)

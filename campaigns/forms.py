@@ -69,7 +69,7 @@ class VendorProfileForm(forms.Form):
         required=False,
         help_text="Analytics count days and weeks in this time zone.",
     )
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.URLField(max_length=200, required=False, assume_scheme="https")
     description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     city = forms.CharField(max_length=100, required=False)
     country = forms.CharField(max_length=100, required=False)

@@ -10,7 +10,7 @@ class Category(models.Model):
 
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=2000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -31,7 +31,7 @@ class Product(models.Model):
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="products")
     name = models.CharField(max_length=200)
     sku = models.CharField("SKU", max_length=64)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=5000)
     cost_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     sale_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     quantity = models.PositiveIntegerField(default=0, help_text="Units in stock.")

@@ -383,3 +383,178 @@ def test_served_multipart_body_that_cannot_be_parsed_reaches_the_app(daphne_url,
     assert caught.value.code == 404
     assert caught.value.headers["Content-Type"] == "application/json"
     assert json.loads(caught.value.read())["code"] == "not_found"
+
+
+# --- Every free text has a maximum length (item 12) ------------------------------------------------
+
+PROJECT_APPS = {"accounts", "analytics", "anwariya", "billing", "campaigns", "catalog", "chat"}
+# Text the server writes itself, never what a user typed.
+SERVER_WRITTEN_TEXT = {
+    "billing.Bill.email_error": "the last error of the invoice email task",
+    "campaigns.Delivery.last_error": "the last error of a broadcast delivery",
+    "chat.TelegramMessage.text": "composed by the server: a notification of a chat message, or a bot reply",
+    "chat.TelegramMessage.last_error": "the last error of a Telegram delivery",
+}
+# Strings in request bodies that are looked up, never stored: an unknown value is a 400 anyway.
+LOOKUP_VALUES = {
+    "BroadcastFiltersRequest.niche",
+    "BroadcastRequest.niche",
+    "PatchedBroadcastRequest.niche",
+    "CampaignRequest.niches[]",
+    "PatchedCampaignRequest.niches[]",
+    "InfluencerProfileRequest.niches[]",
+    "PatchedInfluencerProfileRequest.niches[]",
+    "InfluencerProfileRequest.content_types[]",
+    "PatchedInfluencerProfileRequest.content_types[]",
+    # simplejwt's credentials and tokens: checked against the account, or decoded and verified.
+    "TokenPairRequest.email",
+    "TokenPairRequest.password",
+    "TokenRefreshRequest.refresh",
+    "TokenBlacklistRequest.refresh",
+}
+
+
+UNSTORED_FORMATS = ("date", "date-time", "decimal", "binary")  # parsed into a value, or a file
+
+
+def test_every_text_field_of_the_models_has_a_maximum_length():
+    from django.apps import apps
+    from django.db import models
+
+    unlimited = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS
+        for field in model._meta.get_fields()
+        if isinstance(field, models.TextField) and field.max_length is None
+    ]
+    assert sorted(set(unlimited) - set(SERVER_WRITTEN_TEXT)) == []
+
+
+def test_every_text_the_api_takes_has_a_maximum_length_in_its_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    unlimited = set()
+
+    def walk(node, where, seen):
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            if name not in seen:
+                walk(components[name], name, seen | {name})
+            return
+        for key in ("allOf", "oneOf", "anyOf"):
+            for part in node.get(key, []):
+                walk(part, where, seen)
+        for name, child in node.get("properties", {}).items():
+            if not child.get("readOnly"):
+                walk(child, f"{where}.{name}", seen)
+        if isinstance(node.get("additionalProperties"), dict):
+            walk(node["additionalProperties"], f"{where}.*", seen)
+        if node.get("type") == "array":
+            walk(node.get("items", {}), f"{where}[]", seen)
+        limited = "maxLength" in node or "enum" in node or node.get("format") in UNSTORED_FORMATS
+        if node.get("type") == "string" and not limited:
+            unlimited.add(where)
+
+    for path_item in schema["paths"].values():
+        for operation in path_item.values():
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                walk(content["schema"], "body", set())
+    assert sorted(unlimited - LOOKUP_VALUES) == [], sorted(unlimited - LOOKUP_VALUES)
+
+
+LONG_EMAIL = "m" * 60 + "." + "e" * 60 + "." + "r" * 60 + "." + "a" * 60 + "@example.com"  # 255 characters
+
+
+def test_bill_page_refuses_an_email_longer_than_the_database_keeps(vendor_client):
+    from catalog.tests.factories import ProductFactory
+
+    tea = ProductFactory(vendor=vendor_client.vendor, quantity=5)
+    data = {
+        "customer_name": "Meera",
+        "customer_email": LONG_EMAIL,
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "200",
+        "lines-0-product": str(tea.pk),
+        "lines-0-quantity": "1",
+    }
+    response = vendor_client.post("/bills/new/", data)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters (it has 255)." in response.content.decode()
+    assert 'maxlength="254"' in vendor_client.get("/bills/new/").content.decode()
+
+
+def test_vendor_profile_page_refuses_a_website_longer_than_the_database_keeps(vendor_client):
+    data = {"display_name": "Asha", "business_name": "Chai Co", "website": "https://example.com/" + "x" * 200}
+    response = vendor_client.post("/profile/", data)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 200 characters" in response.content.decode()
+
+
+def test_bill_api_refuses_an_email_longer_than_the_database_keeps():
+    from catalog.tests.factories import ProductFactory
+
+    vendor = VendorFactory()
+    tea = ProductFactory(vendor=vendor, quantity=5)
+    body = {"customer_name": "Meera", "customer_email": LONG_EMAIL, "items": [{"product": tea.pk, "quantity": 1}]}
+    assert_error(api_client(vendor).post("/api/v1/bills/", body, format="json"), 400, "customer_email")
+
+
+def test_profile_api_refuses_a_website_longer_than_the_database_keeps():
+    response = api_client(VendorFactory()).patch(
+        "/api/v1/profile/", {"website": "https://example.com/" + "x" * 200}, format="json"
+    )
+    assert_error(response, 400, "website")
+
+
+def _project_forms():
+    """Every form class of the project's forms modules, made without data where it can be."""
+    import importlib
+    import inspect
+
+    from django import forms
+
+    for app in sorted(PROJECT_APPS):
+        try:
+            module = importlib.import_module(f"{app}.forms")
+        except ModuleNotFoundError:
+            continue
+        for _, form_class in inspect.getmembers(module, inspect.isclass):
+            if issubclass(form_class, forms.BaseForm) and form_class.__module__ == module.__name__:
+                yield app, form_class
+
+
+def test_every_text_field_of_a_form_is_no_longer_than_its_column():
+    """A form field named like a column of its app's models takes at most what the largest such
+    column keeps (PostgreSQL refuses a longer value with an error), and every other text field has
+    a limit too. List filters are left out: their search boxes are never stored."""
+    from django import forms
+    from django.apps import apps
+    from django.db import models
+
+    too_long = []
+    for app, form_class in _project_forms():
+        if form_class.__name__.endswith("FilterForm"):
+            continue
+        try:
+            form = form_class()
+        except TypeError:
+            continue  # needs arguments (a user, a vendor): its model form fields come from the model
+        columns = {}
+        for model in [*apps.get_app_config(app).get_models(), apps.get_model("accounts.User")]:
+            for field in model._meta.get_fields():
+                if isinstance(field, models.CharField | models.TextField) and field.max_length:
+                    columns[field.name] = max(columns.get(field.name, 0), field.max_length)
+        for name, field in form.fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+                continue
+            limit = columns.get(name)
+            if field.max_length is None:
+                too_long.append(f"{form_class.__name__}.{name}: no max_length")
+            elif limit and field.max_length > limit:
+                too_long.append(f"{form_class.__name__}.{name}: {field.max_length} > {limit}")
+    assert too_long == []

@@ -251,3 +251,28 @@ def test_restock_cannot_push_stock_past_the_cap():
     product.refresh_from_db()
     assert product.quantity == 1_000_000_000
     assert client.patch(f"{PRODUCTS}{product.pk}/", {"sale_price": "120.00"}).status_code == 200
+
+
+# --- Free-text limits -------------------------------------------------------------------
+
+
+def test_product_description_over_5000_characters_is_refused_naming_it():
+    client = api_client(VendorFactory())
+    response = client.post(PRODUCTS, product_payload(description="x" * 5001), format="json")
+    assert assert_error(response, 400, "description")["errors"]["description"] == [
+        "Ensure this field has no more than 5000 characters."
+    ]
+    assert not Product.objects.exists()
+    assert client.post(PRODUCTS, product_payload(description="x" * 5000), format="json").status_code == 201
+
+
+def test_category_description_over_2000_characters_is_refused_naming_it():
+    client = api_client(VendorFactory())
+    assert_error(client.post(CATEGORIES, {"name": "Tea", "description": "x" * 2001}), 400, "description")
+    assert client.post(CATEGORIES, {"name": "Tea", "description": "x" * 2000}).status_code == 201
+
+
+def test_description_limits_are_in_the_api_schema():
+    schema = api_client().get("/api/schema/", HTTP_ACCEPT="application/json").json()["components"]["schemas"]
+    assert schema["ProductRequest"]["properties"]["description"]["maxLength"] == 5000
+    assert schema["CategoryRequest"]["properties"]["description"]["maxLength"] == 2000

@@ -174,3 +174,27 @@ def test_admin_product_and_bill_pages(client):
     assert bill.number in bill_page
     assert product.name in bill_page  # the items inline
     assert client.get(reverse("admin:billing_bill_add")).status_code == 403
+
+
+def test_product_form_limits_the_description_and_refuses_a_longer_one(vendor_client):
+    page = vendor_client.get(reverse("catalog:product-create")).content.decode()
+    assert 'maxlength="5000"' in page
+    response = vendor_client.post(
+        reverse("catalog:product-create"),
+        {
+            "name": "Nilgiri",
+            "sku": "NIL-1",
+            "description": "x" * 5001,
+            "cost_price": "100.00",
+            "sale_price": "180.00",
+            "quantity": "7",
+            "low_stock_threshold": "5",
+        },
+    )
+    assert "Ensure this value has at most 5000 characters (it has 5001)." in response.content.decode()
+    assert not Product.objects.exists()
+
+
+def test_category_form_limits_the_description(vendor_client):
+    page = vendor_client.get(reverse("catalog:category-list")).content.decode()
+    assert 'maxlength="2000"' in page
