@@ -263,3 +263,16 @@ def test_migration_canonicalises_stored_addresses_and_deactivates_look_alikes():
     look_alike.refresh_from_db()
     assert look_alike.email == "victim@\u017fec.test"
     assert not look_alike.is_active
+
+
+def test_no_code_looks_an_email_up_with_the_database_case_folding():
+    """Only exact lookups of the canonical form: ``iexact`` lets the database decide who a user is."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.glob("*/**/*.py")
+        if ".venv" not in path.parts and "tests" not in path.parts and "email__iexact" in path.read_text()
+    ]
+    assert offenders == []
