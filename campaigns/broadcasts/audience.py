@@ -202,6 +202,8 @@ def _clean_content(fields: dict, campaign) -> dict:
                 errors[key] = ["This field may not be blank."]
             elif len(fields[key]) > limit:
                 errors[key] = [f"At most {limit} characters."]
+    if "title" not in errors and any(char in (fields.get("title") or "") for char in "\r\n"):
+        errors["title"] = ["A title is one line (it is the email's subject): take out the line breaks."]
     for key in ("title", "body"):  # the same placeholders, filled in by ``render_content``
         problem = _placeholder_problem(fields.get(key) or "", campaign)
         if problem and key not in errors:

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -154,7 +154,11 @@ def broadcast_resume(*, broadcast: Broadcast) -> Broadcast:
 
 
 def broadcast_cancel(*, broadcast: Broadcast) -> Broadcast:
-    """Stop for good: what was not sent is skipped, and unused tokens go back."""
+    """Stop for good: what was not sent is skipped, and unused tokens go back.
+
+    A batch sending right now finishes the message in hand, and the tokens are settled when it
+    ends; what a dead worker left ``sending`` (``_skip_abandoned``) is skipped now, so cancelling
+    a broadcast whose worker died settles it at once."""
     with transaction.atomic():
         broadcast = _locked(broadcast)
         _require(
@@ -166,10 +170,37 @@ def broadcast_cancel(*, broadcast: Broadcast) -> Broadcast:
             status=Delivery.Status.SKIPPED, last_error="Cancelled.", updated_at=timezone.now()
         )
         _set(broadcast, status=Status.CANCELLED, finished_at=timezone.now(), pause_reason="")
-        _count(broadcast)
-        if not broadcast.deliveries.filter(status=Delivery.Status.SENDING).exists():
-            _refund(broadcast)  # else when the batch in flight ends (``_finish_if_done``)
+        _settle_cancelled(broadcast)
     return broadcast
+
+
+def broadcast_settle_cancelled(*, broadcast: Broadcast) -> Broadcast:
+    """Settle a cancelled broadcast whose last batch never reported back (the beat's tick)."""
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        if broadcast.status == Status.CANCELLED:
+            _settle_cancelled(broadcast)
+    return broadcast
+
+
+def _settle_cancelled(broadcast: Broadcast) -> None:
+    _skip_abandoned(broadcast)
+    _count(broadcast)
+    if not broadcast.deliveries.filter(status=Delivery.Status.SENDING).exists():
+        _refund(broadcast)  # else when the batch in flight ends (``_finish_if_done``)
+
+
+def _skip_abandoned(broadcast: Broadcast) -> None:
+    """Skip the claims no live batch holds: an earlier run's (its tasks stopped when a newer run
+    began) and any untouched for ``BROADCAST_STALLED_AFTER_SECONDS`` (a batch reports within
+    seconds). Whether such a message went out is unknown; its recipient's token is refunded."""
+    now = timezone.now()
+    abandoned = Q(claimed_run__lt=broadcast.run) | Q(claimed_run__isnull=True) | Q(updated_at__lt=stalled_before(now))
+    broadcast.deliveries.filter(abandoned, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.SKIPPED,
+        last_error="Cancelled; its worker stopped without reporting whether it went out.",
+        updated_at=now,
+    )
 
 
 def broadcast_retry_failed(*, broadcast: Broadcast) -> int:

@@ -14,6 +14,7 @@ from campaigns.broadcasts.lifecycle import (
     _refund,
     _set,
     broadcast_launch_due,
+    broadcast_settle_cancelled,
     stalled_before,
 )
 from campaigns.models import Broadcast, Delivery
@@ -128,9 +129,10 @@ def _queue_next_batch(broadcast_id: int, run: int) -> None:
 
 
 def broadcasts_tick() -> dict:
-    """Start the scheduled broadcasts that are due, and resume running ones that have not moved
-    for ``BROADCAST_STALLED_AFTER_SECONDS`` (their worker died): a new run takes back the rows
-    the dead one left ``sending`` and its chain starts."""
+    """Start the scheduled broadcasts that are due, resume running ones that have not moved for
+    ``BROADCAST_STALLED_AFTER_SECONDS`` (their worker died: a new run takes back the rows the
+    dead one left ``sending`` and its chain starts), and settle cancelled ones whose last batch
+    never reported back."""
     now = timezone.now()
     started = 0
     for broadcast in Broadcast.objects.filter(status=Status.SCHEDULED, scheduled_at__lte=now):
@@ -144,7 +146,16 @@ def broadcasts_tick() -> dict:
                 continue
             _new_run(broadcast)
         revived += 1
-    return {"started": started, "revived": revived}
+    abandoned = Broadcast.objects.filter(
+        status=Status.CANCELLED,
+        deliveries__status=Delivery.Status.SENDING,
+        deliveries__updated_at__lt=quiet_since,
+    ).distinct()
+    settled = 0
+    for broadcast in abandoned:
+        broadcast_settle_cancelled(broadcast=broadcast)
+        settled += 1
+    return {"started": started, "revived": revived, "settled": settled}
 
 
 def _attempt(broadcast: Broadcast, delivery: Delivery, run: int) -> None:
@@ -241,7 +252,8 @@ def _send(broadcast: Broadcast, delivery: Delivery):
     text = render_message(broadcast, recipient)
     if delivery.channel == Channel.EMAIL:
         EmailMessage(
-            subject=render_content(broadcast, recipient)[0],
+            # One line whatever a recipient's name holds: a line break in a subject fails every send.
+            subject=" ".join(render_content(broadcast, recipient)[0].split()),
             body=f"{text}\n\n— {broadcast.vendor.public_name}, via Anwariya",
             to=[recipient.email],
             reply_to=[broadcast.vendor.email],

@@ -1,14 +1,16 @@
 import smtplib
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db.models import Count
+from django.utils import timezone
 
 from accounts.models import Role, User, WalletTransaction
 from accounts.tests.factories import PASSWORD, InfluencerFactory, VendorFactory
 from accounts.wallet import wallet_for_user, wallet_grant
 from anwariya.celery import app as celery_app
-from anwariya.errors import Conflict
+from anwariya.errors import Conflict, DomainError
 from campaigns import broadcasts
 from campaigns.broadcasts import BroadcastError
 from campaigns.models import Application, Broadcast, Delivery
@@ -522,3 +524,76 @@ def test_the_old_runs_batch_neither_sends_nor_takes_back_what_the_new_run_owns(
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.sent) == (Broadcast.Status.FINISHED, 6)
     assert sorted(email.to[0] for email in mail.outbox) == sorted(fan.email for fan in fans)
+
+
+def worker_died_mid_batch(vendor, campaign, monkeypatch, fans=5):
+    """A started broadcast whose batch's worker died while sending its third chat message."""
+    from chat import services as chat_services
+
+    accepted_on(campaign, influencers(fans))
+    broadcast = make_broadcast(vendor, campaign, channels=["chat"])
+    broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    kill_the_worker_on(monkeypatch, chat_services, "message_send", 3)
+    with pytest.raises(KeyboardInterrupt):
+        broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=broadcast.run)
+    monkeypatch.undo()
+    assert Delivery.objects.filter(status=Delivery.Status.SENDING).count() == 3
+    return broadcast
+
+
+def test_cancelling_after_the_worker_died_settles_at_once_once_its_claims_are_stale(
+    vendor, campaign, settings, worker_down, monkeypatch
+):
+    settings.BROADCAST_RATE_PER_SECOND = 10
+    broadcast = worker_died_mid_batch(vendor, campaign, monkeypatch)
+    Delivery.objects.filter(status=Delivery.Status.SENDING).update(
+        updated_at=timezone.now() - timedelta(seconds=settings.BROADCAST_STALLED_AFTER_SECONDS + 1)
+    )
+    before = wallet_for_user(vendor).balance
+
+    broadcasts.broadcast_cancel(broadcast=broadcast)
+
+    broadcast.refresh_from_db()
+    assert broadcast.status == Broadcast.Status.CANCELLED
+    assert not Delivery.objects.filter(status__in=broadcasts.ACTIVE).exists()
+    assert (broadcast.sent, broadcast.skipped) == (2, 3)
+    assert broadcast.tokens_refunded == 3
+    assert wallet_for_user(vendor).balance == before + 3
+
+
+def test_the_tick_settles_a_cancelled_broadcast_whose_last_batch_never_reported(
+    vendor, campaign, settings, worker_down, monkeypatch
+):
+    settings.BROADCAST_RATE_PER_SECOND = 10
+    broadcast = worker_died_mid_batch(vendor, campaign, monkeypatch)
+    broadcasts.broadcast_cancel(broadcast=broadcast)  # the claims are fresh: a live batch may hold them
+    broadcast.refresh_from_db()
+    assert (broadcast.tokens_refunded, Delivery.objects.filter(status=Delivery.Status.SENDING).count()) == (0, 3)
+    assert broadcasts.broadcasts_tick()["settled"] == 0
+
+    Delivery.objects.filter(status=Delivery.Status.SENDING).update(
+        updated_at=timezone.now() - timedelta(seconds=settings.BROADCAST_STALLED_AFTER_SECONDS + 1)
+    )
+    assert broadcasts.broadcasts_tick()["settled"] == 1
+    broadcast.refresh_from_db()
+    assert (broadcast.sent, broadcast.skipped, broadcast.tokens_refunded) == (2, 3, 3)
+    assert broadcasts.broadcasts_tick()["settled"] == 0
+
+
+def test_a_title_is_one_line(vendor, campaign):
+    with pytest.raises(DomainError) as refused:
+        make_broadcast(vendor, campaign, title="Festive\ndrop")
+    assert refused.value.errors["title"] == [
+        "A title is one line (it is the email's subject): take out the line breaks."
+    ]
+
+
+def test_a_recipient_name_with_a_line_break_still_gets_the_email(vendor, campaign, worker_down):
+    fan = InfluencerFactory(display_name="Asha\nRao")
+    accepted_on(campaign, [fan])
+    broadcast = make_broadcast(vendor, campaign, channels=["email"], title="Hi {name}")
+    broadcasts.broadcast_start(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=broadcast.run)
+    assert [message.subject for message in mail.outbox] == ["Hi Asha Rao"]
