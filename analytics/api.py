@@ -3,11 +3,11 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import renderers, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from analytics import selectors
 from analytics.access import analytics_vendor_for
 from anwariya.api.filters import MAX_ID
+from anwariya.api.serializers import StrictInputMixin
 
 MAX_RANGE_DAYS = 3660
 MAX_DAY_BUCKETS = 1100
@@ -23,10 +24,21 @@ EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _within_years(day):
-    if not EARLIEST <= day <= LATEST:
-        raise serializers.ValidationError(f"Choose a date from {EARLIEST.year} to {LATEST.year}.")
-    return day
+# EARLIEST to LATEST as a pattern, so the schema says which days are accepted (format: date alone cannot).
+DAY_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+@extend_schema_field({"type": "string", "format": "date", "pattern": DAY_PATTERN})
+class DayField(serializers.DateField):
+    """A day written ``YYYY-MM-DD``, from EARLIEST to LATEST: the years the reports can bucket."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not re.fullmatch(DAY_PATTERN, value):
+            self.fail("invalid", format="YYYY-MM-DD")
+        day = super().to_internal_value(value)
+        if not EARLIEST <= day <= LATEST:
+            raise serializers.ValidationError(f"Choose a date from {EARLIEST.year} to {LATEST.year}.")
+        return day
 
 
 def _cell(value):
@@ -64,16 +76,12 @@ class CSVRenderer(renderers.BaseRenderer):
         return out.getvalue().encode()
 
 
-class RangeQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(required=False, help_text="First day (inclusive). Default: 29 days before end.")
-    end = serializers.DateField(required=False, help_text="Last day (inclusive). Default: today.")
-    vendor = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Admins only.")
-
-    def validate_start(self, value):
-        return _within_years(value)
-
-    def validate_end(self, value):
-        return _within_years(value)
+class RangeQuerySerializer(StrictInputMixin, serializers.Serializer):
+    start = DayField(
+        required=False, help_text="First day, inclusive (vendor's time zone). Default: 29 days before end."
+    )
+    end = DayField(required=False, help_text="Last day, inclusive. Default: today.")
+    vendor = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Admins: whose numbers.")
 
     def validate(self, attrs):
         start, end = attrs.get("start"), attrs.get("end")
@@ -85,18 +93,18 @@ class RangeQuerySerializer(serializers.Serializer):
 
 
 class SeriesQuerySerializer(RangeQuerySerializer):
-    bucket = serializers.ChoiceField(choices=selectors.BUCKETS, default="day")
-    product = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-    category = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-    include_items = serializers.BooleanField(default=False)
+    bucket = serializers.ChoiceField(choices=selectors.BUCKETS, default="day", help_text="Weeks start on Monday.")
+    product = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Only this product.")
+    category = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Only this category.")
+    include_items = serializers.BooleanField(
+        default=False, help_text="Add each bucket's bills (at most 50, with a count)."
+    )
 
 
-RANGE_PARAMETERS = [
-    OpenApiParameter("start", OpenApiTypes.DATE, description="First day, inclusive (vendor's time zone)."),
-    OpenApiParameter("end", OpenApiTypes.DATE, description="Last day, inclusive."),
-    OpenApiParameter("vendor", int, description="Admins: whose numbers."),
-    OpenApiParameter("format", str, enum=["json", "csv"], description="csv downloads the table."),
-]
+# The query parameters are documented from the serializers that read them, bounds and all.
+FORMATS = ["json", "csv"]
+FORMAT_PARAMETER = OpenApiParameter("format", str, enum=FORMATS, description="csv downloads the table.")
+RANGE_PARAMETERS = [RangeQuerySerializer, FORMAT_PARAMETER]
 
 
 def as_json(value):
@@ -115,6 +123,9 @@ class AnalyticsView(APIView):
     query_serializer = RangeQuerySerializer
 
     def parse_query(self, request):
+        given_format = request.query_params.get("format")
+        if given_format is not None and given_format not in FORMATS:
+            raise serializers.ValidationError({"format": [f"Choose one of: {', '.join(FORMATS)}."]})
         query = self.query_serializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = dict(query.validated_data)
@@ -311,13 +322,7 @@ class SalesSeriesApi(AnalyticsView):
     query_serializer = SeriesQuerySerializer
 
     @extend_schema(
-        parameters=[
-            *RANGE_PARAMETERS,
-            OpenApiParameter("bucket", str, enum=list(selectors.BUCKETS), description="Weeks start on Monday."),
-            OpenApiParameter("product", int, description="Only this product."),
-            OpenApiParameter("category", int, description="Only this category."),
-            OpenApiParameter("include_items", bool, description="Add each bucket's bills (at most 50, with a count)."),
-        ],
+        parameters=[SeriesQuerySerializer, FORMAT_PARAMETER],
         responses=inline_serializer(
             "SalesSeries",
             fields={
@@ -347,7 +352,7 @@ class SalesSeriesApi(AnalyticsView):
         return Response(as_json(body))
 
 
-@extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS[:3])
+@extend_schema(tags=["analytics"], parameters=[RangeQuerySerializer])
 class InsightsApi(AnalyticsView):
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer]
 

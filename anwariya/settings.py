@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A method an API view lacks: 405, before its authentication and permissions (anwariya/api/methods.py).
+    "anwariya.api.methods.MethodNotAllowedFirstMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -363,6 +365,10 @@ SPECTACULAR_SETTINGS = {
         "BroadcastChannelEnum": "campaigns.models.Broadcast.Channel",
         "BroadcastStatusEnum": "campaigns.models.Broadcast.Status",
         "DeliveryStatusEnum": "campaigns.models.Delivery.Status",
+        "RoleEnum": "accounts.models.Role",
+        # A profile's role: one value per shape, so an answer matches one of them (campaigns/api.py).
+        "InfluencerRoleEnum": ["influencer"],
+        "VendorRoleEnum": ["vendor"],
     },
 }
 

@@ -7,8 +7,10 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anwariya.api.filters import MAX_ID, IdFilter
+from anwariya.api.filters import MAX_ID, FilterSet, IdFilter
 from anwariya.api.permissions import IsVendor
+from anwariya.api.schema import ErrorSerializer, conflict
+from anwariya.api.serializers import StrictInputMixin
 from anwariya.idempotency import idempotent
 from billing import selectors, services
 from billing.invoices import invoice_response
@@ -36,10 +38,10 @@ class BillItemSerializer(serializers.ModelSerializer):
 class BillSerializer(serializers.ModelSerializer):
     items = BillItemSerializer(many=True, read_only=True)
     campaign = serializers.IntegerField(
-        source="referral.campaign_id", read_only=True, default=None, help_text="Campaign the sale is attributed to."
+        source="referral.campaign_id", read_only=True, allow_null=True, help_text="Campaign the sale is attributed to."
     )
     influencer = serializers.IntegerField(
-        source="referral.influencer_id", read_only=True, default=None, help_text="Influencer who referred the sale."
+        source="referral.influencer_id", read_only=True, allow_null=True, help_text="Influencer who referred the sale."
     )
 
     class Meta:
@@ -68,7 +70,7 @@ class BillSerializer(serializers.ModelSerializer):
         ]
 
 
-class BillLineInputSerializer(serializers.Serializer):
+class BillLineInputSerializer(StrictInputMixin, serializers.Serializer):
     product = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id of one of your products.")
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     unit_price = serializers.DecimalField(
@@ -81,7 +83,7 @@ class BillLineInputSerializer(serializers.Serializer):
     )
 
 
-class BillInputSerializer(serializers.Serializer):
+class BillInputSerializer(StrictInputMixin, serializers.Serializer):
     customer_name = serializers.CharField(max_length=200)
     customer_email = serializers.EmailField(max_length=254)
     referral_code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
@@ -102,6 +104,10 @@ class BillLineResultSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False)
 
 
+class InsufficientStockSerializer(ErrorSerializer):
+    lines = BillLineResultSerializer(many=True, help_text="Each line that could not be sold, and why.")
+
+
 class BillCreatedSerializer(BillSerializer):
     purchased = BillLineResultSerializer(many=True)
     failed = BillLineResultSerializer(many=True)
@@ -110,7 +116,7 @@ class BillCreatedSerializer(BillSerializer):
         fields = [*BillSerializer.Meta.fields, "purchased", "failed"]
 
 
-class BillFilter(django_filters.FilterSet):
+class BillFilter(FilterSet):
     start = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From date (inclusive)")
     end = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="To date (inclusive)")
     customer = django_filters.CharFilter(method="filter_customer", label="Customer name or email contains")
@@ -149,7 +155,10 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         request=BillInputSerializer,
         responses={
             201: BillCreatedSerializer,
-            409: OpenApiResponse(description="Not enough stock: `lines` lists each short line with what is available."),
+            409: OpenApiResponse(
+                InsufficientStockSerializer,
+                description="Not enough stock (or nothing to sell): `lines` lists each short line and what is left.",
+            ),
         },
         description=(
             "Sell to a customer. All lines are sold or none (409 listing every short line), unless "
@@ -174,13 +183,19 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         body = {**BillSerializer(bill).data, "purchased": result.purchased, "failed": result.failed}
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: BillSerializer, 409: OpenApiResponse(description="Void already.")})
+    @extend_schema(
+        request=None,
+        responses={200: BillSerializer, 409: conflict("Void already, or imported history (never took stock).")},
+    )
     @action(detail=True, methods=["post"])
     def void(self, request, pk=None):
         bill = services.bill_void(bill=self.get_object(), actor=request.user)
         return Response(BillSerializer(selectors.bill_for_vendor(request.user, bill.pk)).data)
 
-    @extend_schema(request=None, responses={202: BillSerializer})
+    @extend_schema(
+        request=None,
+        responses={202: BillSerializer, 409: conflict("The bill is void or imported: no invoice to send.")},
+    )
     @action(detail=True, methods=["post"])
     def resend(self, request, pk=None):
         bill = services.bill_resend_invoice(bill=self.get_object())

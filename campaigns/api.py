@@ -2,16 +2,20 @@ import zoneinfo
 
 import django_filters
 from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.fields import empty
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.wallet import InsufficientTokensSerializer
 from accounts.models import Role, User
-from anwariya.api.filters import MAX_ID, IdFilter
+from anwariya.api.filters import MAX_ID, FilterSet, IdFilter
+from anwariya.api.schema import URL_PATTERN, ByFieldProxySerializer, conflict
+from anwariya.api.serializers import StrictInputMixin
 from campaigns import selectors, services
 from campaigns.filters import InfluencerFilter
 from campaigns.models import (
@@ -32,9 +36,22 @@ TIME_ZONES = sorted(zoneinfo.available_timezones())
 # --- Profiles ----------------------------------------------------------------------------
 
 
-class InfluencerProfileSerializer(serializers.Serializer):
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            network: {"type": "string", "maxLength": 300, "pattern": f"^$|{URL_PATTERN}"} for network in SOCIAL_NETWORKS
+        },
+        "additionalProperties": False,
+    }
+)
+class SocialLinksField(serializers.DictField):
+    """Network name → http(s) URL; only the known networks (the service refuses others)."""
+
+
+class InfluencerProfileSerializer(StrictInputMixin, serializers.Serializer):
     id = serializers.IntegerField(source="user.id", read_only=True)
-    role = serializers.CharField(source="user.role", read_only=True)
+    role = serializers.ChoiceField(choices=[Role.INFLUENCER], source="user.role", read_only=True)
     display_name = serializers.CharField(source="user.display_name", max_length=150, required=False)
     niches = serializers.SlugRelatedField(
         many=True, slug_field="slug", queryset=Niche.objects.all(), required=False, help_text="Niche slugs."
@@ -53,7 +70,7 @@ class InfluencerProfileSerializer(serializers.Serializer):
         required=False,
         help_text="Content format slugs: reels, posts, stories, videos, blogs…",
     )
-    social_links = serializers.DictField(
+    social_links = SocialLinksField(
         child=serializers.URLField(max_length=300, allow_blank=True),
         required=False,
         help_text=f"Network → URL; networks: {', '.join(SOCIAL_NETWORKS)}.",
@@ -63,9 +80,9 @@ class InfluencerProfileSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
-class VendorProfileSerializer(serializers.Serializer):
+class VendorProfileSerializer(StrictInputMixin, serializers.Serializer):
     id = serializers.IntegerField(source="user.id", read_only=True)
-    role = serializers.CharField(source="user.role", read_only=True)
+    role = serializers.ChoiceField(choices=[Role.VENDOR], source="user.role", read_only=True)
     display_name = serializers.CharField(source="user.display_name", max_length=150, required=False)
     business_name = serializers.CharField(source="user.business_name", max_length=200, required=False)
     time_zone = serializers.ChoiceField(
@@ -78,10 +95,11 @@ class VendorProfileSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
-ProfileSerializer = PolymorphicProxySerializer(
+# Each shape fixes `role` to one value, so an answer matches exactly one of them.
+ProfileSerializer = ByFieldProxySerializer(
     component_name="Profile",
-    serializers=[InfluencerProfileSerializer, VendorProfileSerializer],
-    resource_type_field_name=None,
+    serializers={Role.INFLUENCER.value: InfluencerProfileSerializer, Role.VENDOR.value: VendorProfileSerializer},
+    resource_type_field_name="role",
 )
 
 
@@ -137,7 +155,7 @@ class InfluencerSerializer(serializers.ModelSerializer):
     niches = serializers.SerializerMethodField()
     follower_band = serializers.CharField(source="influencer_profile.follower_band", default="")
     engagement_rate = serializers.DecimalField(
-        source="influencer_profile.engagement_rate", max_digits=5, decimal_places=2, default=None
+        source="influencer_profile.engagement_rate", max_digits=5, decimal_places=2, read_only=True, allow_null=True
     )
     bio = serializers.CharField(source="influencer_profile.bio", default="")
     availability = serializers.CharField(source="influencer_profile.availability", default=Availability.AVAILABLE)
@@ -164,6 +182,15 @@ class InfluencerSerializer(serializers.ModelSerializer):
 
     def _profile(self, user):
         return getattr(user, "influencer_profile", None)
+
+    def to_representation(self, user):
+        data = super().to_representation(user)
+        if self._profile(user) is None:
+            # No profile row yet: DRF reads its fields as null; answer what a new profile holds.
+            for name, field in self.fields.items():
+                if data.get(name) is None and field.default not in (empty, None):
+                    data[name] = field.default() if callable(field.default) else field.default
+        return data
 
     def get_niches(self, user) -> list[str]:
         profile = self._profile(user)
@@ -194,7 +221,7 @@ class InfluencerViewSet(viewsets.ReadOnlyModelViewSet):
 # --- Campaigns ----------------------------------------------------------------------------
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(StrictInputMixin, serializers.ModelSerializer):
     vendor = serializers.IntegerField(source="vendor.id", read_only=True)
     vendor_name = serializers.CharField(source="vendor.public_name", read_only=True)
     product = serializers.PrimaryKeyRelatedField(
@@ -207,8 +234,14 @@ class CampaignSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(
         choices=Campaign.Status.choices, required=False, help_text="Moves draft → open → closed."
     )
-    application_count = serializers.IntegerField(read_only=True, required=False)
-    pending_count = serializers.IntegerField(read_only=True, required=False)
+    application_count = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Applications received; null unless you are the campaign's vendor."
+    )
+    pending_count = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Applications and invitations pending; null unless you are its vendor.",
+    )
 
     class Meta:
         model = Campaign
@@ -258,16 +291,16 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApplyInputSerializer(serializers.Serializer):
+class ApplyInputSerializer(StrictInputMixin, serializers.Serializer):
     pitch = serializers.CharField(max_length=3000, help_text="Why you fit this campaign.")
 
 
-class InviteInputSerializer(serializers.Serializer):
+class InviteInputSerializer(StrictInputMixin, serializers.Serializer):
     influencer = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The influencer's user id.")
     message = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
 
 
-class CampaignFilter(django_filters.FilterSet):
+class CampaignFilter(FilterSet):
     niche = django_filters.CharFilter(field_name="niches__slug", distinct=True)
     vendor = IdFilter(field_name="vendor_id")
 
@@ -287,10 +320,19 @@ class CampaignPermission(IsAuthenticated):
         return True
 
 
+CAMPAIGN_STATE = conflict("The campaign's status refuses this (e.g. it is closed), or it changed meanwhile.")
+APPLICATION_STATE = conflict("The application or invitation is no longer pending.")
+
+
 @extend_schema(tags=["campaigns"])
 @extend_schema_view(
     list=extend_schema(
         description="Vendors: their own campaigns. Influencers: open campaigns (and those they joined)."
+    ),
+    update=extend_schema(responses={200: CampaignSerializer, 409: CAMPAIGN_STATE}),
+    partial_update=extend_schema(responses={200: CampaignSerializer, 409: CAMPAIGN_STATE}),
+    destroy=extend_schema(
+        responses={204: None, 409: conflict("Not a draft (close it instead), or it has broadcasts.")}
     ),
 )
 class CampaignViewSet(viewsets.ModelViewSet):
@@ -331,12 +373,12 @@ class CampaignViewSet(viewsets.ModelViewSet):
     def _reload(self, campaign):
         return Response(CampaignSerializer(selectors.campaign_for_user(self.request.user, campaign.pk)).data)
 
-    @extend_schema(request=None, responses=CampaignSerializer)
+    @extend_schema(request=None, responses={200: CampaignSerializer, 409: conflict("Not a draft.")})
     @action(detail=True, methods=["post"])
     def open(self, request, pk=None):
         return self._reload(services.campaign_open(campaign=self.get_object()))
 
-    @extend_schema(request=None, responses=CampaignSerializer)
+    @extend_schema(request=None, responses={200: CampaignSerializer, 409: conflict("Not open.")})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._reload(services.campaign_close(campaign=self.get_object()))
@@ -350,7 +392,13 @@ class CampaignViewSet(viewsets.ModelViewSet):
     @extend_schema(
         methods=["POST"],
         request=ApplyInputSerializer,
-        responses={201: ApplicationSerializer},
+        responses={
+            201: ApplicationSerializer,
+            402: OpenApiResponse(
+                InsufficientTokensSerializer, description="Past the free quota and not enough tokens."
+            ),
+            409: conflict("The campaign is not open, or you have already applied or been invited."),
+        },
         description="Apply to an open campaign (influencers), once.",
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
@@ -370,7 +418,11 @@ class CampaignViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request=InviteInputSerializer,
-        responses={201: ApplicationSerializer, 402: OpenApiResponse(description="Not enough tokens.")},
+        responses={
+            201: ApplicationSerializer,
+            402: OpenApiResponse(InsufficientTokensSerializer, description="Not enough tokens."),
+            409: conflict("The campaign is not open, or the influencer has already applied or been invited."),
+        },
         description="Invite an influencer to your open campaign; costs the contact price in tokens.",
     )
     @action(detail=True, methods=["post"])
@@ -387,7 +439,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
         return Response(ApplicationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(FilterSet):
     campaign = IdFilter(field_name="campaign_id")
 
     class Meta:
@@ -412,7 +464,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_object(self):
         return selectors.application_for_user(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request=None, responses=ApplicationSerializer)
+    @extend_schema(request=None, responses={200: ApplicationSerializer, 409: APPLICATION_STATE})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """The vendor accepts an application; the influencer accepts an invitation. Gives a referral code."""
@@ -420,7 +472,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             ApplicationSerializer(services.application_accept(application=self.get_object(), actor=request.user)).data
         )
 
-    @extend_schema(request=None, responses=ApplicationSerializer)
+    @extend_schema(request=None, responses={200: ApplicationSerializer, 409: APPLICATION_STATE})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """The vendor rejects an application; the influencer declines an invitation."""
@@ -428,7 +480,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             ApplicationSerializer(services.application_reject(application=self.get_object(), actor=request.user)).data
         )
 
-    @extend_schema(request=None, responses=ApplicationSerializer)
+    @extend_schema(request=None, responses={200: ApplicationSerializer, 409: APPLICATION_STATE})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """The influencer withdraws a pending application."""

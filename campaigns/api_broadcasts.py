@@ -5,14 +5,16 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.api.wallet import InsufficientTokensSerializer
 from accounts.models import Role, User
 from anwariya.api.filters import MAX_ID
+from anwariya.api.serializers import StrictInputMixin
 from campaigns import broadcasts
 from campaigns.api import IsVendorOrStaff
 from campaigns.models import Broadcast, Campaign, Delivery, FollowerBand
 
 
-class BroadcastFiltersSerializer(serializers.Serializer):
+class BroadcastFiltersSerializer(StrictInputMixin, serializers.Serializer):
     niche = serializers.CharField(required=False, allow_blank=True, help_text="A niche slug.")
     follower_band = serializers.ListField(
         child=serializers.ChoiceField(choices=FollowerBand.choices), required=False, help_text="Any of these bands."
@@ -30,7 +32,7 @@ class RecipientIdsField(serializers.ListField):
         return sorted(user.pk for user in recipients.all())
 
 
-class BroadcastSerializer(serializers.ModelSerializer):
+class BroadcastSerializer(StrictInputMixin, serializers.ModelSerializer):
     vendor = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(role=Role.VENDOR),
         required=False,
@@ -43,7 +45,7 @@ class BroadcastSerializer(serializers.ModelSerializer):
         help_text="One of your campaigns.",
         error_messages={"does_not_exist": broadcasts.NO_SUCH_CAMPAIGN},
     )
-    campaign_title = serializers.CharField(source="campaign.title", default=None, read_only=True)
+    campaign_title = serializers.CharField(source="campaign.title", allow_null=True, read_only=True)
     filters = BroadcastFiltersSerializer(required=False, help_text="For a filter audience.")
     recipients = RecipientIdsField(required=False, help_text="For a list audience: influencer ids.")
     channels = serializers.ListField(
@@ -144,7 +146,7 @@ class BroadcastSerializer(serializers.ModelSerializer):
         return data
 
 
-class BroadcastStatusFilter(serializers.Serializer):
+class BroadcastStatusFilter(StrictInputMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Broadcast.Status.choices, required=False)
 
 
@@ -167,13 +169,18 @@ class DeliverySerializer(serializers.ModelSerializer):
         ]
 
 
-class DeliveryFilter(serializers.Serializer):
+class DeliveryFilter(StrictInputMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Delivery.Status.choices, required=False)
     channel = serializers.ChoiceField(choices=Broadcast.Channel.choices, required=False)
 
 
 class AudienceQuerySerializer(BroadcastFiltersSerializer):
     """The audience as query parameters: the filters, plus the other kinds' fields."""
+
+    # A query string has no null: leave the parameter out for "any engagement".
+    min_engagement = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+    )
 
     audience = serializers.ChoiceField(
         choices=Broadcast.Audience.choices,
@@ -285,7 +292,11 @@ class BroadcastViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request=None,
-        responses={200: BroadcastSerializer, 402: OpenApiResponse(description="Not enough tokens."), 409: CONFLICT},
+        responses={
+            200: BroadcastSerializer,
+            402: OpenApiResponse(InsufficientTokensSerializer, description="Not enough tokens."),
+            409: CONFLICT,
+        },
         description="Send a draft now (or at its scheduled time). Reserves the per-recipient price in tokens.",
     )
     @action(detail=True, methods=["post"])
@@ -320,7 +331,11 @@ class BroadcastViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request=None,
-        responses={200: RetryFailedSerializer, 409: CONFLICT},
+        responses={
+            200: RetryFailedSerializer,
+            402: OpenApiResponse(InsufficientTokensSerializer, description="Not enough tokens to send them again."),
+            409: CONFLICT,
+        },
         description="Send the failed deliveries again (a finished broadcast runs again and reserves their "
         "tokens). Answers the broadcast, with `retried`: how many deliveries were put back in line.",
     )
@@ -350,7 +365,16 @@ class BroadcastViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(DeliverySerializer(page, many=True).data)
 
     @extend_schema(
-        parameters=[AudienceQuerySerializer],
+        parameters=[
+            AudienceQuerySerializer,
+            OpenApiParameter(
+                "recipients",
+                {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+                style="form",
+                explode=False,
+                description="For a list audience: influencer ids, comma-separated.",
+            ),
+        ],
         responses=AudiencePreviewSerializer,
         filters=False,
         description="How many influencers an audience reaches, a sample, and the tokens it would reserve.",

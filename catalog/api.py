@@ -1,23 +1,33 @@
 import django_filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from anwariya.api.filters import FilterSet, IdFilter
 from anwariya.api.permissions import IsVendor
+from anwariya.api.schema import conflict
+from anwariya.api.serializers import StrictInputMixin
 from catalog import selectors, services
 from catalog.models import Category, Product, StockMovement
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+# A slug with at least one letter or digit: hyphens and underscores alone slugify to nothing.
+SLUG_PATTERN = r"^[-_]*[a-zA-Z0-9][-a-zA-Z0-9_]*$"
 
 
 # --- Categories -----------------------------------------------------------------------
 
 
-class CategorySerializer(serializers.ModelSerializer):
-    slug = serializers.SlugField(
-        max_length=120, required=False, allow_blank=True, help_text="Made from the name if empty."
+class CategorySerializer(StrictInputMixin, serializers.ModelSerializer):
+    slug = serializers.RegexField(
+        SLUG_PATTERN,
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        help_text="Letters, digits, hyphens or underscores (lowercased). Made from the name if empty.",
+        error_messages={"invalid": "Give a slug of letters, digits, hyphens or underscores."},
     )
 
     class Meta:
@@ -41,6 +51,9 @@ class CanChangeCategory(IsAuthenticated):
 
 
 @extend_schema(tags=["catalog"])
+@extend_schema_view(
+    destroy=extend_schema(responses={204: None, 409: conflict("The category still has products; move them first.")})
+)
 class CategoryViewSet(viewsets.ModelViewSet):
     queryset = Category.objects.none()  # for the schema
     lookup_value_regex = r"\d+"
@@ -66,11 +79,11 @@ class CategoryViewSet(viewsets.ModelViewSet):
 # --- Products -------------------------------------------------------------------------
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(StrictInputMixin, serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), allow_null=True, required=False, help_text="Category id."
     )
-    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
+    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True)
     cost_price = serializers.DecimalField(**MONEY)
     sale_price = serializers.DecimalField(**MONEY)
     quantity = serializers.IntegerField(
@@ -107,18 +120,23 @@ class ProductSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class RestockSerializer(serializers.Serializer):
+class RestockSerializer(StrictInputMixin, serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_QUANTITY)
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
-class LowStockQuerySerializer(serializers.Serializer):
-    threshold = serializers.IntegerField(min_value=0, max_value=services.MAX_QUANTITY, required=False)
+class LowStockQuerySerializer(StrictInputMixin, serializers.Serializer):
+    threshold = serializers.IntegerField(
+        min_value=0,
+        max_value=services.MAX_QUANTITY,
+        required=False,
+        help_text="Units at or below which a product counts as low; default: its own.",
+    )
 
 
 class StockMovementSerializer(serializers.ModelSerializer):
-    created_by = serializers.EmailField(source="created_by.email", read_only=True, default=None)
-    bill_number = serializers.CharField(source="bill.number", read_only=True, default=None)
+    created_by = serializers.EmailField(source="created_by.email", read_only=True, allow_null=True)
+    bill_number = serializers.CharField(source="bill.number", read_only=True, allow_null=True)
 
     class Meta:
         model = StockMovement
@@ -130,8 +148,11 @@ class ProductDeleteSerializer(serializers.Serializer):
     product = ProductSerializer()
 
 
-class ProductFilter(django_filters.FilterSet):
-    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
+STOCK_CHANGED = conflict("A new `quantity` is below what was sold meanwhile; `available` says what is left.")
+
+
+class ProductFilter(FilterSet):
+    category = IdFilter(field_name="category_id", label="Category id")
     category_slug = django_filters.CharFilter(field_name="category__slug")
     in_stock = django_filters.BooleanFilter(method="filter_in_stock", label="In stock")
     min_price = django_filters.NumberFilter(field_name="sale_price", lookup_expr="gte")
@@ -147,10 +168,12 @@ class ProductFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["catalog"])
 @extend_schema_view(
+    update=extend_schema(responses={200: ProductSerializer, 409: STOCK_CHANGED}),
+    partial_update=extend_schema(responses={200: ProductSerializer, 409: STOCK_CHANGED}),
     destroy=extend_schema(
         responses={204: None, 200: ProductDeleteSerializer},
         description="Deletes a product that was never sold (204). A sold product is deactivated instead (200).",
-    )
+    ),
 )
 class ProductViewSet(viewsets.ModelViewSet):
     """The logged-in vendor's own products."""
@@ -205,11 +228,7 @@ class ProductViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(StockMovementSerializer(page, many=True).data)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "threshold", int, description="Units at or below which a product counts as low; default: its own."
-            )
-        ],
+        parameters=[LowStockQuerySerializer],
         responses=ProductSerializer(many=True),
         filters=False,
     )

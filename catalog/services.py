@@ -20,9 +20,15 @@ class CatalogError(DomainError):
 # --- Categories -------------------------------------------------------------------
 
 
+def category_slug(name: str) -> str:
+    """The slug made from a category's name: ASCII when the name has letters or digits in it, else
+    the name's own letters (a Hindi name keeps its script), else a plain "category"."""
+    return slugify(name) or slugify(name, allow_unicode=True) or "category"
+
+
 def category_create(*, name: str, slug: str = "", description: str = "", actor=None) -> Category:
     name = (name or "").strip()
-    slug = slugify(slug or name)
+    slug = slugify(slug) if slug else category_slug(name)
     errors = {}
     if not name:
         errors["name"] = ["This field is required."]
@@ -45,7 +51,10 @@ def category_update(*, category: Category, **changes) -> Category:
         if not changes["name"]:
             raise CatalogError("Please correct the highlighted fields.", errors={"name": ["This field is required."]})
     if "slug" in changes:
-        changes["slug"] = slugify(changes["slug"] or "")
+        # An empty slug is made from the name, as on creation.
+        changes["slug"] = (
+            slugify(changes["slug"]) if changes["slug"] else category_slug(changes.get("name", category.name))
+        )
         if not changes["slug"]:
             raise CatalogError(
                 "Please correct the highlighted fields.",

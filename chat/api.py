@@ -1,10 +1,14 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import mixins, pagination, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.api.wallet import InsufficientTokensSerializer
 from accounts.models import User
 from anwariya.api.filters import MAX_ID
+from anwariya.api.pagination import CursorPagination
+from anwariya.api.schema import conflict
+from anwariya.api.serializers import StrictInputMixin
 from campaigns.models import Campaign
 from chat import selectors, services
 from chat.events import message_payload
@@ -43,7 +47,7 @@ class LastMessageSerializer(serializers.Serializer):
 
 class ChatSerializer(serializers.ModelSerializer):
     other = serializers.SerializerMethodField(help_text="The other participant.")
-    campaign_title = serializers.CharField(source="campaign.title", default=None, read_only=True)
+    campaign_title = serializers.CharField(source="campaign.title", allow_null=True, read_only=True)
     last_message = serializers.SerializerMethodField()
     unread_count = serializers.IntegerField(read_only=True, help_text="Messages to you after your read marker.")
 
@@ -79,18 +83,18 @@ class ChatSerializer(serializers.ModelSerializer):
         }
 
 
-class ChatOpenSerializer(serializers.Serializer):
+class ChatOpenSerializer(StrictInputMixin, serializers.Serializer):
     other_user = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="The vendor or influencer to talk to."
     )
     campaign = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
 
 
-class MessageInputSerializer(serializers.Serializer):
+class MessageInputSerializer(StrictInputMixin, serializers.Serializer):
     text = serializers.CharField(max_length=Message.MAX_LENGTH, help_text="1 to 4000 characters.")
 
 
-class ReadInputSerializer(serializers.Serializer):
+class ReadInputSerializer(StrictInputMixin, serializers.Serializer):
     message_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
@@ -99,16 +103,21 @@ class ReadStateSerializer(serializers.Serializer):
     last_read_message_id = serializers.IntegerField(allow_null=True)
 
 
-class MessageCursorPagination(pagination.CursorPagination):
+class MessageCursorPagination(CursorPagination):
     ordering = "-id"
     page_size = 30
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
-class BackfillQuerySerializer(serializers.Serializer):
-    before = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-    after = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+class BackfillQuerySerializer(StrictInputMixin, serializers.Serializer):
+    before = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="Only messages older than this message id."
+    )
+    after = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="Only messages newer than this id (backfill after reconnect).",
+    )
 
 
 @extend_schema(tags=["chat"])
@@ -128,7 +137,11 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         request=ChatOpenSerializer,
-        responses={200: ChatSerializer, 201: ChatSerializer},
+        responses={
+            200: ChatSerializer,
+            201: ChatSerializer,
+            402: OpenApiResponse(InsufficientTokensSerializer, description="Not enough tokens to open the chat."),
+        },
         description=(
             "Get or create the chat with another user (about a campaign). A vendor opening a new chat "
             "pays the contact price in tokens (402 when short), unless the influencer is on the campaign."
@@ -152,10 +165,7 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         methods=["GET"],
-        parameters=[
-            OpenApiParameter("before", int, description="Only messages older than this message id."),
-            OpenApiParameter("after", int, description="Only messages newer than this id (backfill after reconnect)."),
-        ],
+        parameters=[BackfillQuerySerializer],
         responses=MessageSerializer(many=True),
         description="Newest first, cursor-paginated.",
     )
@@ -201,15 +211,20 @@ class MessageViewSet(
     def get_object(self):
         return selectors.message_for_user(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request=MessageInputSerializer, responses=MessageSerializer)
+    @extend_schema(
+        request=MessageInputSerializer,
+        responses={200: MessageSerializer, 409: conflict("The message was deleted, or is too old to edit.")},
+        description="Edit your message's text. Without `text` nothing changes.",
+    )
     def partial_update(self, request, *args, **kwargs):
-        serializer = MessageInputSerializer(data=request.data)
+        serializer = MessageInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        message = services.message_edit(
-            message=self.get_object(), actor=request.user, text=serializer.validated_data["text"]
-        )
+        message = self.get_object()
+        if "text" in serializer.validated_data:
+            message = services.message_edit(message=message, actor=request.user, text=serializer.validated_data["text"])
         return Response(MessageSerializer(message).data)
 
+    @extend_schema(responses={204: None, 409: conflict("The message was deleted already, or is too old to delete.")})
     def destroy(self, request, *args, **kwargs):
         services.message_delete(message=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -14,6 +14,7 @@ from anwariya import inputs
 from anwariya.api.exceptions import NON_FIELD
 from anwariya.api.parsers import JSONDepthOnlyParser
 from anwariya.api.schema import ErrorSerializer
+from anwariya.api.serializers import StrictInputMixin
 from anwariya.errors import DomainError
 from chat.telegram.selectors import telegram_bot_status, telegram_link_status
 from chat.telegram.services import telegram_account_unlink, telegram_link_code_issue
@@ -40,7 +41,7 @@ class InvalidUpdate(DomainError):
     default_detail = "This is not a Telegram update."
 
 
-class TelegramUpdateSerializer(serializers.Serializer):
+class TelegramUpdateSerializer(StrictInputMixin, serializers.Serializer):
     """A Telegram Update object; only ``update_id`` is required, the other fields are Telegram's."""
 
     update_id = serializers.IntegerField(min_value=0, max_value=UPDATE_ID_MAX)

@@ -5,6 +5,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts.lockout import login_locked
 from accounts.models import Role, User
+from anwariya.api.serializers import StrictInputMixin
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -14,7 +15,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "role", "is_staff", "date_joined", "last_login"]
 
 
-class RegisterInputSerializer(serializers.Serializer):
+class RegisterInputSerializer(StrictInputMixin, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(
         write_only=True, trim_whitespace=False, max_length=128, help_text=" ".join(password_validators_help_texts())
@@ -34,7 +35,7 @@ class RegisterOutputSerializer(UserSerializer):
         fields = [*UserSerializer.Meta.fields, "access", "refresh"]
 
 
-class MeUpdateSerializer(serializers.Serializer):
+class MeUpdateSerializer(StrictInputMixin, serializers.Serializer):
     email = serializers.EmailField(
         max_length=254, required=False, help_text="A new address needs `current_password`; the old one is told."
     )
@@ -45,7 +46,7 @@ class MeUpdateSerializer(serializers.Serializer):
     business_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(StrictInputMixin, serializers.Serializer):
     old_password = serializers.CharField(trim_whitespace=False, max_length=128)
     new_password = serializers.CharField(
         trim_whitespace=False, max_length=128, help_text=" ".join(password_validators_help_texts())

@@ -13,7 +13,9 @@ from rest_framework.views import APIView
 from accounts import wallet as wallet_service
 from accounts.models import User, Wallet, WalletTransaction
 from accounts.wallet import MAX_REASON_LENGTH, MAX_TOKEN_AMOUNT
+from anwariya.api.filters import FilterSet
 from anwariya.api.schema import ErrorSerializer
+from anwariya.api.serializers import StrictInputMixin
 from anwariya.idempotency import idempotent
 
 WHOLE_NUMBER = re.compile(r"\s*[-+]?[0-9]+\s*")
@@ -21,7 +23,7 @@ KEY_REUSED = OpenApiResponse(ErrorSerializer, description="This `Idempotency-Key
 
 
 class TokenAmountField(serializers.IntegerField):
-    """A whole number of tokens: ``5`` or ``"5"``; never ``1.5``, ``"1.0"`` or ``true``."""
+    """A whole number of tokens: ``5`` (``"5"`` in a form); never ``1.5``, ``"1.0"`` or ``true``."""
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not (
@@ -57,12 +59,12 @@ class WalletTransactionSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "amount", "balance_after", "reason", "reference", "created_at"]
 
 
-class SpendInputSerializer(serializers.Serializer):
+class SpendInputSerializer(StrictInputMixin, serializers.Serializer):
     amount = TokenAmountField(min_value=1, max_value=MAX_TOKEN_AMOUNT, help_text="Tokens to spend.")
     reason = serializers.CharField(max_length=MAX_REASON_LENGTH)
 
 
-class AdjustInputSerializer(serializers.Serializer):
+class AdjustInputSerializer(StrictInputMixin, serializers.Serializer):
     amount = TokenAmountField(
         min_value=-MAX_TOKEN_AMOUNT, max_value=MAX_TOKEN_AMOUNT, help_text="Tokens to add (positive) or take away."
     )
@@ -79,7 +81,7 @@ class InsufficientTokensSerializer(ErrorSerializer):
     price = serializers.IntegerField(help_text="Tokens the action needs.")
 
 
-class WalletTransactionFilter(django_filters.FilterSet):
+class WalletTransactionFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=WalletTransaction.Kind.choices)
 
     class Meta:

@@ -74,10 +74,11 @@ def test_spend_answers_201_with_the_ledger_row():
     assert balance(user) == 150
 
 
-def test_spend_accepts_a_whole_number_as_a_string():
+def test_spend_takes_the_amount_as_a_json_integer_or_a_form_field():
     user = VendorFactory()
     give_tokens(user, 200)
-    assert api_client(user).post(SPEND, {"amount": "25", "reason": "Invite"}).status_code == 201
+    assert_error(api_client(user).post(SPEND, {"amount": "25", "reason": "Invite"}, format="json"), 400, "amount")
+    assert api_client(user).post(SPEND, {"amount": "25", "reason": "Invite"}, format="multipart").status_code == 201
     assert balance(user) == 175
 
 

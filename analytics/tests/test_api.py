@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from accounts.tests.factories import AdminFactory, InfluencerFactory, VendorFactory
 from analytics.tests.test_selectors import at, sell_at
 from anwariya.tests.api import api_client, assert_error
+from anwariya.tests.schema import parameter
 from catalog.tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +206,37 @@ def test_a_csv_table_without_declared_columns_is_refused():
 
     with pytest.raises(ImproperlyConfigured):
         CSVRenderer().render([{"a": 1}], renderer_context={})
+
+
+# --- The accepted days are the documented ones ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("2000-01-01", "2000-01-31"), ("2100-12-01", "2100-12-31"), ("2026-02-28", "2026-03-01")]
+)
+def test_days_at_both_ends_of_the_documented_range_are_accepted(start, end):
+    pattern = parameter("/api/v1/analytics/summary/", "get", "start")["schema"]["pattern"]
+    assert re.search(pattern, start)
+    assert re.search(pattern, end)
+    response = api_client(VendorFactory()).get("/api/v1/analytics/summary/", {"start": start, "end": end})
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("day", ["1999-12-31", "2101-01-01", "0103-11-30", "20260105", "2026-1-5", ""])
+def test_days_outside_the_documented_range_are_refused(day):
+    pattern = parameter("/api/v1/analytics/products/", "get", "end")["schema"]["pattern"]
+    assert re.search(pattern, day) is None
+    response = api_client(VendorFactory()).get("/api/v1/analytics/products/", {"end": day})
+    assert_error(response, 400, "end")
+
+
+@pytest.mark.parametrize("value", ["", "xml"])
+def test_a_format_other_than_json_or_csv_is_refused(value):
+    response = api_client(VendorFactory()).get("/api/v1/analytics/products/", {"format": value})
+    assert response.status_code in (400, 404)
+    assert response["Content-Type"].startswith("application/json")
+    assert parameter("/api/v1/analytics/products/", "get", "format")["schema"]["enum"] == ["csv", "json"]
+
+
+def test_an_empty_format_is_a_400_naming_it():
+    assert_error(api_client(VendorFactory()).get("/api/v1/analytics/summary/", {"format": ""}), 400, "format")

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from accounts.tests.factories import InfluencerFactory, VendorFactory
 from anwariya.tests.api import api_client, assert_error
+from anwariya.tests.schema import assert_matches, operation
 from billing.models import Bill
 from billing.tests.factories import make_bill
 from catalog.models import Product, StockMovement
@@ -292,3 +293,19 @@ def test_inactive_product_line_names_the_product_field():
     Product.objects.filter(pk=tea.pk).update(is_active=False)
     body = assert_error(api_client(vendor).post(BILLS, bill_payload((tea, 1)), format="json"), 409, "items")
     assert body["errors"]["items"]["0"] == {"product": ["This product is inactive."]}
+
+
+def test_the_insufficient_stock_answer_and_a_second_void_match_their_documented_409s():
+    vendor = VendorFactory()
+    tea = ProductFactory(vendor=vendor, quantity=1)
+    short = api_client(vendor).post(BILLS, bill_payload((tea, 2)), format="json")
+    assert_error(short, 409, "items")
+    assert_matches(short, "/api/v1/bills/", "post")
+    assert operation("/api/v1/bills/", "post")["responses"]["409"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/InsufficientStock"
+    }
+    bill = make_bill(vendor, (tea, 1))
+    api_client(vendor).post(f"{BILLS}{bill.pk}/void/")
+    again = api_client(vendor).post(f"{BILLS}{bill.pk}/void/")
+    assert_error(again, 409)
+    assert_matches(again, "/api/v1/bills/{id}/void/", "post")

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.tests.factories import InfluencerFactory, VendorFactory
 from accounts.wallet import wallet_for_user, wallet_grant
 from anwariya.tests.api import api_client, assert_error
+from anwariya.tests.schema import assert_matches, component
 from billing.models import Bill
 from campaigns import services
 from campaigns.models import Application
@@ -287,3 +288,59 @@ def test_create_campaign_open_directly_and_dates_in_range():
     assert client.post(CAMPAIGNS, campaign_payload(status="open"), format="json").json()["status"] == "open"
     assert_error(client.post(CAMPAIGNS, campaign_payload(status="closed"), format="json"), 400, "status")
     assert_error(client.post(CAMPAIGNS, campaign_payload(start_date="0001-01-01"), format="json"), 400, "start_date")
+
+
+# --- The answers match the schema ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("user_factory", "role"), [(VendorFactory, "vendor"), (InfluencerFactory, "influencer")])
+def test_the_profile_answer_matches_exactly_one_documented_shape(user_factory, role):
+    client = api_client(user_factory())
+    response = client.get(PROFILE)
+    assert response.json()["role"] == role
+    assert_matches(response, PROFILE, "get")
+    assert component("Profile")["discriminator"]["propertyName"] == "role"
+    assert_matches(client.patch(PROFILE, {"city": "Pune"}, format="json"), PROFILE, "patch")
+
+
+def test_campaign_counts_are_present_as_null_for_influencers():
+    campaign = CampaignFactory()
+    services.application_create(campaign=campaign, influencer=InfluencerFactory(), pitch="p")
+    response = api_client(InfluencerFactory()).get(f"{CAMPAIGNS}{campaign.pk}/")
+    assert (response.json()["application_count"], response.json()["pending_count"]) == (None, None)
+    assert_matches(response, "/api/v1/campaigns/{id}/", "get")
+    vendor = api_client(campaign.vendor).get(f"{CAMPAIGNS}{campaign.pk}/").json()
+    assert (vendor["application_count"], vendor["pending_count"]) == (1, 1)
+    patched = api_client(campaign.vendor).patch(f"{CAMPAIGNS}{campaign.pk}/", {"title": "New"}, format="json")
+    assert patched.json()["application_count"] == 1
+    assert_matches(patched, "/api/v1/campaigns/{id}/", "patch")
+
+
+def test_a_second_application_is_a_documented_409():
+    campaign = CampaignFactory()
+    client = api_client(InfluencerFactory())
+    client.post(f"{CAMPAIGNS}{campaign.pk}/applications/", {"pitch": "Hi"})
+    response = client.post(f"{CAMPAIGNS}{campaign.pk}/applications/", {"pitch": "Again"})
+    assert_error(response, 409, "campaign")
+    assert_matches(response, "/api/v1/campaigns/{id}/applications/", "post")
+
+
+def test_the_directory_answers_a_new_profiles_values_for_an_influencer_without_one():
+    influencer = InfluencerFactory()
+    response = api_client(VendorFactory()).get(f"{INFLUENCERS}{influencer.pk}/")
+    body = response.json()
+    assert (body["bio"], body["availability"], body["social_links"], body["engagement_rate"]) == (
+        "",
+        "available",
+        {},
+        None,
+    )
+    assert_matches(response, "/api/v1/influencers/{id}/", "get")
+
+
+def test_social_links_are_documented_per_network():
+    schema = component("PatchedInfluencerProfileRequest")["properties"]["social_links"]
+    assert schema["additionalProperties"] is False
+    assert set(schema["properties"]) == {"instagram", "youtube", "tiktok", "x", "facebook", "linkedin", "blog", "other"}
+    response = api_client(InfluencerFactory()).patch(PROFILE, {"social_links": {"myspace": ""}}, format="json")
+    assert_error(response, 400, "social_links")

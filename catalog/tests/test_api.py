@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import InfluencerFactory, VendorFactory
 from anwariya.tests.api import api_client, assert_error
+from anwariya.tests.schema import component
 from billing.tests.factories import make_bill
 from catalog.models import Category, Product, StockMovement
 from catalog.tests.factories import CategoryFactory, ProductFactory
@@ -276,3 +278,27 @@ def test_description_limits_are_in_the_api_schema():
     schema = api_client().get("/api/schema/", HTTP_ACCEPT="application/json").json()["components"]["schemas"]
     assert schema["ProductRequest"]["properties"]["description"]["maxLength"] == 5000
     assert schema["CategoryRequest"]["properties"]["description"]["maxLength"] == 2000
+
+
+def test_a_category_named_without_latin_letters_gets_a_slug():
+    response = api_client(VendorFactory()).post(CATEGORIES, {"name": "कपड़े"}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["slug"]
+    assert api_client(VendorFactory()).post(CATEGORIES, {"name": "!!!"}, format="json").json()["slug"] == "category"
+
+
+def test_an_empty_slug_on_update_is_made_from_the_name():
+    vendor = VendorFactory()
+    category = CategoryFactory(name="Green tea", slug="gt", created_by=vendor)
+    response = api_client(vendor).patch(f"{CATEGORIES}{category.pk}/", {"slug": ""}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["slug"] == "green-tea"
+
+
+def test_a_slug_without_a_letter_or_digit_is_refused_as_documented():
+    pattern = component("CategoryRequest")["properties"]["slug"]["anyOf"][0]["pattern"]
+    assert re.search(pattern, "--") is None
+    assert re.search(pattern, "green-tea")
+    assert_error(
+        api_client(VendorFactory()).post(CATEGORIES, {"name": "Tea", "slug": "--"}, format="json"), 400, "slug"
+    )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.tests.factories import InfluencerFactory, VendorFactory
 from accounts.wallet import wallet_for_user, wallet_grant
 from anwariya.tests.api import api_client, assert_error
+from anwariya.tests.schema import component
 from campaigns import services as campaign_services
 from campaigns.tests.factories import CampaignFactory
 from chat import services
@@ -153,3 +154,13 @@ def test_read_marker_only_moves_forward():
     other_chat = make_chat()
     foreign = send(other_chat, other_chat.vendor, "x")
     assert_error(client.post(f"{CHATS}{chat.pk}/read/", {"message_id": foreign.pk}), 400, "message_id")
+
+
+def test_a_patch_without_text_leaves_the_message_as_it_is():
+    chat = make_chat()
+    message = send(chat, chat.vendor, "Hello")
+    response = api_client(chat.vendor).patch(f"/api/v1/messages/{message.pk}/", {}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["text"] == "Hello"
+    assert response.json()["edited_at"] is None
+    assert "text" not in component("PatchedMessageInputRequest").get("required", [])
