@@ -1,5 +1,6 @@
 """Catalog writes: categories, products, and every change of stock (each with its movement)."""
 
+import hashlib
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -21,9 +22,10 @@ class CatalogError(DomainError):
 
 
 def category_slug(name: str) -> str:
-    """The slug made from a category's name: ASCII when the name has letters or digits in it, else
-    the name's own letters (a Hindi name keeps its script), else a plain "category"."""
-    return slugify(name) or slugify(name, allow_unicode=True) or "category"
+    """The slug made from a category's name: its Latin letters and digits, or, for a name without
+    any (a Hindi name), "category-" and a short digest of the name. Slugs stay ASCII, as the API
+    documents them."""
+    return slugify(name) or f"category-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 
 def category_create(*, name: str, slug: str = "", description: str = "", actor=None) -> Category:
