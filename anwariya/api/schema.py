@@ -20,7 +20,7 @@ from rest_framework.relations import PrimaryKeyRelatedField
 from rest_framework_simplejwt.views import TokenViewBase
 
 from anwariya.api.filters import MAX_ID
-from anwariya.api.serializers import decimal_pattern
+from anwariya.api.serializers import NOT_BLANK_PATTERN, decimal_pattern
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 DIGITS = {"type": "string", "pattern": r"^\d+$"}
@@ -175,5 +175,5 @@ class AutoSchema(openapi.AutoSchema):
             and not any(isinstance(validator, RegexValidator) for validator in field.validators)
         ):
             # The server strips surrounding spaces before the blank check: spaces alone are blank.
-            meta["pattern"] = r"\S"
+            meta["pattern"] = NOT_BLANK_PATTERN
         return meta

@@ -37,6 +37,22 @@ _EXPECTED_TYPES = [
 _TYPE_NAMES = {bool: "a boolean", str: "a string", int: "an integer", float: "a number"}
 
 
+def _not_space_class():
+    """A character class of what ``str.strip()`` keeps, spelled out: ``\\S`` means other things in
+    other regex dialects (ECMA's ``\\s`` lacks U+001C..U+001F and U+0085, and has U+FEFF)."""
+    spaces = [code for code in range(0x3001) if chr(code).isspace()]
+    ranges, start = [], spaces[0]
+    for previous, code in zip(spaces, [*spaces[1:], None], strict=True):
+        if code != previous + 1:
+            ranges.append(f"\\u{start:04x}" + (f"-\\u{previous:04x}" if previous != start else ""))
+            start = code
+    return f"[^{''.join(ranges)}]"
+
+
+# A text that is not blank once the server has stripped it holds one of these.
+NOT_BLANK_PATTERN = _not_space_class()
+
+
 def decimal_pattern(field):
     """The decimal strings ``field`` accepts, as a regular expression: no sign when it may not be
     negative, at most its whole and decimal digits, and below a power of ten when that is its cap."""
@@ -108,8 +124,10 @@ class StrictInputMixin:
                     errors[field.field_name] = ["Must be true or false."]
                 elif isinstance(field, serializers.DecimalField) and value and not _is_decimal(field, value):
                     errors[field.field_name] = [_decimal_message(field)]
+                elif message := _length_problem(field, value):
+                    errors[field.field_name] = [message]
                 continue
-            message = _json_type_problem(field, value)
+            message = _json_type_problem(field, value) or _length_problem(field, value)
             if message:
                 errors[field.field_name] = [message]
         return errors, blanks
@@ -127,6 +145,14 @@ def _json_type_problem(field, value):
         return f"Incorrect type: expected {_TYPE_NAMES[types[0]]}."
     if isinstance(field, serializers.DecimalField) and not _is_decimal(field, value):
         return _decimal_message(field)
+    return None
+
+
+def _length_problem(field, value):
+    """DRF strips a text before checking its length; the schema's maxLength counts what was sent."""
+    limit = getattr(field, "max_length", None)
+    if isinstance(field, serializers.CharField) and isinstance(value, str) and limit is not None and len(value) > limit:
+        return f"Ensure this field has no more than {limit} characters."
     return None
 
 

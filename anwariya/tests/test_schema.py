@@ -1,12 +1,14 @@
 """The API matches its OpenAPI schema: shared error body, statuses, bounds, strict input, methods."""
 
+import re
+
 import pytest
 
 from accounts.tests.factories import InfluencerFactory, VendorFactory
 from anwariya.api.filters import MAX_ID
 from anwariya.tests.api import api_client, assert_error
 from anwariya.tests.schema import assert_matches, component, documented_statuses, openapi, operation, parameter
-from catalog.tests.factories import ProductFactory
+from catalog.tests.factories import CategoryFactory, ProductFactory
 from chat.tests.factories import make_chat
 
 pytestmark = pytest.mark.django_db
@@ -212,11 +214,22 @@ def test_amounts_are_decimal_strings_as_documented(budget):
     assert "-" not in pattern.split("(")[0]
 
 
-def test_text_that_is_only_spaces_is_documented_as_blank():
-    display_name = component("PatchedVendorProfileRequest")["properties"]["display_name"]
-    assert display_name["pattern"] == r"\S"
-    response = api_client(VendorFactory()).patch("/api/v1/profile/", {"display_name": "   "}, format="json")
+@pytest.mark.parametrize("spaces", ["   ", "\x1d", "\u3000 \x85"])
+def test_text_that_is_only_spaces_is_documented_as_blank(spaces):
+    pattern = component("PatchedVendorProfileRequest")["properties"]["display_name"]["pattern"]
+    assert re.search(pattern, spaces) is None
+    assert re.search(pattern, "\ufeff")  # not a space to the server either
+    response = api_client(VendorFactory()).patch("/api/v1/profile/", {"display_name": spaces}, format="json")
     assert_error(response, 400, "display_name")
+
+
+def test_a_text_longer_than_its_max_length_is_refused_even_if_spaces_pad_it():
+    vendor = VendorFactory()
+    category = CategoryFactory(created_by=vendor)
+    body = {"description": "   " + "a" * 2000}
+    response = api_client(vendor).patch(f"/api/v1/categories/{category.pk}/", body, format="json")
+    assert_error(response, 400, "description")
+    assert component("PatchedCategoryRequest")["properties"]["description"]["maxLength"] == 2000
 
 
 @pytest.mark.parametrize(
