@@ -37,11 +37,17 @@ SECTIONS = {
     ],
 }
 
+# Admins (staff without a role) also get the admin site's card and link (templates/base.html).
+STAFF_SECTIONS = [
+    Section("Analytics", "Pick a vendor and read their numbers.", "analytics:dashboard"),
+]
+
 
 def sections_for(user):
-    """The sections of the user's role whose pages exist, with their URLs."""
+    """The sections of the user's role (or of an admin) whose pages exist, with their URLs."""
+    sections = SECTIONS.get(user.role) or (STAFF_SECTIONS if user.is_staff else [])
     available = []
-    for section in SECTIONS.get(user.role, []):
+    for section in sections:
         try:
             available.append((section, reverse(section.url_name)))
         except NoReverseMatch:

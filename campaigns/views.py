@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -279,7 +280,7 @@ class CampaignActionView(VendorRequiredMixin, View):
             "delete": (services.campaign_delete, "The draft was deleted."),
         }
         if verb not in actions:
-            raise PermissionDenied
+            raise Http404("No such action.")
         function, success = actions[verb]
         try:
             function(campaign=campaign)
@@ -303,7 +304,7 @@ class ApplicationActionView(LoginRequiredMixin, View):
             "withdraw": services.application_withdraw,
         }
         if verb not in actions:
-            raise PermissionDenied
+            raise Http404("No such action.")
         try:
             actions[verb](application=application, actor=request.user)
         except DomainError as error:

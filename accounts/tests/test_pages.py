@@ -229,3 +229,10 @@ def test_logout_says_so(client):
     client.force_login(VendorFactory())
     response = client.post(reverse("logout"), follow=True)
     assert "You are logged out" in response.content.decode()
+
+
+def test_admin_dashboard_and_menu_lead_to_the_analytics_vendor_picker(client):
+    client.force_login(AdminFactory())
+    content = client.get("/").content.decode()
+    assert content.count(f'href="{reverse("analytics:dashboard")}"') == 2  # the menu and the card
+    assert "Pick a vendor and read their numbers." in content

@@ -160,3 +160,15 @@ def test_closed_campaign_edit_page_redirects(client):
     client.force_login(campaign.vendor)
     response = client.get(reverse("campaigns:campaign-edit", args=[campaign.pk]), follow=True)
     assert "can no longer be edited" in response.content.decode()
+
+
+def test_an_unknown_action_on_a_campaign_is_a_not_found_page(client):
+    vendor = VendorFactory()
+    campaign = CampaignFactory(vendor=vendor)
+    status = campaign.status
+    client.force_login(vendor)
+    response = client.post(reverse("campaigns:campaign-action", args=[campaign.pk, "explode"]))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == status
