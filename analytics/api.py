@@ -169,20 +169,23 @@ def _rows(component, /, **fields):
     return serializer
 
 
-MoneyField = serializers.DecimalField(max_digits=16, decimal_places=2)
+def money_field():
+    # A new field each time: one instance shared by several names keeps only the last of them.
+    return serializers.DecimalField(max_digits=16, decimal_places=2)
+
 
 SummarySerializer = inline_serializer(
     "AnalyticsSummary",
     fields={
         "start": serializers.DateField(),
         "end": serializers.DateField(),
-        "revenue": MoneyField,
-        "cost": MoneyField,
-        "profit": MoneyField,
+        "revenue": money_field(),
+        "cost": money_field(),
+        "profit": money_field(),
         "margin_pct": serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True),
         "units": serializers.IntegerField(),
         "bills": serializers.IntegerField(),
-        "avg_bill": MoneyField,
+        "avg_bill": money_field(),
         "active_products": serializers.IntegerField(),
         "low_stock_products": serializers.IntegerField(),
         "previous": serializers.DictField(),
@@ -199,9 +202,9 @@ PRODUCT_ROWS = _rows(
     name=serializers.CharField(),
     sku=serializers.CharField(),
     units=serializers.IntegerField(),
-    revenue=MoneyField,
-    cost=MoneyField,
-    profit=MoneyField,
+    revenue=money_field(),
+    cost=money_field(),
+    profit=money_field(),
     margin_pct=serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True),
     units_change_pct=serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True),
     stock=serializers.IntegerField(),
@@ -213,8 +216,8 @@ CATEGORY_ROWS = _rows(
     "AnalyticsCategory",
     category=serializers.IntegerField(allow_null=True),
     name=serializers.CharField(),
-    revenue=MoneyField,
-    profit=MoneyField,
+    revenue=money_field(),
+    profit=money_field(),
     margin_pct=serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True),
     units=serializers.IntegerField(),
     bills=serializers.IntegerField(),
@@ -226,8 +229,8 @@ CAMPAIGN_ROWS = _rows(
     campaign_title=serializers.CharField(),
     influencer=serializers.IntegerField(),
     influencer_name=serializers.CharField(),
-    revenue=MoneyField,
-    profit=MoneyField,
+    revenue=money_field(),
+    profit=money_field(),
     bills=serializers.IntegerField(),
 )
 
@@ -305,9 +308,9 @@ BucketsSerializer = inline_serializer(
     fields={
         "start": serializers.DateField(),
         "end": serializers.DateField(),
-        "revenue": MoneyField,
+        "revenue": money_field(),
         "units": serializers.IntegerField(),
-        "profit": MoneyField,
+        "profit": money_field(),
         "bills": serializers.IntegerField(),
         "by_product": serializers.ListField(child=serializers.DictField()),
         "by_category": serializers.ListField(child=serializers.DictField()),

@@ -240,3 +240,17 @@ def test_a_format_other_than_json_or_csv_is_refused(value):
 
 def test_an_empty_format_is_a_400_naming_it():
     assert_error(api_client(VendorFactory()).get("/api/v1/analytics/summary/", {"format": ""}), 400, "format")
+
+
+def test_the_schema_documents_every_money_column_of_the_analytics_rows():
+    from anwariya.tests.schema import component
+
+    expected = {
+        "AnalyticsSummary": {"revenue", "cost", "profit", "avg_bill"},
+        "AnalyticsProduct": {"revenue", "cost", "profit"},
+        "AnalyticsCategory": {"revenue", "profit"},
+        "AnalyticsCampaign": {"revenue", "profit"},
+        "SalesBucket": {"revenue", "profit"},
+    }
+    for name, money in expected.items():
+        assert money <= set(component(name)["properties"]), name
