@@ -5,6 +5,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts.lockout import login_locked
 from accounts.models import Role, User
+from accounts.passwords import PASSWORD_MIN_LENGTH
 from anwariya.api.serializers import StrictInputMixin
 
 
@@ -18,7 +19,11 @@ class UserSerializer(serializers.ModelSerializer):
 class RegisterInputSerializer(StrictInputMixin, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(
-        write_only=True, trim_whitespace=False, max_length=128, help_text=" ".join(password_validators_help_texts())
+        write_only=True,
+        trim_whitespace=False,
+        min_length=PASSWORD_MIN_LENGTH,
+        max_length=128,
+        help_text=" ".join(password_validators_help_texts()),
     )
     role = serializers.ChoiceField(choices=Role.choices)
     display_name = serializers.CharField(max_length=150)
@@ -49,7 +54,10 @@ class MeUpdateSerializer(StrictInputMixin, serializers.Serializer):
 class PasswordChangeSerializer(StrictInputMixin, serializers.Serializer):
     old_password = serializers.CharField(trim_whitespace=False, max_length=128)
     new_password = serializers.CharField(
-        trim_whitespace=False, max_length=128, help_text=" ".join(password_validators_help_texts())
+        trim_whitespace=False,
+        min_length=PASSWORD_MIN_LENGTH,
+        max_length=128,
+        help_text=" ".join(password_validators_help_texts()),
     )
 
 

@@ -188,3 +188,12 @@ def test_nine_failures_do_not_lock():
     for _ in range(9):
         client.post(TOKEN, {"email": "ira@example.com", "password": "wrong"})
     assert client.post(TOKEN, {"email": "ira@example.com", "password": PASSWORD}).status_code == 200
+
+
+def test_the_schema_says_how_short_a_password_may_be():
+    from anwariya.tests.schema import component
+
+    assert component("RegisterInputRequest")["properties"]["password"]["minLength"] == 8
+    assert component("PasswordChangeRequest")["properties"]["new_password"]["minLength"] == 8
+    body = assert_error(register(password="short7!"), 400, "password")
+    assert body["errors"]["password"] == ["Ensure this field has at least 8 characters."]
