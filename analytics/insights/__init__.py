@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from analytics.insights import gemini
-from analytics.insights.common import KINDS, InsightsUnavailable, _has_sales
+from analytics.insights.common import KINDS, InsightsUnavailable, has_sales
 from analytics.insights.gemini import gemini_insights, make_client, parse_insights
 from analytics.insights.rules import rule_insights
 
@@ -65,7 +65,7 @@ def insights_for_vendor(*, vendor_id: int, facts: dict) -> dict:
     cache_seconds = settings.INSIGHTS_CACHE_SECONDS
     if not api_key:
         result = _rules_result(facts, reason="no GEMINI_API_KEY")
-    elif not _has_sales(facts):
+    elif not has_sales(facts):
         # Nothing to analyse: the first-steps insights are as good and cost no tokens.
         result = _rules_result(facts, reason="no sales in the period")
     else:

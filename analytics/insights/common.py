@@ -24,13 +24,13 @@ class InsightsUnavailable(Exception):
 # --- Small helpers -----------------------------------------------------------------------------
 
 
-def _has_sales(facts: dict) -> bool:
+def has_sales(facts: dict) -> bool:
     summary = facts.get("summary") or {}
-    revenue = _decimal(summary.get("revenue")) or Decimal(0)
-    return revenue > 0 or any((_int(product.get("units")) or 0) > 0 for product in facts.get("products") or [])
+    revenue = as_decimal(summary.get("revenue")) or Decimal(0)
+    return revenue > 0 or any((as_int(product.get("units")) or 0) > 0 for product in facts.get("products") or [])
 
 
-def _insight(kind: str, title: str, detail: str, action: str, *, product_id: int | None = None) -> dict:
+def make_insight(kind: str, title: str, detail: str, action: str, *, product_id: int | None = None) -> dict:
     insight = {
         "kind": kind,
         "title": _clip(title, TITLE_MAX),
@@ -47,7 +47,7 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _decimal(value: Any) -> Decimal | None:
+def as_decimal(value: Any) -> Decimal | None:
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -57,21 +57,21 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _int(value: Any) -> int | None:
-    number = _decimal(value)
+def as_int(value: Any) -> int | None:
+    number = as_decimal(value)
     return int(number) if number is not None else None
 
 
-def _number(value: Decimal) -> str:
+def format_number(value: Decimal) -> str:
     """One decimal, without a trailing ".0": 3.9, 1, 12.5."""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
 
 
-def _days(value: Decimal) -> str:
-    number = _number(value)
+def format_days(value: Decimal) -> str:
+    number = format_number(value)
     return f"{number} day" if number == "1" else f"{number} days"
 
 
-def _pct(value: Decimal) -> str:
-    return f"{_number(value)}%"
+def format_pct(value: Decimal) -> str:
+    return f"{format_number(value)}%"

@@ -18,7 +18,7 @@ from analytics.insights.common import (
     MIN_INSIGHTS,
     TITLE_MAX,
     InsightsUnavailable,
-    _insight,
+    make_insight,
 )
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def parse_insights(text: str | None, *, product_ids: set) -> list[dict]:
         product_id = item.get("product_id")
         has_product = isinstance(product_id, int) and not isinstance(product_id, bool) and product_id in product_ids
         insights.append(
-            _insight(
+            make_insight(
                 kind if kind in KINDS else "general",
                 texts["title"],
                 texts["detail"],

@@ -10,13 +10,13 @@ from analytics.insights.common import (
     MAX_INSIGHTS,
     MIN_INSIGHTS,
     REORDER_COVER_DAYS,
-    _days,
-    _decimal,
-    _has_sales,
-    _insight,
-    _int,
-    _number,
-    _pct,
+    as_decimal,
+    as_int,
+    format_days,
+    format_number,
+    format_pct,
+    has_sales,
+    make_insight,
 )
 
 # --- Rules -------------------------------------------------------------------------------------
@@ -29,7 +29,7 @@ def rule_insights(facts: dict) -> list[dict]:
     reorder, worst margin outlier, best campaign; general observations fill up to three.
     With no sales at all, first steps for a new shop.
     """
-    if not _has_sales(facts):
+    if not has_sales(facts):
         return _first_steps()
     parsed = _Facts(facts)
     found = [
@@ -56,21 +56,21 @@ class _Facts:
     def __init__(self, raw: dict):
         summary = raw.get("summary") or {}
         self.currency = raw.get("currency") or ""
-        self.days = max(_int((raw.get("period") or {}).get("days")) or 0, 1)
-        self.revenue = _decimal(summary.get("revenue")) or Decimal(0)
-        self.profit = _decimal(summary.get("profit")) or Decimal(0)
-        self.margin = _decimal(summary.get("margin_pct"))
+        self.days = max(as_int((raw.get("period") or {}).get("days")) or 0, 1)
+        self.revenue = as_decimal(summary.get("revenue")) or Decimal(0)
+        self.profit = as_decimal(summary.get("profit")) or Decimal(0)
+        self.margin = as_decimal(summary.get("margin_pct"))
         if self.margin is None and self.revenue > 0:
             self.margin = self.profit * 100 / self.revenue
-        self.bills = _int(summary.get("bills")) or 0
-        self.avg_bill = _decimal(summary.get("avg_bill"))
-        self.revenue_change = _decimal(summary.get("revenue_change_pct"))
+        self.bills = as_int(summary.get("bills")) or 0
+        self.avg_bill = as_decimal(summary.get("avg_bill"))
+        self.revenue_change = as_decimal(summary.get("revenue_change_pct"))
         products = [_product(product) for product in raw.get("products") or []]
         # Ties broken by id so the order never depends on the input's order.
         self.products = sorted(products, key=lambda product: (-product["revenue"], product["id"] or 0))
         self.categories = sorted(
             (
-                {**category, "revenue": _decimal(category.get("revenue")) or Decimal(0)}
+                {**category, "revenue": as_decimal(category.get("revenue")) or Decimal(0)}
                 for category in raw.get("categories") or []
             ),
             key=lambda category: (-category["revenue"], str(category.get("name"))),
@@ -79,8 +79,8 @@ class _Facts:
             (
                 {
                     **campaign,
-                    "revenue": _decimal(campaign.get("revenue")) or Decimal(0),
-                    "profit": _decimal(campaign.get("profit")) or Decimal(0),
+                    "revenue": as_decimal(campaign.get("revenue")) or Decimal(0),
+                    "profit": as_decimal(campaign.get("profit")) or Decimal(0),
                 }
                 for campaign in raw.get("campaigns") or []
             ),
@@ -93,16 +93,16 @@ class _Facts:
 
 def _product(raw: dict) -> dict:
     return {
-        "id": _int(raw.get("id")),
+        "id": as_int(raw.get("id")),
         "name": str(raw.get("name") or raw.get("sku") or "A product"),
-        "units": _int(raw.get("units")) or 0,
-        "revenue": _decimal(raw.get("revenue")) or Decimal(0),
-        "profit": _decimal(raw.get("profit")) or Decimal(0),
-        "margin": _decimal(raw.get("margin_pct")),
-        "units_change": _decimal(raw.get("units_change_pct")),
-        "stock": _int(raw.get("stock")),
-        "threshold": _int(raw.get("low_stock_threshold")),
-        "cover": _decimal(raw.get("days_of_cover")),
+        "units": as_int(raw.get("units")) or 0,
+        "revenue": as_decimal(raw.get("revenue")) or Decimal(0),
+        "profit": as_decimal(raw.get("profit")) or Decimal(0),
+        "margin": as_decimal(raw.get("margin_pct")),
+        "units_change": as_decimal(raw.get("units_change_pct")),
+        "stock": as_int(raw.get("stock")),
+        "threshold": as_int(raw.get("low_stock_threshold")),
+        "cover": as_decimal(raw.get("days_of_cover")),
     }
 
 
@@ -111,9 +111,9 @@ def _best_seller(facts: _Facts) -> dict | None:
     if not selling:
         return None
     top = selling[0]
-    share = f" ({_pct(top['revenue'] * 100 / facts.revenue)} of revenue)" if facts.revenue > 0 else ""
-    margin = f" at a {_pct(top['margin'])} margin" if top["margin"] is not None else ""
-    return _insight(
+    share = f" ({format_pct(top['revenue'] * 100 / facts.revenue)} of revenue)" if facts.revenue > 0 else ""
+    margin = f" at a {format_pct(top['margin'])} margin" if top["margin"] is not None else ""
+    return make_insight(
         "best_seller",
         f"{top['name']} is your best seller",
         f"{top['name']} brought in {facts.money(top['revenue'])} from {top['units']} units{share}{margin}.",
@@ -134,13 +134,13 @@ def _falling(facts: _Facts) -> dict | None:
     if not falling:
         return None
     worst, others = falling[0], falling[1:3]
-    drop = _pct(-worst["units_change"])
+    drop = format_pct(-worst["units_change"])
     detail = f"Units sold fell {drop} against the previous {facts.days} days, to {worst['units']}."
     if others:
-        detail += " Also falling: " + ", ".join(f"{p['name']} ({_pct(p['units_change'])})" for p in others) + "."
+        detail += " Also falling: " + ", ".join(f"{p['name']} ({format_pct(p['units_change'])})" for p in others) + "."
     best = facts.products[0]["name"] if facts.products and facts.products[0]["id"] != worst["id"] else None
     bundle = f" or bundle it with {best}" if best else ""
-    return _insight(
+    return make_insight(
         "falling",
         f"{worst['name']} sales fell {drop}",
         detail,
@@ -164,12 +164,11 @@ def _reorder(facts: _Facts) -> dict | None:
         return None
     low.sort(key=lambda product: (product["days_left"], product["stock"], product["id"] or 0))
     first, others = low[0], low[1:3]
-    detail = (
-        f"{first['stock']} left, about {_days(first['days_left'])} of cover at {_number(first['daily'])} sold a day."
-    )
+    cover, daily = format_days(first["days_left"]), format_number(first["daily"])
+    detail = f"{first['stock']} left, about {cover} of cover at {daily} sold a day."
     if others:
         detail += " Also low: " + ", ".join(f"{p['name']} (order ~{p['quantity']})" for p in others) + "."
-    return _insight(
+    return make_insight(
         "reorder",
         f"Reorder {first['name']}: about {first['quantity']} units",
         detail,
@@ -195,11 +194,11 @@ def _margin_outlier(facts: _Facts) -> dict | None:
         return None
     worst = outliers[0]
     title = f"{worst['name']} sells at a loss" if worst["margin"] < 0 else f"{worst['name']} earns a thin margin"
-    return _insight(
+    return make_insight(
         "margin",
         title,
-        f"{worst['name']}'s margin is {_pct(worst['margin'])} ({facts.money(worst['profit'])} profit on "
-        f"{facts.money(worst['revenue'])}), against your average of {_pct(facts.margin)}.",
+        f"{worst['name']}'s margin is {format_pct(worst['margin'])} ({facts.money(worst['profit'])} profit on "
+        f"{facts.money(worst['revenue'])}), against your average of {format_pct(facts.margin)}.",
         f"Raise {worst['name']}'s price or renegotiate its cost, and stop discounting it until the margin recovers.",
         product_id=worst["id"],
     )
@@ -213,11 +212,11 @@ def _best_campaign(facts: _Facts) -> dict | None:
     influencer = best.get("influencer")
     with_influencer = f" with {influencer}" if influencer else ""
     partner = influencer or "the same influencers"
-    return _insight(
+    return make_insight(
         "campaign",
         f"{name} is your best campaign",
         f"{name}{with_influencer} brought {facts.money(best['revenue'])} in revenue and "
-        f"{facts.money(best['profit'])} in profit from {_int(best.get('bills')) or 0} bills.",
+        f"{facts.money(best['profit'])} in profit from {as_int(best.get('bills')) or 0} bills.",
         f"Plan a follow-up campaign with {partner}, built around your best seller.",
     )
 
@@ -228,11 +227,11 @@ def _general(facts: _Facts) -> list[dict]:
     if facts.revenue_change is not None and facts.revenue_change != 0:
         fell = facts.revenue_change < 0
         general.append(
-            _insight(
+            make_insight(
                 "general",
-                f"Revenue {'fell' if fell else 'rose'} {_pct(abs(facts.revenue_change))}",
+                f"Revenue {'fell' if fell else 'rose'} {format_pct(abs(facts.revenue_change))}",
                 f"Revenue was {facts.money(facts.revenue)} over {facts.days} days, "
-                f"{_pct(abs(facts.revenue_change))} {'below' if fell else 'above'} the previous period.",
+                f"{format_pct(abs(facts.revenue_change))} {'below' if fell else 'above'} the previous period.",
                 "Plan a promotion on your top products this week to win sales back."
                 if fell
                 else "Keep the momentum: restock your best sellers and repeat what worked.",
@@ -240,7 +239,7 @@ def _general(facts: _Facts) -> list[dict]:
         )
     if not facts.campaigns or facts.campaigns[0]["revenue"] <= 0:
         general.append(
-            _insight(
+            make_insight(
                 "general",
                 "No campaign has brought sales yet",
                 "None of this period's sales came through an influencer campaign.",
@@ -250,7 +249,7 @@ def _general(facts: _Facts) -> list[dict]:
     if facts.categories and facts.categories[0]["revenue"] > 0:
         top = facts.categories[0]
         general.append(
-            _insight(
+            make_insight(
                 "general",
                 f"{top.get('name')} is your strongest category",
                 f"{top.get('name')} brought in {facts.money(top['revenue'])} of your "
@@ -262,7 +261,7 @@ def _general(facts: _Facts) -> list[dict]:
         # A bundle threshold about a fifth above today's average bill, rounded up to a hundred.
         target = Decimal(math.ceil(facts.avg_bill * Decimal("1.2") / 100) * 100)
         general.append(
-            _insight(
+            make_insight(
                 "general",
                 f"Average bill is {facts.money(facts.avg_bill)}",
                 f"{facts.bills} bills averaged {facts.money(facts.avg_bill)} over {facts.days} days.",
@@ -271,7 +270,7 @@ def _general(facts: _Facts) -> list[dict]:
         )
     # Always true, so that three insights can always be given.
     general.append(
-        _insight(
+        make_insight(
             "general",
             "Turn buyers into repeat customers",
             "Every buyer this period is a chance for a second order, which costs far less than a new customer.",
@@ -279,7 +278,7 @@ def _general(facts: _Facts) -> list[dict]:
         )
     )
     general.append(
-        _insight(
+        make_insight(
             "general",
             "Keep product costs and stock up to date",
             "Margins and reorder advice are only as good as the cost prices and stock counts behind them.",
@@ -291,19 +290,19 @@ def _general(facts: _Facts) -> list[dict]:
 
 def _first_steps() -> list[dict]:
     return [
-        _insight(
+        make_insight(
             "general",
             "Record your first sale",
             "There are no sales in this period yet, so there is nothing to analyse.",
             "Create a bill for your next order so revenue, profit and stock are tracked from day one.",
         ),
-        _insight(
+        make_insight(
             "general",
             "Complete your product catalogue",
             "Products with a cost price, stock and low-stock threshold give you margin and reorder advice.",
             "Add your products with price, cost price and stock, and set a low-stock threshold for each.",
         ),
-        _insight(
+        make_insight(
             "general",
             "Open your first campaign",
             "Influencer campaigns bring new customers, and their sales are tracked here per campaign.",
