@@ -1,7 +1,6 @@
 """Analytics endpoints: JSON by default, CSV with ``?format=csv``."""
 
 import csv
-import datetime
 import io
 import re
 from decimal import Decimal
@@ -15,30 +14,23 @@ from rest_framework.views import APIView
 
 from analytics import selectors
 from analytics.access import analytics_vendor_for
+from analytics.ranges import DAY_PATTERN, check_bucket, check_range, report_period, validate_report_day
 from anwariya.api.filters import MAX_ID
 from anwariya.api.serializers import StrictInputMixin
 
-MAX_RANGE_DAYS = 3660
-MAX_DAY_BUCKETS = 1100
-EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-# EARLIEST to LATEST as a pattern, so the schema says which days are accepted (format: date alone cannot).
-DAY_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 @extend_schema_field({"type": "string", "format": "date", "pattern": DAY_PATTERN})
 class DayField(serializers.DateField):
     """A day written ``YYYY-MM-DD``, from EARLIEST to LATEST: the years the reports can bucket."""
 
+    default_validators = [validate_report_day]
+
     def to_internal_value(self, value):
         if isinstance(value, str) and not re.fullmatch(DAY_PATTERN, value):
             self.fail("invalid", format="YYYY-MM-DD")
-        day = super().to_internal_value(value)
-        if not EARLIEST <= day <= LATEST:
-            raise serializers.ValidationError(f"Choose a date from {EARLIEST.year} to {LATEST.year}.")
-        return day
+        return super().to_internal_value(value)
 
 
 def _cell(value):
@@ -84,11 +76,9 @@ class RangeQuerySerializer(StrictInputMixin, serializers.Serializer):
     vendor = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Admins: whose numbers.")
 
     def validate(self, attrs):
-        start, end = attrs.get("start"), attrs.get("end")
-        if start and end and end < start:
-            raise serializers.ValidationError({"end": ["The end must be on or after the start."]})
-        if start and end and (end - start).days > MAX_RANGE_DAYS:
-            raise serializers.ValidationError({"start": [f"A range may span at most {MAX_RANGE_DAYS} days."]})
+        # Both days given: checked before whose numbers are looked up, as the other fields are.
+        if attrs.get("start") and attrs.get("end"):
+            check_range(attrs["start"], attrs["end"])
         return attrs
 
 
@@ -130,14 +120,10 @@ class AnalyticsView(APIView):
         query.is_valid(raise_exception=True)
         data = dict(query.validated_data)
         vendor = self.vendor_for(request, data.pop("vendor", None))
-        period = selectors.period_for(vendor, data.pop("start", None), data.pop("end", None))
-        # Checked on the effective range: a missing end means today.
-        if period.end < period.start:
-            raise serializers.ValidationError({"end": ["The end must be on or after the start."]})
-        if period.days > MAX_RANGE_DAYS:
-            raise serializers.ValidationError({"start": [f"A range may span at most {MAX_RANGE_DAYS} days."]})
-        if data.get("bucket") == "day" and period.days > MAX_DAY_BUCKETS:
-            raise serializers.ValidationError({"bucket": ["Use week, month or year buckets for ranges over 3 years."]})
+        # Checked on the range as read: a missing end means today.
+        period = report_period(vendor, data.pop("start", None), data.pop("end", None))
+        if "bucket" in data:
+            check_bucket(period, data["bucket"])
         return vendor, period, data
 
     def handle_exception(self, exc):
