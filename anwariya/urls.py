@@ -27,7 +27,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("bills/<int:pk>/invoice.pdf", BillInvoiceApi.as_view(), name="bill-invoice-pdf"),
     path("profile/", ProfileApi.as_view(), name="api-profile"),
-    path("", include("analytics.api_urls")),
+    path("", include("analytics.api.urls")),
     path("", include("chat.api.urls")),
     *router.urls,
 ]
