@@ -1,6 +1,8 @@
 from django import forms
 from django.core.validators import FileExtensionValidator
 
+from analytics.ranges import validate_report_day
+from analytics.selectors import BUCKETS
 from anwariya.api.filters import MAX_ID
 
 MAX_IMPORT_FILE_SIZE = 5 * 1024 * 1024
@@ -26,3 +28,16 @@ class VendorChoiceForm(forms.Form):
 
     vendor = forms.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     q = forms.CharField(label="Find a vendor", max_length=100, required=False, strip=True)
+
+
+class RangeForm(forms.Form):
+    """The dashboard's period and bucket. Each day is checked here; the range and the bucket as
+    read, by the view, with ``analytics.ranges`` as the API does."""
+
+    start = forms.DateField(
+        required=False, validators=[validate_report_day], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, validators=[validate_report_day], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    bucket = forms.ChoiceField(choices=[(bucket, bucket.capitalize()) for bucket in BUCKETS], required=False)

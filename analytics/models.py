@@ -3,7 +3,8 @@
 The bills table stays the source of truth. Each rollup day carries its fingerprint (bills,
 revenue, and the sum of their creation times in epoch seconds), so any change to the bills,
 whether through the services, an import, or history rewritten by hand, is noticed and only the
-days that differ are recomputed (see ``analytics.rollup``).
+days that differ are recomputed (checked in ``analytics.rollup``, recomputed by
+``analytics.services.rollup_refresh``).
 """
 
 from django.conf import settings

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, RowNumber, TruncDay, TruncMonth
 from analytics import rollup
 from analytics.base import Period, in_period, paid_bills, paid_lines
 from analytics.models import DailyProductSales, DailySales
+from analytics.services import rollup_refresh
 from billing.models import Bill
 from campaigns.selectors import user_time_zone
 from catalog.models import Product
@@ -266,7 +267,8 @@ def sales_series(
 ) -> list[dict]:
     """Revenue, units and profit per bucket, with every bucket present (empty ones as zeros),
     and revenue and units by product and by category. A fixed number of queries whatever the range:
-    read live for small vendors, from the daily rollup for big ones (see ``analytics.rollup``)."""
+    read live for small vendors, from the daily rollup for big ones (see ``analytics.rollup``),
+    which ``analytics.services.rollup_refresh`` brings up to date first when the bills changed."""
     trunc = TRUNC[bucket]
     lines = paid_lines(vendor).filter(in_period(period, "bill__created_at"))
     if product is not None:
@@ -274,7 +276,7 @@ def sales_series(
     if category is not None:
         lines = lines.filter(product__category_id=category)
     # The rollup keeps no per-category bill counts (a bill may hold several of a category's products).
-    if category is None and rollup.use_rollup(vendor, period):
+    if category is None and _read_from_rollup(vendor, period):
         grouped, bills_per_bucket = _rolled_up_rows(vendor, period, bucket, product)
     else:
         grouped, bills_per_bucket = _live_rows(vendor, period, trunc, lines, filtered=product is not None)
@@ -337,6 +339,16 @@ def sales_series(
     if include_items:
         _attach_items(series, lines, period, trunc, bucket)
     return series
+
+
+def _read_from_rollup(vendor, period) -> bool:
+    """Whether to sum the series from the daily rollup: for a period with many bills, once its
+    days match the bills. Stale days are first recomputed by the rollup's service,
+    ``analytics.services.rollup_refresh``: the one write on this read path, named as such."""
+    check = rollup.rollup_check(vendor, period)
+    if not check.wanted or check.current:
+        return check.current
+    return rollup_refresh(vendor=vendor, period=period, days=check.stale_days)
 
 
 def _by_revenue_then_name(parts) -> list[dict]:

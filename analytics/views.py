@@ -1,40 +1,16 @@
-import datetime
-
-from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views import View
 
-from analytics import charts, selectors
+from analytics import charts, ranges, selectors
 from analytics.access import analytics_vendor_for, vendors_to_choose
-from analytics.forms import VendorChoiceForm
+from analytics.forms import RangeForm, VendorChoiceForm
 
 PICKER_PAGE_SIZE = 25
-
-
-class RangeForm(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean_start(self):
-        return _in_range(self.cleaned_data["start"])
-
-    def clean_end(self):
-        return _in_range(self.cleaned_data["end"])
-
-    bucket = forms.ChoiceField(choices=[(b, b.capitalize()) for b in selectors.BUCKETS], required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", "The end must be on or after the start.")
-        if start and end and (end - start).days > 3660:
-            self.add_error("start", "A range may span at most ten years.")
-        return cleaned
 
 
 class DashboardView(LoginRequiredMixin, View):
@@ -55,13 +31,14 @@ class DashboardView(LoginRequiredMixin, View):
         fields = {key: request.GET[key] for key in ("start", "end", "bucket") if request.GET.get(key)}
         form = RangeForm(fields or None)
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        period = selectors.period_for(vendor, data.get("start"), data.get("end"))
-        if period.end < period.start or period.days > 3660:
-            form.add_error(None, "Choose a range of at most ten years, ending after it starts.")
+        try:
+            period = ranges.report_period(vendor, data.get("start"), data.get("end"))
+        except ValidationError as error:  # the API answers 400; the page shows why, and the default range
+            form.add_error(None, error)
             period = selectors.period_for(vendor)
-        bucket = data.get("bucket") or _default_bucket(period)
-        if bucket == "day" and period.days > 1100:
-            bucket = _default_bucket(period)
+        bucket = data.get("bucket") or ranges.default_bucket(period)
+        if not ranges.bucket_fits(period, bucket):
+            bucket = ranges.default_bucket(period)
         series = selectors.sales_series(vendor, period, bucket)
         categories = selectors.category_table(vendor, period)
         query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
@@ -96,19 +73,3 @@ class DashboardView(LoginRequiredMixin, View):
         from analytics.insights import insights_for_vendor
 
         return insights_for_vendor(vendor_id=vendor.pk, facts=selectors.insight_facts(vendor, period))
-
-
-def _in_range(day):
-    if day and not datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 12, 31):
-        raise forms.ValidationError("Choose a date from 2000 to 2100.")
-    return day
-
-
-def _default_bucket(period):
-    if period.days <= 45:
-        return "day"
-    if period.days <= 200:
-        return "week"
-    if period.days <= 1100:
-        return "month"
-    return "year"

@@ -9,7 +9,8 @@ from billing.api import BillInvoiceApi, BillViewSet
 from campaigns.api import ApplicationViewSet, CampaignViewSet, InfluencerViewSet, ProfileApi
 from campaigns.api_broadcasts import BroadcastViewSet
 from catalog.api import CategoryViewSet, ProductViewSet
-from chat.api import ChatViewSet, MessageViewSet
+from chat.api.chats import ChatViewSet
+from chat.api.messages import MessageViewSet
 
 router = SimpleRouter()
 router.register("categories", CategoryViewSet, basename="category")
@@ -26,8 +27,8 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("bills/<int:pk>/invoice.pdf", BillInvoiceApi.as_view(), name="bill-invoice-pdf"),
     path("profile/", ProfileApi.as_view(), name="api-profile"),
-    path("", include("analytics.api_urls")),
-    path("bot/", include("chat.bot_urls")),
+    path("", include("analytics.api.urls")),
+    path("", include("chat.api.urls")),
     *router.urls,
 ]
 

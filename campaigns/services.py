@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.services import user_update
 from anwariya.errors import Conflict, DomainError
+from campaigns.hooks import campaign_joined
 from campaigns.models import (
     SOCIAL_NETWORKS,
     Application,
@@ -257,7 +258,9 @@ def application_create(*, campaign: Campaign, influencer: User, pitch: str) -> A
 
 
 def campaign_invite(*, campaign: Campaign, vendor: User, influencer: User, message: str = "") -> Application:
-    """The vendor invites an influencer to an open campaign; costs the contact price in tokens."""
+    """The vendor invites an influencer to an open campaign; costs the contact price in tokens.
+    Being invited is joining: the join callbacks (``campaigns.hooks``; chat's opens the pair's
+    chat) run in the same transaction."""
     from accounts.wallet import wallet_spend
 
     if campaign.vendor_id != vendor.pk:
@@ -289,7 +292,7 @@ def campaign_invite(*, campaign: Campaign, vendor: User, influencer: User, messa
                 reference=f"invitation:{invitation.pk}",
                 actor=vendor,
             )
-        _open_campaign_chat(invitation)
+        campaign_joined(invitation)
     return invitation
 
 
@@ -297,12 +300,13 @@ def application_accept(*, application: Application, actor: User) -> Application:
     """The vendor accepts an application, or the influencer accepts an invitation.
 
     The accepted application gets a referral code, unique on the platform, that attributes
-    bills to the campaign and the influencer.
+    bills to the campaign and the influencer. Accepting is joining: the join callbacks
+    (``campaigns.hooks``; chat's opens the pair's chat) run in the same transaction.
     """
     expected = _decider(application, actor)
     with transaction.atomic():
         _decide(application, expected, Application.Status.ACCEPTED, with_code=True)
-        _open_campaign_chat(application)
+        campaign_joined(application)
     return application
 
 
@@ -319,14 +323,6 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
     if application.status != Application.Status.PENDING:
         raise Conflict("Only a pending application can be withdrawn.", errors={"status": [application.status]})
     return _decide(application, Application.Status.PENDING, Application.Status.WITHDRAWN)
-
-
-def _open_campaign_chat(application):
-    """An invitation or an accepted application opens the campaign's chat, at no further cost."""
-    from chat.services import chat_open
-
-    campaign = application.campaign
-    chat_open(actor=campaign.vendor, other=application.influencer, campaign=campaign, free=True)
 
 
 def _decider(application, actor):

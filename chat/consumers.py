@@ -4,12 +4,12 @@ import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.http import Http404
 
 from anwariya import inputs
 from anwariya.errors import DomainError
 from chat import events, selectors, services
 from chat.auth import BEARER
-from chat.models import Chat
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
@@ -50,15 +50,15 @@ class ChatConsumer(PushMixin, AsyncJsonWebsocketConsumer):
     """Events out: message.new|edited|deleted, typing, read. Events in: send, typing, read."""
 
     async def connect(self):
+        """Anonymous sockets are closed with 4403. A chat that does not exist and one that is not
+        the user's are both closed with 4404, as REST answers 404 for both: the participant rule
+        is ``chat.selectors.chat_for_user``'s, and which chat ids exist is nobody else's business."""
         self.user = self.scope.get("user")
         self.chat_id = self.scope["url_route"]["kwargs"]["chat_id"]
         refusal, chat = CLOSE_FORBIDDEN, None
         if self.user and self.user.is_authenticated:
             chat = await self._chat()
-            if chat is None:
-                refusal = CLOSE_NOT_FOUND
-            elif chat.has_participant(self.user):
-                refusal = None
+            refusal = CLOSE_NOT_FOUND if chat is None else None
         if refusal is not None:
             await self.accept_with_protocol()  # accept first, so the close code reaches the client
             await self.close(code=refusal)
@@ -112,7 +112,10 @@ class ChatConsumer(PushMixin, AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _chat(self):
-        return Chat.objects.filter(pk=self.chat_id).first()
+        try:
+            return selectors.chat_for_user(self.user, self.chat_id)
+        except Http404:
+            return None
 
 
 class NotificationConsumer(PushMixin, AsyncJsonWebsocketConsumer):

@@ -76,6 +76,19 @@ def chat_open(*, actor: User, other: User, campaign=None, free: bool = False) ->
     return chat, True
 
 
+def campaign_chat_open(application) -> Chat:
+    """An influencer who joins a campaign (invited, or accepted) gets the pair's chat about it, at
+    no further cost: the invitation or application settled that.
+
+    Registered with ``campaigns.hooks.on_campaign_joined`` (``chat.apps``): it runs inside the
+    campaign service's transaction, so the chat is made with the join, and a failure here undoes
+    the join. An invitation then accepted finds its chat already open.
+    """
+    campaign = application.campaign
+    chat, _ = chat_open(actor=campaign.vendor, other=application.influencer, campaign=campaign, free=True)
+    return chat
+
+
 def message_send(*, chat: Chat, sender: User, text: str, notify_telegram: bool = True) -> Message:
     """Save a message first, then push it to both participants' sockets (and to the other's
     Telegram, if linked, unless the caller delivers it there itself)."""

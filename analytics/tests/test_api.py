@@ -202,7 +202,7 @@ def test_sales_and_summary_csv_of_an_empty_vendor_have_their_headers():
 def test_a_csv_table_without_declared_columns_is_refused():
     from django.core.exceptions import ImproperlyConfigured
 
-    from analytics.api import CSVRenderer
+    from analytics.api.base import CSVRenderer
 
     with pytest.raises(ImproperlyConfigured):
         CSVRenderer().render([{"a": 1}], renderer_context={})

@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from accounts.tests.factories import VendorFactory
 from analytics import selectors
 from analytics.models import DailyProductSales, DailySales
+from analytics.rollup import RollupCheck, rollup_check
 from analytics.selectors import Period
+from analytics.services import rollup_refresh
 from billing.models import Bill
 from billing.services import bill_void
 from billing.tests.factories import make_bill
@@ -141,3 +143,34 @@ def test_rollup_query_count_does_not_grow_with_the_range(settings, busy_shop):
     with CaptureQueriesContext(connection) as long:
         assert len(series(settings, "rollup", vendor, Period(START, datetime.date(2027, 2, 28), KOLKATA), "day")) == 365
     assert len(long) == len(short) == 5
+
+
+def test_the_series_leaves_writing_the_rollup_to_its_service(settings, busy_shop, monkeypatch):
+    """The selector reads; a stale rollup is recomputed by ``rollup_refresh`` alone. When the
+    refresh cannot run (a concurrent one got there first), the series is read live, unchanged."""
+    vendor, _ = busy_shop
+    calls = []
+
+    def refresh_lost_the_race(**kwargs):
+        calls.append(kwargs)
+        return False
+
+    monkeypatch.setattr(selectors, "rollup_refresh", refresh_lost_the_race)
+    assert series(settings, "rollup", vendor, PERIOD, "week") == series(settings, "live", vendor, PERIOD, "week")
+    assert calls == [{"vendor": vendor, "period": PERIOD, "days": None}]
+    assert not DailySales.objects.exists()
+    assert not DailyProductSales.objects.exists()
+
+
+def test_rollup_refresh_brings_the_periods_days_in_step_and_a_current_rollup_is_not_rewritten(settings, busy_shop):
+    vendor, _ = busy_shop
+    settings.ANALYTICS_ROLLUP_MIN_BILLS = 0
+    assert rollup_check(vendor, PERIOD) == RollupCheck(wanted=True)
+    assert rollup_refresh(vendor=vendor, period=PERIOD) is True
+    assert rollup_check(vendor, PERIOD) == RollupCheck(wanted=True, current=True)
+    assert DailySales.objects.filter(vendor=vendor).aggregate(n=Sum("bills"))["n"] == 40
+    rows = set(DailySales.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as reading:
+        series(settings, "rollup", vendor, PERIOD, "month")
+    assert set(DailySales.objects.values_list("pk", flat=True)) == rows
+    assert not [query for query in reading if query["sql"].lstrip().upper().startswith(("INSERT", "DELETE", "UPDATE"))]

@@ -6,10 +6,3 @@ class IsVendor(BasePermission):
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.is_vendor)
-
-
-class IsInfluencer(BasePermission):
-    message = "Only influencers can do this."
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_influencer)

@@ -336,7 +336,7 @@ def test_seed_demo_creates_linked_data_keeping_invariants_once(settings):
     from billing.models import Bill
     from campaigns.models import Application, Campaign
     from catalog.models import Product
-    from chat.models import Message
+    from chat.models import Chat, Message
 
     settings.SEED_DEMO = True
     out = StringIO()
@@ -346,7 +346,17 @@ def test_seed_demo_creates_linked_data_keeping_invariants_once(settings):
     assert User.objects.get(email="vendor1@demo.anwariya.local").check_password("anwariya-demo-2026")
     assert Product.objects.count() == 10
     assert Bill.objects.count() == 30
-    assert Bill.objects.filter(referral__isnull=False).exists() or Application.objects.filter(status="accepted")
+    # Linked: two influencers accepted on each vendor's open campaign, each with the chat the
+    # acceptance opened, and some sales carrying their codes, attributed to their own vendor.
+    accepted = Application.objects.filter(status="accepted")
+    assert accepted.count() == 4
+    assert Chat.objects.filter(campaign__isnull=False).count() == 4
+    referred = Bill.objects.filter(referral__isnull=False).select_related("referral__campaign")
+    assert referred.exists()
+    for bill in referred:
+        assert bill.referral in accepted
+        assert bill.referral_code == bill.referral.referral_code
+        assert bill.referral.campaign.vendor_id == bill.vendor_id
     assert Campaign.objects.filter(status="open").count() == 2
     assert Message.objects.exists()
     for product in Product.objects.all():

@@ -81,10 +81,7 @@ async def test_both_participants_receive_a_message(chat):
     await influencer_socket.disconnect()
 
 
-async def test_third_user_and_anonymous_are_closed_with_4403(chat):
-    stranger = await database_sync_to_async(VendorFactory)()
-    socket, _ = await connect(f"/ws/chats/{chat.pk}/", stranger)
-    assert await closed_with(socket) == 4403
+async def test_anonymous_and_bad_token_are_closed_with_4403(chat):
     anonymous, _ = await connect(f"/ws/chats/{chat.pk}/")
     assert await closed_with(anonymous) == 4403
     bad_token = WebsocketCommunicator(application, f"/ws/chats/{chat.pk}/?token=garbage", headers=[ORIGIN])
@@ -95,6 +92,18 @@ async def test_third_user_and_anonymous_are_closed_with_4403(chat):
 async def test_unknown_chat_is_closed_with_4404(chat):
     socket, _ = await connect("/ws/chats/999999/", chat.vendor)
     assert await closed_with(socket) == 4404
+
+
+@pytest.mark.parametrize("outsider", [VendorFactory, InfluencerFactory])
+async def test_a_chat_not_yours_is_closed_as_unknown_with_4404_like_rest(chat, outsider):
+    """A third user cannot tell an existing chat from a missing one: REST answers 404 for both."""
+    stranger = await database_sync_to_async(outsider)()
+    socket, _ = await connect(f"/ws/chats/{chat.pk}/", stranger)
+    assert await closed_with(socket) == 4404
+    missing, _ = await connect("/ws/chats/999999/", stranger)
+    assert await closed_with(missing) == 4404
+    rest = await database_sync_to_async(lambda: api_client(stranger).get(f"/api/v1/chats/{chat.pk}/"))()
+    assert rest.status_code == 404
 
 
 async def test_jwt_in_subprotocol_and_session_cookie(chat):

@@ -1,164 +1,18 @@
 """Analytics endpoints: JSON by default, CSV with ``?format=csv``."""
 
-import csv
-import datetime
-import io
-import re
-from decimal import Decimal
-
-from django.core.exceptions import ImproperlyConfigured
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import renderers, serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from analytics import selectors
-from analytics.access import analytics_vendor_for
-from anwariya.api.filters import MAX_ID
-from anwariya.api.serializers import StrictInputMixin
-
-MAX_RANGE_DAYS = 3660
-MAX_DAY_BUCKETS = 1100
-EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-# EARLIEST to LATEST as a pattern, so the schema says which days are accepted (format: date alone cannot).
-DAY_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-
-
-@extend_schema_field({"type": "string", "format": "date", "pattern": DAY_PATTERN})
-class DayField(serializers.DateField):
-    """A day written ``YYYY-MM-DD``, from EARLIEST to LATEST: the years the reports can bucket."""
-
-    def to_internal_value(self, value):
-        if isinstance(value, str) and not re.fullmatch(DAY_PATTERN, value):
-            self.fail("invalid", format="YYYY-MM-DD")
-        day = super().to_internal_value(value)
-        if not EARLIEST <= day <= LATEST:
-            raise serializers.ValidationError(f"Choose a date from {EARLIEST.year} to {LATEST.year}.")
-        return day
-
-
-def _cell(value):
-    """Spreadsheet-safe text: a cell that starts like a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        try:
-            Decimal(value)
-        except ArithmeticError:
-            return "'" + value
-    return value
-
-
-class CSVRenderer(renderers.BaseRenderer):
-    """Renders a table from ``AnalyticsView.table`` as CSV, its header row first (also when it has
-    no rows); anything else (an error) as ``key: value`` lines."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        out = io.StringIO()
-        if isinstance(data, list):
-            # The header comes from the declared columns, never from the first row: an empty
-            # table still says what its columns are.
-            columns = getattr((renderer_context or {}).get("response"), "csv_columns", None)
-            if columns is None:
-                raise ImproperlyConfigured("A CSV table needs its columns: answer with AnalyticsView.table().")
-            writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-            writer.writeheader()
-            writer.writerows({key: _cell(value) for key, value in row.items()} for row in data)
-        elif isinstance(data, dict):
-            for key, value in data.items():
-                out.write(f"{key}: {value}\n")
-        return out.getvalue().encode()
-
-
-class RangeQuerySerializer(StrictInputMixin, serializers.Serializer):
-    start = DayField(
-        required=False, help_text="First day, inclusive (vendor's time zone). Default: 29 days before end."
-    )
-    end = DayField(required=False, help_text="Last day, inclusive. Default: today.")
-    vendor = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Admins: whose numbers.")
-
-    def validate(self, attrs):
-        start, end = attrs.get("start"), attrs.get("end")
-        if start and end and end < start:
-            raise serializers.ValidationError({"end": ["The end must be on or after the start."]})
-        if start and end and (end - start).days > MAX_RANGE_DAYS:
-            raise serializers.ValidationError({"start": [f"A range may span at most {MAX_RANGE_DAYS} days."]})
-        return attrs
-
-
-class SeriesQuerySerializer(RangeQuerySerializer):
-    bucket = serializers.ChoiceField(choices=selectors.BUCKETS, default="day", help_text="Weeks start on Monday.")
-    product = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Only this product.")
-    category = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Only this category.")
-    include_items = serializers.BooleanField(
-        default=False, help_text="Add each bucket's bills (at most 50, with a count)."
-    )
-
-
-# The query parameters are documented from the serializers that read them, bounds and all.
-FORMATS = ["json", "csv"]
-FORMAT_PARAMETER = OpenApiParameter("format", str, enum=FORMATS, description="csv downloads the table.")
-RANGE_PARAMETERS = [RangeQuerySerializer, FORMAT_PARAMETER]
-
-
-def as_json(value):
-    """Decimals as strings (as every money field of the API), recursively."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: as_json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [as_json(item) for item in value]
-    return value
-
-
-class AnalyticsView(APIView):
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
-    query_serializer = RangeQuerySerializer
-
-    def parse_query(self, request):
-        given_format = request.query_params.get("format")
-        if given_format is not None and given_format not in FORMATS:
-            raise serializers.ValidationError({"format": [f"Choose one of: {', '.join(FORMATS)}."]})
-        query = self.query_serializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = dict(query.validated_data)
-        vendor = self.vendor_for(request, data.pop("vendor", None))
-        period = selectors.period_for(vendor, data.pop("start", None), data.pop("end", None))
-        # Checked on the effective range: a missing end means today.
-        if period.end < period.start:
-            raise serializers.ValidationError({"end": ["The end must be on or after the start."]})
-        if period.days > MAX_RANGE_DAYS:
-            raise serializers.ValidationError({"start": [f"A range may span at most {MAX_RANGE_DAYS} days."]})
-        if data.get("bucket") == "day" and period.days > MAX_DAY_BUCKETS:
-            raise serializers.ValidationError({"bucket": ["Use week, month or year buckets for ranges over 3 years."]})
-        return vendor, period, data
-
-    def handle_exception(self, exc):
-        # Errors are JSON, also when CSV was asked for.
-        self.request.accepted_renderer = renderers.JSONRenderer()
-        self.request.accepted_media_type = "application/json"
-        return super().handle_exception(exc)
-
-    def vendor_for(self, request, vendor_id):
-        vendor = analytics_vendor_for(request.user, vendor_id)
-        if vendor is None:
-            raise PermissionDenied("Admins choose a vendor with ?vendor=<id>.")
-        return vendor
-
-    def table(self, rows, filename, columns):
-        """``rows`` as JSON, or as a CSV download with ``columns`` as its header row."""
-        response = Response(as_json(rows))
-        response.csv_columns = list(columns)
-        if getattr(self.request, "accepted_renderer", None) and self.request.accepted_renderer.format == "csv":
-            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
+from analytics.api.base import (
+    FORMAT_PARAMETER,
+    RANGE_PARAMETERS,
+    AnalyticsView,
+    RangeQuerySerializer,
+    SeriesQuerySerializer,
+    as_json,
+)
 
 
 def _rows(component, /, **fields):

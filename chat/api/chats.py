@@ -1,3 +1,5 @@
+"""Your chats: the list, opening one, its messages (paged, and sending) and its read marker."""
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -7,12 +9,11 @@ from accounts.api.wallet import InsufficientTokensSerializer
 from accounts.models import User
 from anwariya.api.filters import MAX_ID
 from anwariya.api.pagination import CursorPagination
-from anwariya.api.schema import conflict
 from anwariya.api.serializers import StrictInputMixin
 from campaigns.models import Campaign
 from chat import selectors, services
-from chat.events import message_payload
-from chat.models import Chat, Message
+from chat.api.messages import MessageInputSerializer, MessageSerializer
+from chat.models import Chat
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -21,21 +22,6 @@ class ParticipantSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "name", "role"]
-
-
-class MessageSerializer(serializers.ModelSerializer):
-    text = serializers.SerializerMethodField()
-    deleted = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Message
-        fields = ["id", "chat", "sender", "text", "created_at", "edited_at", "deleted"]
-
-    def get_text(self, message) -> str:
-        return message_payload(message)["text"]
-
-    def get_deleted(self, message) -> bool:
-        return message.is_deleted
 
 
 class LastMessageSerializer(serializers.Serializer):
@@ -88,10 +74,6 @@ class ChatOpenSerializer(StrictInputMixin, serializers.Serializer):
         min_value=1, max_value=MAX_ID, help_text="The vendor or influencer to talk to."
     )
     campaign = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
-
-
-class MessageInputSerializer(StrictInputMixin, serializers.Serializer):
-    text = serializers.CharField(max_length=Message.MAX_LENGTH, help_text="1 to 4000 characters.")
 
 
 class ReadInputSerializer(StrictInputMixin, serializers.Serializer):
@@ -194,37 +176,3 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             chat=chat, user=request.user, message_id=serializer.validated_data["message_id"]
         )
         return Response({"user": request.user.pk, "last_read_message_id": state.last_read_message_id})
-
-
-@extend_schema(tags=["chat"])
-class MessageViewSet(
-    mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
-):
-    """One message. Its sender may edit or delete it for 10 minutes."""
-
-    queryset = Message.objects.none()
-    serializer_class = MessageSerializer
-    filter_backends = []
-    lookup_value_regex = r"\d+"
-    http_method_names = ["get", "patch", "delete", "head", "options"]
-
-    def get_object(self):
-        return selectors.message_for_user(self.request.user, self.kwargs["pk"])
-
-    @extend_schema(
-        request=MessageInputSerializer,
-        responses={200: MessageSerializer, 409: conflict("The message was deleted, or is too old to edit.")},
-        description="Edit your message's text. Without `text` nothing changes.",
-    )
-    def partial_update(self, request, *args, **kwargs):
-        serializer = MessageInputSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        message = self.get_object()
-        if "text" in serializer.validated_data:
-            message = services.message_edit(message=message, actor=request.user, text=serializer.validated_data["text"])
-        return Response(MessageSerializer(message).data)
-
-    @extend_schema(responses={204: None, 409: conflict("The message was deleted already, or is too old to delete.")})
-    def destroy(self, request, *args, **kwargs):
-        services.message_delete(message=self.get_object(), actor=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
