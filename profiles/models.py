@@ -11,32 +11,32 @@ from django.db import models
 from django.db.models import Q
 
 
-class Niche(models.Model):
-    """A topic influencers cover and campaigns target; the list is managed in the admin."""
+class ManagedListEntry(models.Model):
+    """An entry of a list the admins manage (niches, content formats): a name and its slug."""
 
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
 
     class Meta:
-        db_table = "campaigns_niche"
+        abstract = True
         ordering = ["name"]
 
     def __str__(self):
         return self.name
 
 
-class ContentFormat(models.Model):
+class Niche(ManagedListEntry):
+    """A topic influencers cover and campaigns target."""
+
+    class Meta(ManagedListEntry.Meta):
+        db_table = "campaigns_niche"
+
+
+class ContentFormat(ManagedListEntry):
     """A kind of content an influencer makes: reels, posts, stories, videos, blogs…"""
 
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
-
-    class Meta:
+    class Meta(ManagedListEntry.Meta):
         db_table = "campaigns_contentformat"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class FollowerBand(models.TextChoices):
