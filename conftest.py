@@ -53,8 +53,8 @@ def _managed_lists(request):
     if marker is None:
         return
     request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
-    from campaigns.managed_lists import seed_managed_lists
-    from campaigns.models import ContentFormat, Niche
+    from profiles.managed_lists import seed_managed_lists
+    from profiles.models import ContentFormat, Niche
 
     if not Niche.objects.exists():
         seed_managed_lists(Niche, ContentFormat)

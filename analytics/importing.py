@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
-from analytics.selectors import vendor_time_zone
 from anwariya.errors import Conflict, DomainError
 from anwariya.inputs import text_problem
 from billing.models import Bill, BillItem
@@ -30,6 +29,7 @@ from billing.services import MAX_TOTAL
 from campaigns.selectors import referral_for_code
 from catalog.models import Category, Product
 from catalog.services import MAX_PRICE
+from profiles.selectors import user_time_zone
 
 REQUIRED_COLUMNS = ("date", "bill_ref", "product", "sku", "category", "quantity", "unit_price")
 OPTIONAL_COLUMNS = ("unit_cost", "customer_name", "customer_email", "referral_code")
@@ -269,7 +269,7 @@ def _parse_row(line, values, vendor, referrals, problems) -> _Row | None:
     elif len(row.bill_ref) > 64:
         problem("bill_ref", "Must be at most 64 characters.")
 
-    row.created_at = _parse_when(text("date"), lambda message: problem("date", message), vendor_time_zone(vendor))
+    row.created_at = _parse_when(text("date"), lambda message: problem("date", message), user_time_zone(vendor))
 
     row.product_name = text("product")
     if not row.product_name:

@@ -5,7 +5,6 @@ runs a fixed number of queries, whatever the range or the number of buckets.
 """
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 from operator import itemgetter
 
@@ -18,8 +17,8 @@ from analytics.base import Period, in_period, paid_bills, paid_lines
 from analytics.models import DailyProductSales, DailySales
 from analytics.services import rollup_refresh
 from billing.models import Bill
-from campaigns.selectors import user_time_zone
 from catalog.models import Product
+from profiles.selectors import user_time_zone
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -28,14 +27,10 @@ BUCKETS = tuple(TRUNC)
 ITEMS_PER_BUCKET = 50
 
 
-def vendor_time_zone(vendor) -> zoneinfo.ZoneInfo:
-    """The vendor's own zone (profile setting), else the platform's ``TIME_ZONE``: the zone the
-    vendor sees every time in (``campaigns.selectors.user_time_zone``, chat times too)."""
-    return user_time_zone(vendor)
-
-
 def period_for(vendor, start=None, end=None, *, default_days=30) -> Period:
-    tz = vendor_time_zone(vendor)
+    """A range of the vendor's days: in their zone (``profiles.selectors.user_time_zone``), the
+    zone they see every time in, chat times too."""
+    tz = user_time_zone(vendor)
     today = datetime.datetime.now(tz).date()
     end = end or today
     start = start or end - datetime.timedelta(days=default_days - 1)

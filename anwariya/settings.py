@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "axes",
     "anwariya",
     "accounts",
+    "profiles",
     "campaigns",
     "chat",
     "catalog",
@@ -366,7 +367,7 @@ SPECTACULAR_SETTINGS = {
         "BroadcastStatusEnum": "campaigns.models.Broadcast.Status",
         "DeliveryStatusEnum": "campaigns.models.Delivery.Status",
         "RoleEnum": "accounts.models.Role",
-        # A profile's role: one value per shape, so an answer matches one of them (campaigns/api.py).
+        # A profile's role: one value per shape, so an answer matches one of them (profiles/api.py).
         "InfluencerRoleEnum": ["influencer"],
         "VendorRoleEnum": ["vendor"],
     },

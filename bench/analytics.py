@@ -477,12 +477,13 @@ def measure(gen, args, size, explain):
 
     from accounts.models import User
     from analytics.models import DailyProductSales, DailySales
-    from analytics.selectors import Period, sales_series, vendor_time_zone
+    from analytics.selectors import Period, sales_series
     from billing.models import BillItem
+    from profiles.selectors import user_time_zone
 
     busiest = BillItem.objects.values("bill__vendor").annotate(n=Count("pk")).order_by("-n").first()
     vendor = User.objects.get(pk=busiest["bill__vendor"])
-    period = Period(gen.start, gen.end, vendor_time_zone(vendor))
+    period = Period(gen.start, gen.end, user_time_zone(vendor))
     # The rollup as a first request after the data changed finds it: built from nothing, then
     # refreshed after one more sale (one day recomputed).
     DailySales.objects.all().delete()

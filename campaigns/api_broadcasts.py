@@ -10,8 +10,9 @@ from accounts.models import Role, User
 from anwariya.api.filters import MAX_ID
 from anwariya.api.serializers import StrictInputMixin
 from campaigns import broadcasts
-from campaigns.api import IsVendorOrStaff
-from campaigns.models import Broadcast, Campaign, Delivery, FollowerBand
+from campaigns.models import Broadcast, Campaign, Delivery
+from profiles.api import IsVendorOrStaff
+from profiles.models import FollowerBand
 
 
 class BroadcastFiltersSerializer(StrictInputMixin, serializers.Serializer):

@@ -1,101 +1,10 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-
-class Niche(models.Model):
-    """A topic influencers cover and campaigns target; the list is managed in the admin."""
-
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class ContentFormat(models.Model):
-    """A kind of content an influencer makes: reels, posts, stories, videos, blogs…"""
-
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class FollowerBand(models.TextChoices):
-    UNDER_1K = "0-1k", "Under 1k"
-    K1_10 = "1k-10k", "1k–10k"
-    K10_50 = "10k-50k", "10k–50k"
-    K50_100 = "50k-100k", "50k–100k"
-    K100_500 = "100k-500k", "100k–500k"
-    K500_1M = "500k-1m", "500k–1M"
-    M1_PLUS = "1m+", "1M+"
-
-
-class Availability(models.TextChoices):
-    AVAILABLE = "available", "Available for campaigns"
-    LIMITED = "limited", "Limited availability"
-    UNAVAILABLE = "unavailable", "Not taking campaigns"
-
-
-SOCIAL_NETWORKS = ["instagram", "youtube", "tiktok", "x", "facebook", "linkedin", "blog", "other"]
-
-
-class InfluencerProfile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="influencer_profile")
-    niches = models.ManyToManyField(Niche, blank=True, related_name="influencers")
-    follower_band = models.CharField(max_length=12, choices=FollowerBand.choices, blank=True)
-    engagement_rate = models.DecimalField(
-        "engagement rate %",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    bio = models.TextField(blank=True, max_length=2000)
-    availability = models.CharField(max_length=12, choices=Availability.choices, default=Availability.AVAILABLE)
-    content_formats = models.ManyToManyField(ContentFormat, blank=True, related_name="influencers")
-    social_links = models.JSONField(default=dict, blank=True, help_text="Network name → profile URL.")
-    city = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=100, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(engagement_rate__isnull=True) | Q(engagement_rate__gte=0, engagement_rate__lte=100),
-                name="influencer_engagement_rate_0_to_100",
-            )
-        ]
-        indexes = [models.Index(fields=["country", "follower_band"], name="influencer_country_band_idx")]
-
-    def __str__(self):
-        return f"Profile of {self.user}"
-
-
-class VendorProfile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vendor_profile")
-    time_zone = models.CharField(
-        max_length=64, blank=True, help_text="Analytics buckets days in this zone; empty means the platform's."
-    )
-    website = models.URLField(blank=True)
-    description = models.TextField(blank=True, max_length=2000)
-    city = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=100, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self):
-        return f"Profile of {self.user}"
+from profiles.models import Niche
 
 
 class Campaign(models.Model):

@@ -1,39 +1,10 @@
 """Campaign reads, each scoped to what the user may see."""
 
-import zoneinfo
-
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, User
-from campaigns.models import Application, Campaign, InfluencerProfile
-
-
-def user_time_zone(user: User) -> zoneinfo.ZoneInfo:
-    """The zone a user sees times and days in: a vendor's profile setting, else the platform's
-    ``TIME_ZONE`` (influencers, staff, a vendor without one, a zone name that is no more)."""
-    profile = getattr(user, "vendor_profile", None)
-    name = (profile.time_zone if profile else "") or settings.TIME_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def influencers_directory() -> QuerySet[User]:
-    """Active influencers with their profiles, for vendors to browse."""
-    return (
-        User.objects.filter(role=Role.INFLUENCER, is_active=True)
-        .select_related("influencer_profile")
-        .prefetch_related("influencer_profile__niches", "influencer_profile__content_formats")
-        .order_by("display_name", "pk")
-    )
-
-
-def influencer_profile_for(user: User) -> InfluencerProfile:
-    profile, _ = InfluencerProfile.objects.get_or_create(user=user)
-    return profile
+from campaigns.models import Application, Campaign
 
 
 def campaigns_visible_to(user: User) -> QuerySet[Campaign]:

@@ -1,7 +1,6 @@
-"""Campaign writes: profiles, campaigns and their lifecycle, applications and invitations."""
+"""Campaign writes: campaigns and their lifecycle, applications and invitations."""
 
 import secrets
-import zoneinfo
 from datetime import date
 from decimal import Decimal
 
@@ -10,16 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.services import user_update
 from anwariya.errors import Conflict, DomainError
 from campaigns.hooks import campaign_joined
-from campaigns.models import (
-    SOCIAL_NETWORKS,
-    Application,
-    Campaign,
-    InfluencerProfile,
-    VendorProfile,
-)
+from campaigns.models import Application, Campaign
 
 MAX_BUDGET = Decimal("9999999999.99")
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
@@ -33,82 +25,6 @@ class CampaignError(DomainError):
 class NotAllowed(DomainError):
     status_code = 403
     code = "permission_denied"
-
-
-# --- Profiles ---------------------------------------------------------------------------
-
-
-def influencer_profile_update(*, user: User, **fields) -> InfluencerProfile:
-    """Update an influencer's profile; ``display_name`` is kept on the user."""
-    if user.role != Role.INFLUENCER:
-        raise NotAllowed("Only influencers have an influencer profile.")
-    profile, _ = InfluencerProfile.objects.get_or_create(user=user)
-    user_fields = {key: fields.pop(key) for key in ("display_name",) if key in fields}
-    niches = fields.pop("niches", None)
-    formats = fields.pop("content_formats", None)
-    if "social_links" in fields:
-        fields["social_links"] = _clean_social_links(fields["social_links"])
-    for key in ("bio", "city", "country"):
-        if key in fields:
-            fields[key] = (fields[key] or "").strip()
-    with transaction.atomic():
-        _save_profile(user, profile, user_fields, fields)
-        if niches is not None:
-            profile.niches.set(niches)
-        if formats is not None:
-            profile.content_formats.set(formats)
-    return profile
-
-
-def vendor_profile_update(*, user: User, **fields) -> VendorProfile:
-    """Update a vendor's profile; ``business_name`` and ``display_name`` are kept on the user."""
-    if user.role != Role.VENDOR:
-        raise NotAllowed("Only vendors have a vendor profile.")
-    profile, _ = VendorProfile.objects.get_or_create(user=user)
-    user_fields = {key: fields.pop(key) for key in ("display_name", "business_name") if key in fields}
-    if fields.get("time_zone") and fields["time_zone"] not in zoneinfo.available_timezones():
-        raise CampaignError(errors={"time_zone": ["Choose a time zone such as Asia/Kolkata."]})
-    for key in ("description", "city", "country", "website", "time_zone"):
-        if key in fields:
-            fields[key] = (fields[key] or "").strip()
-    with transaction.atomic():
-        _save_profile(user, profile, user_fields, fields)
-    return profile
-
-
-def _save_profile(user, profile, user_fields, fields):
-    """Names live on the user (``user_update`` checks them); the rest on the profile."""
-    if user_fields:
-        user_update(user=user, **user_fields)
-    for key, value in fields.items():
-        setattr(profile, key, value)
-    if fields:
-        profile.save(update_fields=[*fields, "updated_at"])
-
-
-def _clean_social_links(links) -> dict:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import URLValidator
-
-    if not isinstance(links, dict):
-        raise CampaignError(errors={"social_links": ["Give an object of network name to URL."]})
-    cleaned, problems = {}, []
-    validate = URLValidator(schemes=["http", "https"])
-    for network, url in links.items():
-        if network not in SOCIAL_NETWORKS:
-            problems.append(f'Unknown network "{network}"; use one of: {", ".join(SOCIAL_NETWORKS)}.')
-            continue
-        if not url:
-            continue
-        try:
-            validate(str(url))
-        except ValidationError:
-            problems.append(f"{network}: enter a valid http(s) URL.")
-            continue
-        cleaned[network] = str(url)[:300]
-    if problems:
-        raise CampaignError(errors={"social_links": problems})
-    return cleaned
 
 
 # --- Campaigns ---------------------------------------------------------------------------

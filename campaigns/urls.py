@@ -5,8 +5,6 @@ from campaigns import views, views_broadcasts
 app_name = "campaigns"
 
 urlpatterns = [
-    path("profile/", views.ProfileView.as_view(), name="profile"),
-    path("influencers/", views.DirectoryView.as_view(), name="directory"),
     path("influencers/<int:pk>/", views.InfluencerDetailView.as_view(), name="influencer-detail"),
     path("campaigns/", views.CampaignListView.as_view(), name="campaign-list"),
     path("campaigns/new/", views.CampaignCreateView.as_view(), name="campaign-create"),

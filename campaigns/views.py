@@ -1,136 +1,23 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from accounts.models import Role
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
+from anwariya.paging import query_without_page
 from anwariya.redirects import redirect_back
 from anwariya.views_mixins import VendorRequiredMixin
 from campaigns import selectors, services
-from campaigns.forms import (
-    ApplyForm,
-    CampaignFilterForm,
-    CampaignForm,
-    DirectoryFilterForm,
-    InfluencerProfileForm,
-    InviteForm,
-    VendorProfileForm,
-)
-from campaigns.models import Application, Campaign, InfluencerProfile, VendorProfile
-from chat.telegram.selectors import telegram_link_status
-from chat.telegram.services import telegram_link_code_issue
+from campaigns.forms import ApplyForm, CampaignFilterForm, CampaignForm, InviteForm
+from campaigns.models import Application, Campaign
+from profiles.selectors import influencers_directory
 
 PAGE_SIZE = 20
-
-
-def _query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-class ProfileView(LoginRequiredMixin, View):
-    """Edit one's own profile: the influencer's (how vendors find you) or the vendor's."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.role not in (Role.VENDOR, Role.INFLUENCER):
-            raise PermissionDenied("Admin accounts have no profile.")
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request):
-        return self._render(request, self._form(request))
-
-    def post(self, request):
-        form = self._form(request, request.POST)
-        if form.is_valid():
-            try:
-                if request.user.is_influencer:
-                    services.influencer_profile_update(user=request.user, **form.service_fields())
-                else:
-                    services.vendor_profile_update(user=request.user, **form.cleaned_data)
-            except DomainError as error:
-                apply_domain_errors(form, error)
-            else:
-                messages.success(request, "Your profile was saved.")
-                return redirect("campaigns:profile")
-        return self._render(request, form)
-
-    def _form(self, request, data=None):
-        user = request.user
-        if user.is_influencer:
-            profile, _ = InfluencerProfile.objects.get_or_create(user=user)
-            initial = {
-                "display_name": user.display_name,
-                "niches": list(profile.niches.all()),
-                "follower_band": profile.follower_band,
-                "engagement_rate": profile.engagement_rate,
-                "content_formats": list(profile.content_formats.all()),
-                "availability": profile.availability,
-                "bio": profile.bio,
-                "city": profile.city,
-                "country": profile.country,
-                **{f"link_{network}": url for network, url in profile.social_links.items()},
-            }
-            return InfluencerProfileForm(data, initial=initial)
-        profile, _ = VendorProfile.objects.get_or_create(user=user)
-        initial = {
-            "display_name": user.display_name,
-            "business_name": user.business_name,
-            "time_zone": profile.time_zone,
-            "website": profile.website,
-            "description": profile.description,
-            "city": profile.city,
-            "country": profile.country,
-        }
-        return VendorProfileForm(data, initial=initial)
-
-    def _render(self, request, form):
-        telegram = telegram_link_status(request.user)
-        if telegram["configured"] and not telegram["linked"] and telegram["code"] is None:
-            # Not linked yet: the page shows a fresh one-time code straight away.
-            telegram_link_code_issue(user=request.user)
-            telegram = telegram_link_status(request.user)
-        context = {"form": form, "telegram": telegram}
-        return render(request, "campaigns/profile_form.html", context)
-
-
-class DirectoryView(VendorRequiredMixin, View):
-    def get(self, request):
-        filters = DirectoryFilterForm(request.GET or None)
-        influencers = selectors.influencers_directory()
-        if filters.is_bound:
-            filters.is_valid()
-            data = filters.cleaned_data
-            if data.get("q"):
-                term = data["q"]
-                influencers = influencers.filter(
-                    Q(display_name__icontains=term)
-                    | Q(influencer_profile__bio__icontains=term)
-                    | Q(influencer_profile__city__icontains=term)
-                )
-            if data.get("niche"):
-                influencers = influencers.filter(influencer_profile__niches=data["niche"])
-            if data.get("follower_band"):
-                influencers = influencers.filter(influencer_profile__follower_band=data["follower_band"])
-            if data.get("min_engagement") is not None:
-                influencers = influencers.filter(influencer_profile__engagement_rate__gte=data["min_engagement"])
-            if data.get("content_type"):
-                influencers = influencers.filter(influencer_profile__content_formats=data["content_type"])
-            if data.get("country"):
-                influencers = influencers.filter(influencer_profile__country__iexact=data["country"].strip())
-        page = Paginator(influencers.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(
-            request,
-            "campaigns/directory.html",
-            {"filters": filters, "page": page, "query": _query_without_page(request)},
-        )
 
 
 class InfluencerDetailView(VendorRequiredMixin, View):
@@ -138,7 +25,7 @@ class InfluencerDetailView(VendorRequiredMixin, View):
         return self._render(request, pk, InviteForm(vendor=request.user))
 
     def post(self, request, pk):
-        influencer = get_object_or_404(selectors.influencers_directory(), pk=pk)
+        influencer = get_object_or_404(influencers_directory(), pk=pk)
         form = InviteForm(request.POST, vendor=request.user)
         if form.is_valid():
             try:
@@ -156,7 +43,7 @@ class InfluencerDetailView(VendorRequiredMixin, View):
         return self._render(request, pk, form)
 
     def _render(self, request, pk, form):
-        influencer = get_object_or_404(selectors.influencers_directory(), pk=pk)
+        influencer = get_object_or_404(influencers_directory(), pk=pk)
         profile = getattr(influencer, "influencer_profile", None)
         context = {
             "influencer": influencer,
@@ -190,7 +77,7 @@ class CampaignListView(LoginRequiredMixin, View):
         return render(
             request,
             "campaigns/campaign_list.html",
-            {"filters": filters, "page": page, "query": _query_without_page(request)},
+            {"filters": filters, "page": page, "query": query_without_page(request)},
         )
 
 
@@ -334,6 +221,6 @@ class ApplicationListView(LoginRequiredMixin, View):
                 "page": page,
                 "status": status,
                 "statuses": Application.Status.choices,
-                "query": _query_without_page(request),
+                "query": query_without_page(request),
             },
         )

@@ -8,11 +8,11 @@ from django.views import View
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
 from anwariya.redirects import redirect_back
-from campaigns.selectors import user_time_zone
 from chat import selectors, services
 from chat.forms import ChatStartForm, HistoryForm
 from chat.models import Message
 from chat.telegram.services import telegram_account_unlink, telegram_link_code_issue
+from profiles.selectors import user_time_zone
 
 HISTORY = 50
 
@@ -85,7 +85,7 @@ class ChatStartView(LoginRequiredMixin, View):
 
 
 def _profile_telegram_section():
-    return redirect(reverse("campaigns:profile") + "#telegram")
+    return redirect(reverse("profiles:profile") + "#telegram")
 
 
 class TelegramCodeView(LoginRequiredMixin, View):

@@ -17,8 +17,9 @@ from analytics.services import rollup_refresh
 from billing.models import Bill
 from billing.services import bill_void
 from billing.tests.factories import make_bill
-from campaigns.models import VendorProfile
 from catalog.tests.factories import CategoryFactory, ProductFactory
+from profiles.models import VendorProfile
+from profiles.selectors import user_time_zone
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +119,7 @@ def test_a_new_time_zone_recomputes_every_day(settings, busy_shop):
     series(settings, "rollup", vendor, PERIOD, "day")
     VendorProfile.objects.create(user=vendor, time_zone="America/New_York")
     vendor.refresh_from_db()
-    new_york = selectors.vendor_time_zone(vendor)
+    new_york = user_time_zone(vendor)
     period = Period(PERIOD.start, PERIOD.end, new_york)
 
     assert series(settings, "rollup", vendor, period, "day") == series(settings, "live", vendor, period, "day")

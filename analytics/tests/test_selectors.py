@@ -11,8 +11,9 @@ from analytics import selectors
 from analytics.selectors import Period
 from billing.models import Bill
 from billing.tests.factories import make_bill
-from campaigns.models import VendorProfile
 from catalog.tests.factories import CategoryFactory, ProductFactory
+from profiles.models import VendorProfile
+from profiles.selectors import user_time_zone
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_days_follow_the_vendors_time_zone(shop):
 
     VendorProfile.objects.create(user=vendor, time_zone="America/New_York")
     vendor.refresh_from_db()
-    tz = selectors.vendor_time_zone(vendor)
+    tz = user_time_zone(vendor)
     assert tz.key == "America/New_York"
     assert [b["units"] for b in selectors.sales_series(vendor, Period(period.start, period.end, tz), "day")] == [1, 0]
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from anwariya.errors import DomainError
-from campaigns.filters import InfluencerFilter
 from campaigns.models import Application, Broadcast
+from profiles.filters import InfluencerFilter
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][^{}]*)\}")
 PLACEHOLDERS = ("name", "campaign")

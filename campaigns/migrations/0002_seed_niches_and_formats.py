@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from campaigns.managed_lists import seed_managed_lists
+from profiles.managed_lists import seed_managed_lists
 
 
 def seed(apps, schema_editor):

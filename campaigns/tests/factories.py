@@ -6,11 +6,6 @@ from django.utils import timezone
 
 from accounts.tests.factories import VendorFactory
 from campaigns import services
-from campaigns.models import Niche
-
-
-def niche(slug):
-    return Niche.objects.get(slug=slug)
 
 
 class CampaignFactory(factory.Factory):

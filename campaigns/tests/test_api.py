@@ -1,23 +1,19 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import InfluencerFactory, VendorFactory
 from accounts.wallet import wallet_for_user, wallet_grant
 from anwariya.tests.api import api_client, assert_error
-from anwariya.tests.schema import assert_matches, component
+from anwariya.tests.schema import assert_matches
 from billing.models import Bill
 from campaigns import services
 from campaigns.models import Application
-from campaigns.tests.factories import CampaignFactory, niche
+from campaigns.tests.factories import CampaignFactory
 from catalog.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
 CAMPAIGNS = "/api/v1/campaigns/"
 APPLICATIONS = "/api/v1/applications/"
-PROFILE = "/api/v1/profile/"
-INFLUENCERS = "/api/v1/influencers/"
 
 
 def campaign_payload(**overrides):
@@ -31,99 +27,6 @@ def campaign_payload(**overrides):
         "niches": ["food", "lifestyle"],
         **overrides,
     }
-
-
-# --- Profiles ----------------------------------------------------------------------------
-
-
-def test_influencer_profile_get_and_patch():
-    influencer = InfluencerFactory()
-    client = api_client(influencer)
-    assert client.get(PROFILE).json()["role"] == "influencer"
-    response = client.patch(
-        PROFILE,
-        {
-            "display_name": "Ira Sen",
-            "niches": ["food", "travel"],
-            "follower_band": "10k-50k",
-            "engagement_rate": "4.20",
-            "content_types": ["reels", "stories"],
-            "social_links": {"instagram": "https://instagram.com/irasen"},
-            "city": "Pune",
-            "country": "India",
-        },
-        format="json",
-    )
-    assert response.status_code == 200, response.content
-    body = response.json()
-    assert body["display_name"] == "Ira Sen"
-    assert sorted(body["niches"]) == ["food", "travel"]
-    assert body["engagement_rate"] == "4.20"
-    assert sorted(body["content_types"]) == ["reels", "stories"]
-
-
-@pytest.mark.parametrize(
-    ("payload", "field"),
-    [
-        ({"engagement_rate": "101"}, "engagement_rate"),
-        ({"engagement_rate": "-1"}, "engagement_rate"),
-        ({"niches": ["no-such-niche"]}, "niches"),
-        ({"follower_band": "a lot"}, "follower_band"),
-        ({"social_links": {"instagram": "not a url"}}, "social_links"),
-        ({"social_links": {"myspace": "https://myspace.com/x"}}, "social_links"),
-    ],
-)
-def test_bad_profile_input_names_field(payload, field):
-    assert_error(api_client(InfluencerFactory()).patch(PROFILE, payload, format="json"), 400, field)
-
-
-def test_vendor_profile_put():
-    vendor = VendorFactory()
-    response = api_client(vendor).put(
-        PROFILE, {"business_name": "Chai & Co", "website": "https://chai.example", "city": "Kochi"}, format="json"
-    )
-    assert response.status_code == 200
-    assert response.json()["business_name"] == "Chai & Co"
-    assert_error(api_client(vendor).patch(PROFILE, {"business_name": ""}, format="json"), 400, "business_name")
-
-
-def test_directory_filters_for_vendors_only():
-    food = InfluencerFactory(display_name="Asha")
-    services.influencer_profile_update(
-        user=food, niches=[niche("food")], follower_band="10k-50k", engagement_rate="5.0", country="India"
-    )
-    travel = InfluencerFactory(display_name="Dev")
-    services.influencer_profile_update(
-        user=travel, niches=[niche("travel")], follower_band="1m+", engagement_rate="2.0", country="UAE"
-    )
-    client = api_client(VendorFactory())
-
-    def names(**params):
-        return [i["display_name"] for i in client.get(INFLUENCERS, params).json()["results"]]
-
-    assert names() == ["Asha", "Dev"]
-    assert names(niche="food") == ["Asha"]
-    assert names(follower_band="1m+") == ["Dev"]
-    assert names(min_engagement="3") == ["Asha"]
-    assert names(country="india") == ["Asha"]
-    assert client.get(f"{INFLUENCERS}{travel.pk}/").json()["niches"] == ["travel"]
-    assert_error(client.get(f"{INFLUENCERS}{VendorFactory().pk}/"), 404)
-    assert_error(api_client(InfluencerFactory()).get(INFLUENCERS), 403)
-
-
-def test_directory_query_count_does_not_grow():
-    client = api_client(VendorFactory())
-    services.influencer_profile_update(user=InfluencerFactory(), niches=[niche("food")])
-    with CaptureQueriesContext(connection) as one:
-        client.get(INFLUENCERS)
-    for _ in range(20):
-        services.influencer_profile_update(user=InfluencerFactory(), niches=[niche("food"), niche("travel")])
-    with CaptureQueriesContext(connection) as many:
-        client.get(INFLUENCERS, {"page_size": 50})
-    assert len(many) == len(one)
-
-
-# --- Campaigns ------------------------------------------------------------------------------
 
 
 def test_vendor_creates_opens_and_closes_campaign():
@@ -293,16 +196,6 @@ def test_create_campaign_open_directly_and_dates_in_range():
 # --- The answers match the schema ---------------------------------------------------------
 
 
-@pytest.mark.parametrize(("user_factory", "role"), [(VendorFactory, "vendor"), (InfluencerFactory, "influencer")])
-def test_the_profile_answer_matches_exactly_one_documented_shape(user_factory, role):
-    client = api_client(user_factory())
-    response = client.get(PROFILE)
-    assert response.json()["role"] == role
-    assert_matches(response, PROFILE, "get")
-    assert component("Profile")["discriminator"]["propertyName"] == "role"
-    assert_matches(client.patch(PROFILE, {"city": "Pune"}, format="json"), PROFILE, "patch")
-
-
 def test_campaign_counts_are_present_as_null_for_influencers():
     campaign = CampaignFactory()
     services.application_create(campaign=campaign, influencer=InfluencerFactory(), pitch="p")
@@ -323,24 +216,3 @@ def test_a_second_application_is_a_documented_409():
     response = client.post(f"{CAMPAIGNS}{campaign.pk}/applications/", {"pitch": "Again"})
     assert_error(response, 409, "campaign")
     assert_matches(response, "/api/v1/campaigns/{id}/applications/", "post")
-
-
-def test_the_directory_answers_a_new_profiles_values_for_an_influencer_without_one():
-    influencer = InfluencerFactory()
-    response = api_client(VendorFactory()).get(f"{INFLUENCERS}{influencer.pk}/")
-    body = response.json()
-    assert (body["bio"], body["availability"], body["social_links"], body["engagement_rate"]) == (
-        "",
-        "available",
-        {},
-        None,
-    )
-    assert_matches(response, "/api/v1/influencers/{id}/", "get")
-
-
-def test_social_links_are_documented_per_network():
-    schema = component("PatchedInfluencerProfileRequest")["properties"]["social_links"]
-    assert schema["additionalProperties"] is False
-    assert set(schema["properties"]) == {"instagram", "youtube", "tiktok", "x", "facebook", "linkedin", "blog", "other"}
-    response = api_client(InfluencerFactory()).patch(PROFILE, {"social_links": {"myspace": ""}}, format="json")
-    assert_error(response, 400, "social_links")

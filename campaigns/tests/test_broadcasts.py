@@ -343,7 +343,7 @@ def test_placeholders_are_checked_and_filled_in_safely(vendor, campaign):
 
 
 def test_filter_audience_matches_the_directory_filters(vendor):
-    from campaigns.models import InfluencerProfile
+    from profiles.models import InfluencerProfile
 
     keen = InfluencerFactory()
     InfluencerProfile.objects.create(user=keen, country="India", engagement_rate="5.5", follower_band="10k-50k")

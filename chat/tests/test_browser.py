@@ -26,8 +26,8 @@ PLATFORM_ZONE = "Asia/Kolkata"
 
 SETUP = f"""
 from accounts import services
-from campaigns.models import VendorProfile
 from chat.models import Chat
+from profiles.models import VendorProfile
 vendor = services.user_create(email="shop@example.com", password="{PASSWORD}", role="vendor",
                               display_name="Asha", business_name="Chai & Co")
 VendorProfile.objects.create(user=vendor, time_zone="{VENDOR_ZONE}")

@@ -218,8 +218,8 @@ def test_the_chat_list_preview_separates_a_broadcasts_title_from_its_body(client
 def test_message_times_show_in_the_viewers_time_zone_in_one_format(client, settings):
     import datetime
 
-    from campaigns.models import VendorProfile
     from chat.models import Message
+    from profiles.models import VendorProfile
 
     settings.TIME_ZONE = "Asia/Kolkata"
     chat = make_chat()

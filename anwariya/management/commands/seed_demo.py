@@ -23,11 +23,12 @@ from billing.models import Bill
 from billing.services import Line, bill_create
 from campaigns import broadcasts
 from campaigns import services as campaign_services
-from campaigns.models import ContentFormat, FollowerBand, Niche
 from catalog.models import Category, StockMovement
 from catalog.services import category_create, product_create, stock_restock
 from chat.models import Chat
 from chat.services import message_send
+from profiles.models import ContentFormat, FollowerBand, Niche
+from profiles.services import influencer_profile_update
 
 DEMO_PASSWORD = "anwariya-demo-2026"
 ADMIN_EMAIL = "admin@demo.anwariya.local"
@@ -116,7 +117,7 @@ class Command(BaseCommand):
         city, country = self.rng.choice(CITIES)
         niches = self.rng.sample(list(Niche.objects.all()), k=min(2, Niche.objects.count()))
         formats = self.rng.sample(list(ContentFormat.objects.all()), k=min(2, ContentFormat.objects.count()))
-        campaign_services.influencer_profile_update(
+        influencer_profile_update(
             user=influencer,
             niches=niches,
             content_formats=formats,
