@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -7,6 +9,11 @@ from catalog.models import Product, StockMovement
 from catalog.tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def compact(html):
+    """The page without the white space between tags, to read a table row as one string."""
+    return re.sub(r">\s+<", "><", html)
 
 
 def test_product_list_shows_own_products_with_low_stock_badge(vendor_client):
@@ -24,10 +31,10 @@ def test_product_list_shows_own_products_with_low_stock_badge(vendor_client):
 def test_product_list_search_and_stock_filter(vendor_client):
     ProductFactory(vendor=vendor_client.vendor, name="Assam Gold", quantity=0)
     ProductFactory(vendor=vendor_client.vendor, name="Darjeeling", quantity=50)
-    content = vendor_client.get(reverse("catalog:product-list"), {"q": "assam"}).content.decode()
+    content = vendor_client.get(reverse("catalog:product-list"), {"search": "assam"}).content.decode()
     assert "Assam Gold" in content
     assert "Darjeeling" not in content
-    content = vendor_client.get(reverse("catalog:product-list"), {"stock": "in"}).content.decode()
+    content = vendor_client.get(reverse("catalog:product-list"), {"in_stock": "true"}).content.decode()
     assert "Assam Gold" not in content
     assert "Darjeeling" in content
 
@@ -168,8 +175,15 @@ def test_admin_product_and_bill_pages(client):
     client.force_login(AdminFactory())
     products = client.get(reverse("admin:catalog_product_changelist"), {"stock": "low"}).content.decode()
     assert product.name in products
-    change = client.get(reverse("admin:catalog_product_change", args=[product.pk])).content.decode()
-    assert "Sale" in change  # the movement inline
+    change = compact(client.get(reverse("admin:catalog_product_change", args=[product.pk])).content.decode())
+    bill_admin = reverse("admin:billing_bill_change", args=[bill.pk])
+    # The movement inline's rows, newest first: the sale of 1 (with its bill), then the opening 3.
+    assert (
+        '<td class="field-reason"><p>Sale</p></td><td class="field-delta"><p>-1</p></td>'
+        '<td class="field-quantity_after"><p>2</p></td>'
+    ) in change
+    assert f'<td class="field-belongs_to"><p><a href="{bill_admin}">{bill.number}</a></p></td>' in change
+    assert '<td class="field-reason"><p>Initial stock</p></td><td class="field-delta"><p>3</p></td>' in change
     bill_page = client.get(reverse("admin:billing_bill_change", args=[bill.pk])).content.decode()
     assert bill.number in bill_page
     assert product.name in bill_page  # the items inline
