@@ -10,6 +10,7 @@ from billing.models import Bill
 from billing.tests.factories import make_bill
 from catalog.models import Product, StockMovement
 from catalog.selectors import movements_for_source
+from catalog.services import MAX_QUANTITY, stock_restock
 from catalog.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,30 @@ def test_imported_bills_cannot_be_voided_or_resent():
     with pytest.raises(DomainError):
         services.bill_resend_invoice(bill=bill)
     assert Bill.objects.get(pk=bill.pk).status == Bill.Status.PAID
+
+
+def test_void_that_would_push_stock_past_the_cap_is_refused_naming_the_line():
+    vendor = VendorFactory()
+    tea = ProductFactory(vendor=vendor, name="Assam Gold", quantity=10)
+    cup = ProductFactory(vendor=vendor, quantity=10)
+    bill = make_bill(vendor, (cup, 1), (tea, 5))
+    stock_restock(product=tea, quantity=MAX_QUANTITY - 8)  # 5 left + this = 3 below the cap
+
+    with pytest.raises(DomainError) as caught:
+        services.bill_void(bill=bill, actor=vendor)
+
+    assert caught.value.status_code == 409
+    assert caught.value.errors == {
+        "items": {
+            "1": {
+                "quantity": [
+                    "Assam Gold would have 1,000,000,002 units; stock holds at most 1,000,000,000 (999,999,997 now)."
+                ]
+            }
+        }
+    }
+    assert "Assam Gold" in caught.value.detail
+    bill.refresh_from_db()
+    assert bill.status == Bill.Status.PAID
+    assert [Product.objects.get(pk=p.pk).quantity for p in (tea, cup)] == [MAX_QUANTITY - 3, 9]
+    assert not movements_for_source(bill).filter(reason=StockMovement.Reason.VOID).exists()

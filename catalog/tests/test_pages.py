@@ -1,9 +1,12 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import InfluencerFactory, VendorFactory
+from billing import services
 from billing.tests.factories import make_bill
 from catalog.models import Product, StockMovement
 from catalog.tests.factories import CategoryFactory, ProductFactory
@@ -212,3 +215,20 @@ def test_product_form_limits_the_description_and_refuses_a_longer_one(vendor_cli
 def test_category_form_limits_the_description(vendor_client):
     page = vendor_client.get(reverse("catalog:category-list")).content.decode()
     assert 'maxlength="2000"' in page
+
+
+def test_stock_history_links_each_bill_in_a_fixed_number_of_queries(vendor_client):
+    product = ProductFactory(vendor=vendor_client.vendor, quantity=100)
+    first = make_bill(vendor_client.vendor, (product, 1))
+    url = reverse("catalog:product-detail", args=[product.pk])
+    with CaptureQueriesContext(connection) as one_bill:
+        vendor_client.get(url)
+    bills = [make_bill(vendor_client.vendor, (product, 1)) for _ in range(9)]
+    services.bill_void(bill=bills[0], actor=vendor_client.vendor)
+    with CaptureQueriesContext(connection) as ten_bills:
+        content = compact(vendor_client.get(url).content.decode())
+    assert len(ten_bills) == len(one_bill)
+    for bill in [first, *bills]:
+        assert f'<td>Sale · <a href="/bills/{bill.pk}/">{bill.number}</a></td>' in content
+    assert f'<td>Bill voided · <a href="/bills/{bills[0].pk}/">{bills[0].number}</a></td>' in content
+    assert "<td>Initial stock</td>" in content
