@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
@@ -65,12 +67,18 @@ class ProductAdminForm(forms.ModelForm):
     """The admin's product form, checked by the catalog's own rules (the SKU once per vendor in any
     case, prices within bounds) so a broken rule is a form error, not a database error."""
 
-    def _post_clean(self):
-        super()._post_clean()
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned  # the fields' own errors first
+        product = copy.copy(self.instance)
+        for name, value in cleaned.items():
+            setattr(product, name, value)
         try:
-            services.product_check(self.instance)
+            services.product_check(product)
         except DomainError as error:
             apply_domain_errors(self, error)
+        return cleaned
 
 
 @admin.register(Product)
