@@ -18,9 +18,9 @@ def filter_page_list(request, queryset, filterset_class):
 
     A form sends every field, the unchosen ones empty: those are left out (the API refuses an
     empty filter). The FilterSet's ``page_defaults`` stand in for a filter the query does not name
-    at all (a select left as it was still names its filter). A bad value
-    is shown on the form and skipped; the valid ones still apply. Returns the bound FilterSet (for
-    its ``form``), the filtered list and the search term.
+    at all (a select left as it was still names its filter). A bad value is shown on the form and
+    skipped; the valid ones still apply. Returns the bound FilterSet (for its ``form``), the
+    filtered list and the search term.
     """
     data = QueryDict(mutable=True)
     for name, values in request.GET.lists():

@@ -229,3 +229,20 @@ def test_void_that_would_push_stock_past_the_cap_is_refused_naming_the_line():
     assert bill.status == Bill.Status.PAID
     assert [Product.objects.get(pk=p.pk).quantity for p in (tea, cup)] == [MAX_QUANTITY - 3, 9]
     assert not movements_for_source(bill).filter(reason=StockMovement.Reason.VOID).exists()
+
+
+def test_a_line_whose_cost_passes_what_a_bill_holds_is_refused_before_anything_is_written():
+    vendor = VendorFactory()
+    gold = ProductFactory(vendor=vendor, cost_price=Decimal("9999999999.99"), quantity=1000)
+    with pytest.raises(DomainError) as caught:
+        services.bill_create(
+            vendor=vendor,
+            customer_name="A",
+            customer_email="a@example.com",
+            items=[services.Line(product=gold.pk, quantity=101, unit_price=Decimal("0.00"))],
+        )
+    assert caught.value.errors == {
+        "items": {"0": {"quantity": ["This line comes to more than 999,999,999,999.99; split the sale."]}}
+    }
+    assert not Bill.objects.exists()
+    assert Product.objects.get(pk=gold.pk).quantity == 1000
