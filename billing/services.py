@@ -71,9 +71,10 @@ def bill_create(
 
     Products are locked in primary-key order and every line is checked (``catalog.services``),
     the lines are priced (``billing.pricing``), the next gapless invoice number is taken and
-    catalog's ``stock_sell`` takes the stock with a movement a line, all or nothing. Without ``allow_partial`` any short line refuses the whole bill
-    (``InsufficientStock`` lists each); with it, the lines that can be sold are, and the
-    rest come back in ``failed`` with a reason. The invoice email is queued after commit.
+    catalog's ``stock_sell`` takes the stock with a movement a line, all or nothing. Without
+    ``allow_partial`` any short line refuses the whole bill (``InsufficientStock`` lists each);
+    with it, the lines that can be sold are, and the rest come back in ``failed`` with a
+    reason. The invoice email is queued after commit.
     """
     customer_name = (customer_name or "").strip()
     customer_email = (customer_email or "").strip()

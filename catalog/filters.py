@@ -56,5 +56,23 @@ class ProductPageFilter(ProductFilter):
         for field in fields.values():
             field.widget.attrs["aria-label"] = field.label
 
+    # The page's names before it shared the API's: ?q=, ?stock=in|out|low, ?status=active|inactive|all.
+    OLD_NAMES = {
+        "stock": {"in": ("in_stock", "true"), "out": ("in_stock", "false"), "low": ("low_stock", "true")},
+        "status": {"active": ("is_active", "true"), "inactive": ("is_active", "false"), "all": ("is_active", "")},
+    }
+
+    @classmethod
+    def page_query(cls, query):
+        """``query`` with the old names of links and bookmarks read as today's."""
+        if "q" in query and "search" not in query:
+            query["search"] = query.pop("q")[-1]
+        for old, values in cls.OLD_NAMES.items():
+            if old in query:
+                name, value = values.get(query.pop(old)[-1], (None, None))
+                if name and name not in query:
+                    query[name] = value
+        return query
+
     def filter_low_stock(self, queryset, name, value):
         return queryset.low_stock() if value else queryset.exclude(low_stock_q())

@@ -42,6 +42,23 @@ def test_product_list_search_and_stock_filter(vendor_client):
     assert "Darjeeling" in content
 
 
+def test_links_with_the_pages_old_filter_names_still_filter(vendor_client):
+    ProductFactory(vendor=vendor_client.vendor, name="Assam Gold", quantity=0)
+    ProductFactory(vendor=vendor_client.vendor, name="Darjeeling", quantity=50)
+    old_mug = ProductFactory(vendor=vendor_client.vendor, name="Old Mug", quantity=2)
+    Product.objects.filter(pk=old_mug.pk).update(is_active=False)
+
+    def names(**query):
+        content = vendor_client.get(reverse("catalog:product-list"), query).content.decode()
+        return [name for name in ("Assam Gold", "Darjeeling", "Old Mug") if f">{name}</a>" in content]
+
+    assert names(q="assam") == ["Assam Gold"]
+    assert names(stock="out") == ["Assam Gold"]
+    assert names(stock="low") == ["Assam Gold"]
+    assert names(stock="in", status="all") == ["Darjeeling", "Old Mug"]
+    assert names(status="inactive") == ["Old Mug"]
+
+
 def test_empty_product_list_invites_first_product(vendor_client):
     assert "Add your first product" in vendor_client.get(reverse("catalog:product-list")).content.decode()
 
