@@ -17,7 +17,7 @@ from analytics.base import Period, in_period, paid_bills, paid_lines
 from analytics.models import DailyProductSales, DailySales
 from analytics.services import rollup_refresh
 from billing.models import Bill
-from catalog.models import Product
+from catalog.models import Product, low_stock_q
 from profiles.selectors import user_time_zone
 
 ZERO = Decimal("0.00")
@@ -95,7 +95,7 @@ def sales_summary(vendor, period: Period) -> dict:
     )
     products = Product.objects.filter(vendor=vendor).aggregate(
         active=Count("pk", filter=Q(is_active=True)),
-        low_stock=Count("pk", filter=Q(is_active=True, quantity__lte=F("low_stock_threshold"))),
+        low_stock=Count("pk", filter=Q(is_active=True) & low_stock_q()),
     )
 
     def kpis(prefix=""):
@@ -458,15 +458,13 @@ def low_stock_table(vendor, period: Period) -> list[dict]:
     """Active products at or below their threshold, with days of cover at the period's pace."""
     sold = dict(
         paid_lines(vendor)
-        .filter(in_period(period, "bill__created_at"), product__quantity__lte=F("product__low_stock_threshold"))
+        .filter(in_period(period, "bill__created_at"), low_stock_q(prefix="product__"))
         .values("product_id")
         .annotate(units=Sum("quantity"))
         .values_list("product_id", "units")
         .order_by()
     )
-    products = Product.objects.filter(vendor=vendor, is_active=True, quantity__lte=F("low_stock_threshold")).order_by(
-        "quantity", "name"
-    )
+    products = Product.objects.filter(vendor=vendor, is_active=True).low_stock().order_by("quantity", "name")
     table = []
     for product in products.only("pk", "name", "sku", "quantity", "low_stock_threshold"):
         daily = Decimal(sold.get(product.pk, 0)) / period.days

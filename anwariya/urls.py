@@ -42,7 +42,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     re_path(r"^api/", api_not_found),
     path("catalog/", include("catalog.urls")),
-    path("bills/", include("billing.urls")),
+    path("", include("billing.urls")),
     path("chats/", include("chat.urls")),
     path("analytics/", include("analytics.urls")),
     path("", include("profiles.urls")),

@@ -1,4 +1,3 @@
-import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, renderers, serializers, status, viewsets
@@ -7,12 +6,13 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anwariya.api.filters import MAX_ID, FilterSet, IdFilter
+from anwariya.api.filters import MAX_ID
 from anwariya.api.permissions import IsVendor
 from anwariya.api.schema import ErrorSerializer, conflict
 from anwariya.api.serializers import StrictInputMixin
 from anwariya.idempotency import idempotent
 from billing import selectors, services
+from billing.filters import BillFilter
 from billing.invoices import invoice_response
 from billing.models import Bill, BillItem
 from catalog.services import MAX_QUANTITY
@@ -116,22 +116,6 @@ class BillCreatedSerializer(BillSerializer):
         fields = [*BillSerializer.Meta.fields, "purchased", "failed"]
 
 
-class BillFilter(FilterSet):
-    start = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From date (inclusive)")
-    end = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="To date (inclusive)")
-    customer = django_filters.CharFilter(method="filter_customer", label="Customer name or email contains")
-    product = IdFilter(field_name="items__product", distinct=True, label="Has a line of product id")
-
-    class Meta:
-        model = Bill
-        fields = ["start", "end", "customer", "status", "product", "email_status"]
-
-    def filter_customer(self, queryset, name, value):
-        from django.db.models import Q
-
-        return queryset.filter(Q(customer_name__icontains=value) | Q(customer_email__icontains=value))
-
-
 @extend_schema(tags=["billing"])
 class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The logged-in vendor's bills (sales)."""
@@ -141,7 +125,7 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     serializer_class = BillSerializer
     permission_classes = [IsVendor]
     filterset_class = BillFilter
-    search_fields = ["number", "customer_name", "customer_email"]
+    search_fields = BillFilter.search_fields
     ordering_fields = ["created_at", "total", "number"]
     ordering = ["-created_at", "-pk"]
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import FileExtensionValidator
 
 from catalog.models import Product
 from catalog.services import MAX_QUANTITY
@@ -55,10 +56,19 @@ BillLineFormSet = forms.formset_factory(
 )
 
 
-class BillFilterForm(forms.Form):
-    STATUS_CHOICES = [("", "Any status"), ("paid", "Paid"), ("void", "Void")]
+MAX_IMPORT_FILE_SIZE = 5 * 1024 * 1024
 
-    customer = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Customer or number"}))
-    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+class SalesImportForm(forms.Form):
+    file = forms.FileField(
+        label="Sales file (CSV)",
+        validators=[FileExtensionValidator(["csv"], message="Choose a .csv file.")],
+        help_text="UTF-8 CSV with a header line, at most 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_FILE_SIZE:
+            raise forms.ValidationError("The file is larger than 5 MB; split it and import the parts.")
+        return upload

@@ -1,34 +1,33 @@
 """Billing writes: selling (all or nothing, or partially), voiding, and invoice delivery."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from anwariya.celery import enqueue_on_commit
 from anwariya.errors import Conflict, DomainError
 from billing.models import Bill, BillItem, InvoiceCounter
+from billing.pricing import MAX_TOTAL, amounts, bill_totals, priced_line
 from campaigns.selectors import referral_for_code
-from catalog.models import Product, StockMovement
-from catalog.services import MAX_PRICE, MAX_QUANTITY
-
-CENT = Decimal("0.01")
-# Bill.total holds 14 digits with 2 decimals; a sale above this cannot be recorded.
-MAX_TOTAL = Decimal("999999999999.99")
+from catalog.services import (
+    MAX_PRICE,
+    MAX_QUANTITY,
+    InsufficientStock,
+    StockLine,
+    stock_lock,
+    stock_return,
+    stock_sell,
+    stock_shortfalls,
+)
 
 
 class BillError(DomainError):
     pass
-
-
-class InsufficientStock(Conflict):
-    code = "insufficient_stock"
-    default_detail = "Not enough stock for every line; nothing was sold."
 
 
 class NothingToSell(Conflict):
@@ -70,11 +69,12 @@ def bill_create(
 ) -> BillResult:
     """Sell ``items`` to a customer in one transaction.
 
-    Products are locked in primary-key order, every line is checked, stock is decremented
-    with a conditional update, movements are written and the next gapless invoice number is
-    taken, all or nothing. Without ``allow_partial`` any short line refuses the whole bill
-    (``InsufficientStock`` lists each); with it, the lines that can be sold are, and the
-    rest come back in ``failed`` with a reason. The invoice email is queued after commit.
+    Products are locked in primary-key order and every line is checked (``catalog.services``),
+    the lines are priced (``billing.pricing``), the next gapless invoice number is taken and
+    catalog's ``stock_sell`` takes the stock with a movement a line, all or nothing. Without
+    ``allow_partial`` any short line refuses the whole bill (``InsufficientStock`` lists each);
+    with it, the lines that can be sold are, and the rest come back in ``failed`` with a
+    reason. The invoice email is queued after commit.
     """
     customer_name = (customer_name or "").strip()
     customer_email = (customer_email or "").strip()
@@ -90,55 +90,23 @@ def bill_create(
             )
 
     with transaction.atomic():
-        ids = sorted({line.product for line in items})
-        locked = Product.objects.select_for_update(of=("self",)).filter(vendor=vendor, pk__in=ids).order_by("pk")
-        products = {product.pk: product for product in locked}
-        unknown = {
-            line_no: {"product": ["Unknown product."]}
-            for line_no, line in enumerate(items)
-            if line.product not in products
-        }
-        if unknown:
-            raise BillError("Some lines name products that are not in your catalog.", errors={"items": unknown})
-
-        sellable, failed = _allocate(items, products)
+        products = stock_lock(vendor=vendor, lines=items)
+        failed = stock_shortfalls(items, products)
         if failed and not allow_partial:
-            raise InsufficientStock(
-                errors={"items": {failure["line"]: {failure["field"]: [failure["reason"]]} for failure in failed}},
-                lines=failed,
-            )
+            raise InsufficientStock.for_lines(failed)
+        short = {failure["line"] for failure in failed}
+        sellable = {line_no: line for line_no, line in enumerate(items) if line_no not in short}
         if not sellable:
             raise NothingToSell(lines=failed)
-        _check_totals(sellable)
+        bill_items = {line_no: _priced(line, products[line.product]) for line_no, line in sellable.items()}
+        _check_totals(bill_items)
 
         bill = _new_bill(vendor, customer_name, customer_email, referral_code, referral, actor)
-        bill_items, movements = [], []
-        for line_no, line, product in sellable:
-            unit_price = line.unit_price if line.unit_price is not None else product.sale_price
-            item = _bill_item(bill, product, line.quantity, unit_price)
-            bill_items.append(item)
-            # The lock is held, so this cannot fail; the condition is the last line of defence.
-            updated = Product.objects.filter(pk=product.pk, quantity__gte=line.quantity).update(
-                quantity=F("quantity") - line.quantity
-            )
-            if updated != 1:  # pragma: no cover - only without row locks
-                raise InsufficientStock(lines=[_failure(line_no, line, product, "Stock changed during the sale.")])
-            product.quantity -= line.quantity
-            movements.append(
-                StockMovement(
-                    product=product,
-                    delta=-line.quantity,
-                    quantity_after=product.quantity,
-                    reason=StockMovement.Reason.SALE,
-                    created_by=actor,
-                    bill=bill,
-                )
-            )
-        BillItem.objects.bulk_create(bill_items)
-        StockMovement.objects.bulk_create(movements)
-        bill.total = sum((item.line_total for item in bill_items), Decimal("0.00"))
-        bill.cost = sum((item.line_cost for item in bill_items), Decimal("0.00"))
-        bill.profit = bill.total - bill.cost
+        for item in bill_items.values():
+            item.bill = bill
+        BillItem.objects.bulk_create(bill_items.values())
+        stock_sell(vendor=vendor, lines=list(sellable.values()), source=bill, actor=actor)
+        bill.total, bill.cost, bill.profit = bill_totals(bill_items.values())
         if send_invoice:
             bill.save(update_fields=["total", "cost", "profit"])
             _queue_invoice(bill)
@@ -147,8 +115,8 @@ def bill_create(
             bill.save(update_fields=["total", "cost", "profit", "email_status"])
 
     purchased = [
-        {"line": line_no, "product": product.pk, "sku": product.sku, "quantity": line.quantity}
-        for line_no, line, product in sellable
+        {"line": line_no, "product": line.product, "sku": products[line.product].sku, "quantity": line.quantity}
+        for line_no, line in sellable.items()
     ]
     return BillResult(bill=bill, purchased=purchased, failed=failed)
 
@@ -161,30 +129,8 @@ def bill_void(*, bill: Bill, actor=None) -> Bill:
             raise AlreadyVoid()
         if bill.is_imported:
             raise Conflict("Imported history cannot be voided: it never took stock.", errors={"status": ["Imported."]})
-        items = list(bill.items.order_by("product_id"))
-        products = {
-            p.pk: p
-            for p in Product.objects.select_for_update(of=("self",))
-            .filter(pk__in={item.product_id for item in items})
-            .order_by("pk")
-        }
-        movements = []
-        for item in items:
-            Product.objects.filter(pk=item.product_id).update(quantity=F("quantity") + item.quantity)
-            product = products[item.product_id]
-            product.quantity += item.quantity
-            movements.append(
-                StockMovement(
-                    product=product,
-                    delta=item.quantity,
-                    quantity_after=product.quantity,
-                    reason=StockMovement.Reason.VOID,
-                    note=f"Voided {bill.number}",
-                    created_by=actor,
-                    bill=bill,
-                )
-            )
-        StockMovement.objects.bulk_create(movements)
+        lines = [StockLine(product=item.product_id, quantity=item.quantity) for item in bill.items.order_by("pk")]
+        stock_return(vendor=bill.vendor, lines=lines, source=bill, actor=actor, note=f"Voided {bill.number}")
         bill.status = Bill.Status.VOID
         bill.voided_at = timezone.now()
         bill.voided_by = actor
@@ -252,64 +198,26 @@ def _line_input_errors(line: Line) -> dict:
     return errors
 
 
-def _check_totals(sellable):
+def _priced(line: Line, product) -> BillItem:
+    unit_price = line.unit_price if line.unit_price is not None else product.sale_price
+    return priced_line(product=product, quantity=line.quantity, unit_price=unit_price, unit_cost=product.cost_price)
+
+
+def _check_totals(bill_items: dict[int, BillItem]):
     """Refuse amounts too large to record, before anything is written."""
-    total, errors = Decimal(0), {}
-    for line_no, line, product in sellable:
-        price = line.unit_price if line.unit_price is not None else product.sale_price
-        amount = price * line.quantity
-        total += amount
-        if amount > MAX_TOTAL:
-            errors[line_no] = {"quantity": [f"This line comes to more than {MAX_TOTAL:,}; split the sale."]}
-    if errors or total > MAX_TOTAL:
+    checked = amounts((item.line_total, item.line_cost) for item in bill_items.values())
+    line_nos = list(bill_items)
+    if checked.too_large:
+        message = f"This line comes to more than {MAX_TOTAL:,}; split the sale."
         raise BillError(
             f"A bill can total at most {MAX_TOTAL:,}.",
-            errors={"items": errors} if errors else {"items": [f"The bill would total more than {MAX_TOTAL:,}."]},
+            errors={"items": {line_nos[index]: {"quantity": [message]} for index in checked.too_large}},
         )
-
-
-def _allocate(items, products):
-    """Split the lines into those that can be sold and those that cannot (with why)."""
-    sellable, failed = [], []
-    for line_no, line in enumerate(items):
-        product = products[line.product]
-        if not product.is_active:
-            failed.append(_failure(line_no, line, product, "This product is inactive.", field="product"))
-        elif product.quantity < line.quantity:
-            failed.append(_failure(line_no, line, product, f"Only {product.quantity} in stock.", field="quantity"))
-        else:
-            sellable.append((line_no, line, product))
-    return sellable, failed
-
-
-def _failure(line_no, line, product, reason, field="quantity"):
-    return {
-        "field": field,
-        "line": line_no,
-        "product": product.pk,
-        "sku": product.sku,
-        "name": product.name,
-        "requested": line.quantity,
-        "available": product.quantity,
-        "reason": reason,
-    }
-
-
-def _bill_item(bill, product, quantity, unit_price):
-    line_total = (unit_price * quantity).quantize(CENT, ROUND_HALF_UP)
-    line_cost = (product.cost_price * quantity).quantize(CENT, ROUND_HALF_UP)
-    return BillItem(
-        bill=bill,
-        product=product,
-        product_name=product.name,
-        sku=product.sku,
-        quantity=quantity,
-        unit_price=unit_price,
-        unit_cost=product.cost_price,
-        line_total=line_total,
-        line_cost=line_cost,
-        line_profit=line_total - line_cost,
-    )
+    if checked.bill_too_large:
+        raise BillError(
+            f"A bill can total at most {MAX_TOTAL:,}.",
+            errors={"items": [f"The bill would total more than {MAX_TOTAL:,}."]},
+        )
 
 
 def _new_bill(vendor, customer_name, customer_email, referral_code, referral, actor):

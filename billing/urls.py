@@ -4,11 +4,14 @@ from billing import views
 
 app_name = "billing"
 
+# Included at the site's root: the bills live under /bills/, and the sales import stays at the
+# address it has always had, /analytics/import/ (analytics reads the imported sales).
 urlpatterns = [
-    path("", views.BillListView.as_view(), name="bill-list"),
-    path("new/", views.BillCreateView.as_view(), name="bill-create"),
-    path("<int:pk>/", views.BillDetailView.as_view(), name="bill-detail"),
-    path("<int:pk>/void/", views.BillVoidView.as_view(), name="bill-void"),
-    path("<int:pk>/resend/", views.BillResendView.as_view(), name="bill-resend"),
-    path("<int:pk>/invoice.pdf", views.BillInvoiceView.as_view(), name="bill-invoice"),
+    path("bills/", views.BillListView.as_view(), name="bill-list"),
+    path("bills/new/", views.BillCreateView.as_view(), name="bill-create"),
+    path("bills/<int:pk>/", views.BillDetailView.as_view(), name="bill-detail"),
+    path("bills/<int:pk>/void/", views.BillVoidView.as_view(), name="bill-void"),
+    path("bills/<int:pk>/resend/", views.BillResendView.as_view(), name="bill-resend"),
+    path("bills/<int:pk>/invoice.pdf", views.BillInvoiceView.as_view(), name="bill-invoice"),
+    path("analytics/import/", views.SalesImportView.as_view(), name="sales-import"),
 ]

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views import View
 
 from anwariya.errors import DomainError
+from anwariya.page_filters import filter_page_list
 from anwariya.views_mixins import VendorRequiredMixin
 from billing import selectors, services
-from billing.forms import BillFilterForm, BillForm, BillLineFormSet
+from billing.filters import BillPageFilter
+from billing.forms import BillForm, BillLineFormSet, SalesImportForm
+from billing.importing import COLUMNS, OPTIONAL_COLUMNS, ImportFailed, sales_import
 from billing.invoices import invoice_response
 
 PAGE_SIZE = 25
@@ -15,26 +17,13 @@ PAGE_SIZE = 25
 
 class BillListView(VendorRequiredMixin, View):
     def get(self, request):
-        filters = BillFilterForm(request.GET or None)
         bills = selectors.bills_for_vendor(request.user).order_by("-created_at", "-pk")
-        if filters.is_bound:
-            filters.is_valid()  # an invalid field is shown and skipped; the valid ones still apply
-            data = {"customer": "", "status": "", "start": None, "end": None, **filters.cleaned_data}
-            if data["customer"]:
-                term = data["customer"]
-                bills = bills.filter(
-                    Q(customer_name__icontains=term) | Q(customer_email__icontains=term) | Q(number__icontains=term)
-                )
-            if data["status"]:
-                bills = bills.filter(status=data["status"])
-            if data["start"]:
-                bills = bills.filter(created_at__date__gte=data["start"])
-            if data["end"]:
-                bills = bills.filter(created_at__date__lte=data["end"])
+        filters, bills, search = filter_page_list(request, bills, BillPageFilter)
         page = Paginator(bills, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        return render(request, "billing/bill_list.html", {"filters": filters, "page": page, "query": query.urlencode()})
+        context = {"filters": filters.form, "search": search, "page": page, "query": query.urlencode()}
+        return render(request, "billing/bill_list.html", context)
 
 
 class BillCreateView(VendorRequiredMixin, View):
@@ -131,3 +120,29 @@ class BillInvoiceView(VendorRequiredMixin, View):
     def get(self, request, pk):
         bill = selectors.bill_for_vendor(request.user, pk)
         return invoice_response(bill, disposition="attachment")
+
+
+class SalesImportView(VendorRequiredMixin, View):
+    """Upload a CSV of past sales; a bad file lists its bad lines and nothing is kept."""
+
+    template_name = "billing/sales_import.html"
+
+    def get(self, request):
+        return self._render(request, SalesImportForm())
+
+    def post(self, request):
+        form = SalesImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, form)
+        try:
+            result = sales_import(vendor=request.user, rows=form.cleaned_data["file"], actor=request.user)
+        except ImportFailed as failure:
+            return self._render(request, SalesImportForm(), failure=failure)
+        except DomainError as error:
+            form.add_error(None, error.detail)
+            return self._render(request, form)
+        return self._render(request, SalesImportForm(), result=result)
+
+    def _render(self, request, form, **context):
+        context.update(form=form, columns=COLUMNS, optional_columns=OPTIONAL_COLUMNS)
+        return render(request, self.template_name, context)

@@ -1,7 +1,14 @@
-from django.contrib import admin
-from django.db.models import F
+import copy
 
-from catalog.models import Category, Product, StockMovement
+from django import forms
+from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+from anwariya.errors import DomainError
+from anwariya.forms import apply_domain_errors
+from catalog import services
+from catalog.models import Category, Product, StockMovement, low_stock_q
 
 
 @admin.register(Category)
@@ -16,12 +23,27 @@ class StockMovementInline(admin.TabularInline):
     model = StockMovement
     extra = 0
     can_delete = False
-    fields = ["created_at", "reason", "delta", "quantity_after", "note", "created_by", "bill"]
+    fields = ["created_at", "reason", "delta", "quantity_after", "note", "created_by", "belongs_to"]
     readonly_fields = fields
     ordering = ["-created_at", "-pk"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by", "source_type").prefetch_related("source")
+
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Belongs to")
+    def belongs_to(self, movement):
+        """The movement's source (a bill), linked to its admin page."""
+        if movement.source is None:
+            return "—"
+        source_type = movement.source_type
+        try:
+            url = reverse(f"admin:{source_type.app_label}_{source_type.model}_change", args=[movement.source_id])
+        except NoReverseMatch:
+            return str(movement.source)
+        return format_html('<a href="{}">{}</a>', url, movement.source)
 
 
 class StockLevelFilter(admin.SimpleListFilter):
@@ -35,19 +57,50 @@ class StockLevelFilter(admin.SimpleListFilter):
         if self.value() == "out":
             return queryset.filter(quantity=0)
         if self.value() == "low":
-            return queryset.filter(quantity__lte=F("low_stock_threshold"))
+            return queryset.filter(low_stock_q())
         if self.value() == "ok":
-            return queryset.filter(quantity__gt=F("low_stock_threshold"))
+            return queryset.exclude(low_stock_q())
         return queryset
+
+
+class ProductAdminForm(forms.ModelForm):
+    """The admin's product form, checked by the catalog's own rules (the SKU once per vendor in any
+    case, prices within bounds) so a broken rule is a form error, not a database error."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned  # the fields' own errors first
+        product = copy.copy(self.instance)
+        for name, value in cleaned.items():
+            setattr(product, name, value)
+        try:
+            services.product_check(product)
+        except DomainError as error:
+            apply_domain_errors(self, error)
+        return cleaned
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    form = ProductAdminForm
     list_display = ["name", "sku", "vendor", "category", "sale_price", "quantity", "low_stock_threshold", "is_active"]
     list_filter = [StockLevelFilter, "is_active", "category"]
     list_select_related = ["vendor", "category"]
     search_fields = ["name", "sku", "vendor__email", "vendor__business_name"]
     raw_id_fields = ["vendor"]
-    # Stock changes only through restocks, sales and adjustments, each with its movement.
-    readonly_fields = ["quantity", "created_at", "updated_at"]
     inlines = [StockMovementInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Stock changes only through restocks, sales and adjustments, each with its movement; and
+        # a product stays its vendor's, since bills and movements point at it.
+        readonly = ["quantity", "created_at", "updated_at"]
+        return readonly if obj is None else ["vendor", *readonly]
+
+    def save_model(self, request, obj, form, change):
+        """Saved by the catalog's services, as the vendor's pages and the API save it."""
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.product_update(product=obj, actor=request.user, **changes)
+        else:
+            obj.pk = services.product_create(**form.cleaned_data).pk

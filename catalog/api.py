@@ -1,15 +1,14 @@
-import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from anwariya.api.filters import FilterSet, IdFilter
 from anwariya.api.permissions import IsVendor
 from anwariya.api.schema import conflict
 from anwariya.api.serializers import StrictInputMixin
 from catalog import selectors, services
+from catalog.filters import ProductFilter
 from catalog.models import Category, Product, StockMovement
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -136,7 +135,10 @@ class LowStockQuerySerializer(StrictInputMixin, serializers.Serializer):
 
 class StockMovementSerializer(serializers.ModelSerializer):
     created_by = serializers.EmailField(source="created_by.email", read_only=True, allow_null=True)
-    bill_number = serializers.CharField(source="bill.number", read_only=True, allow_null=True)
+    # What the movement belongs to (``source``: so far always a sale's bill), under the names the
+    # API has always given it: its id and its number (the source's ``str()``).
+    bill = serializers.IntegerField(source="source_id", required=False, allow_null=True)
+    bill_number = serializers.CharField(source="source", read_only=True, allow_null=True)
 
     class Meta:
         model = StockMovement
@@ -149,21 +151,6 @@ class ProductDeleteSerializer(serializers.Serializer):
 
 
 STOCK_CHANGED = conflict("A new `quantity` is below what was sold meanwhile; `available` says what is left.")
-
-
-class ProductFilter(FilterSet):
-    category = IdFilter(field_name="category_id", label="Category id")
-    category_slug = django_filters.CharFilter(field_name="category__slug")
-    in_stock = django_filters.BooleanFilter(method="filter_in_stock", label="In stock")
-    min_price = django_filters.NumberFilter(field_name="sale_price", lookup_expr="gte")
-    max_price = django_filters.NumberFilter(field_name="sale_price", lookup_expr="lte")
-
-    class Meta:
-        model = Product
-        fields = ["category", "category_slug", "is_active", "in_stock", "min_price", "max_price"]
-
-    def filter_in_stock(self, queryset, name, value):
-        return queryset.filter(quantity__gt=0) if value else queryset.filter(quantity=0)
 
 
 @extend_schema(tags=["catalog"])
@@ -183,7 +170,7 @@ class ProductViewSet(viewsets.ModelViewSet):
     serializer_class = ProductSerializer
     permission_classes = [IsVendor]
     filterset_class = ProductFilter
-    search_fields = ["name", "sku"]
+    search_fields = ProductFilter.search_fields
     ordering_fields = ["name", "sku", "sale_price", "cost_price", "quantity", "created_at", "updated_at"]
     ordering = ["name"]
 

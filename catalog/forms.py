@@ -64,15 +64,3 @@ class CategoryForm(forms.ModelForm):
 
     def validate_unique(self):
         """The service reports a taken slug on the ``slug`` field."""
-
-
-class ProductFilterForm(forms.Form):
-    STOCK_CHOICES = [("", "Any stock"), ("in", "In stock"), ("out", "Out of stock"), ("low", "Low stock")]
-    STATUS_CHOICES = [("active", "Active"), ("inactive", "Inactive"), ("all", "All")]
-
-    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "Name or SKU"}))
-    category = forms.ModelChoiceField(
-        queryset=Category.objects.order_by("name"), required=False, empty_label="All categories"
-    )
-    stock = forms.ChoiceField(choices=STOCK_CHOICES, required=False)
-    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)

@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -24,6 +27,24 @@ class Category(models.Model):
         return self.name
 
 
+def low_stock_q(*, threshold: int | None = None, prefix: str = "") -> Q:
+    """What "low on stock" means: at or below the product's own ``low_stock_threshold`` (or at or
+    below ``threshold`` units when one is given). ``prefix`` reads it through a relation
+    (``"product__"`` from a bill line). ``Product.is_low_stock`` says the same of one product."""
+    limit = F(f"{prefix}low_stock_threshold") if threshold is None else threshold
+    return Q(**{f"{prefix}quantity__lte": limit})
+
+
+class ProductQuerySet(models.QuerySet):
+    def low_stock(self, *, threshold: int | None = None):
+        return self.filter(low_stock_q(threshold=threshold))
+
+    def with_sku(self, skus):
+        """Products whose SKU is one of ``skus``, case aside: the rule of the database's
+        ``product_sku_unique_per_vendor``, in the same words (``LOWER(sku)``)."""
+        return self.alias(sku_key=Lower("sku")).filter(sku_key__in=[Lower(Value(sku)) for sku in skus])
+
+
 class Product(models.Model):
     """Something one vendor sells. ``quantity`` always equals the sum of its stock movements."""
 
@@ -40,10 +61,18 @@ class Product(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProductQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["vendor", "sku"], name="product_sku_unique_per_vendor"),
+            # One SKU per vendor whatever its case: "chai-1" and "CHAI-1" are the same product.
+            models.UniqueConstraint(
+                F("vendor"),
+                Lower("sku"),
+                name="product_sku_unique_per_vendor",
+                violation_error_message="This vendor already has a product with this SKU (in any case).",
+            ),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="product_quantity_not_negative"),
             models.CheckConstraint(condition=Q(cost_price__gte=0), name="product_cost_price_not_negative"),
             models.CheckConstraint(condition=Q(sale_price__gte=0), name="product_sale_price_not_negative"),
@@ -56,12 +85,17 @@ class Product(models.Model):
         return f"{self.name} ({self.sku})"
 
     @property
-    def is_low_stock(self):
+    def is_low_stock(self) -> bool:
+        """``low_stock_q()`` for this one product."""
         return self.quantity <= self.low_stock_threshold
 
 
 class StockMovement(models.Model):
-    """One change of a product's stock, with why, who, and the bill when there is one."""
+    """One change of a product's stock, with why, who, and what it belongs to when the caller says.
+
+    ``source`` is whatever the caller passes in (a sale's bill): catalog stores the reference and
+    shows it (its ``str()`` and ``get_absolute_url()``) without knowing what it is.
+    """
 
     class Reason(models.TextChoices):
         INITIAL = "initial", "Initial stock"
@@ -78,9 +112,11 @@ class StockMovement(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    bill = models.ForeignKey(
-        "billing.Bill", null=True, blank=True, on_delete=models.PROTECT, related_name="stock_movements"
+    source_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    source_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    source = GenericForeignKey("source_type", "source_id")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -88,12 +124,16 @@ class StockMovement(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(delta=0), name="stock_movement_delta_not_zero"),
             models.CheckConstraint(condition=Q(quantity_after__gte=0), name="stock_movement_after_not_negative"),
+            models.CheckConstraint(
+                condition=Q(source_type__isnull=True, source_id__isnull=True)
+                | Q(source_type__isnull=False, source_id__isnull=False),
+                name="stock_movement_source_whole_or_none",
+            ),
         ]
-        indexes = [models.Index(fields=["product", "-created_at"], name="stock_movement_product_idx")]
+        indexes = [
+            models.Index(fields=["product", "-created_at"], name="stock_movement_product_idx"),
+            models.Index(fields=["source_type", "source_id"], name="stock_movement_source_idx"),
+        ]
 
     def __str__(self):
         return f"{self.product} {self.delta:+d} ({self.reason})"
-
-
-# Used by selectors and tests: a product is low on stock at or below this level.
-LOW_STOCK = Q(quantity__lte=F("low_stock_threshold"))

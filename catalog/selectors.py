@@ -1,8 +1,11 @@
 """Catalog reads. Product reads are always scoped to one vendor."""
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
+from catalog import hooks
 from catalog.models import Category, Product, StockMovement
 
 
@@ -11,13 +14,7 @@ def categories_list() -> QuerySet[Category]:
 
 
 def products_for_vendor(vendor) -> QuerySet[Product]:
-    from billing.models import BillItem
-
-    return (
-        Product.objects.filter(vendor=vendor)
-        .select_related("category")
-        .annotate(has_sales=Exists(BillItem.objects.filter(product=OuterRef("pk"))))
-    )
+    return Product.objects.filter(vendor=vendor).select_related("category").annotate(has_sales=hooks.has_sales())
 
 
 def product_for_vendor(vendor, pk) -> Product:
@@ -25,11 +22,34 @@ def product_for_vendor(vendor, pk) -> Product:
     return get_object_or_404(products_for_vendor(vendor), pk=pk)
 
 
+def products_by_sku(vendor, skus) -> dict[str, Product]:
+    """The vendor's products with one of ``skus`` (case aside, as the SKU rule compares them),
+    keyed by the lower-cased SKU; the oldest product wins if old data holds two."""
+    found = Product.objects.filter(vendor=vendor).with_sku(skus).annotate(key=Lower("sku")).order_by("pk")
+    products: dict[str, Product] = {}
+    for product in found:
+        products.setdefault(product.key, product)
+    return products
+
+
 def low_stock_products(vendor, *, threshold: int | None = None) -> QuerySet[Product]:
-    """Active products at or below ``threshold`` units, or each product's own threshold."""
-    limit = Q(quantity__lte=threshold) if threshold is not None else Q(quantity__lte=F("low_stock_threshold"))
-    return products_for_vendor(vendor).filter(limit, is_active=True).order_by("quantity", "name")
+    """Active products low on stock (``Product.objects.low_stock()``), fewest units first."""
+    return (
+        products_for_vendor(vendor).low_stock(threshold=threshold).filter(is_active=True).order_by("quantity", "name")
+    )
 
 
 def movements_for_product(product: Product) -> QuerySet[StockMovement]:
-    return product.movements.select_related("created_by", "bill").order_by("-created_at", "-pk")
+    """The product's movements, newest first, each with who made it and what it belongs to (its
+    ``source``, fetched in one query per kind of source, whatever the number of movements)."""
+    return (
+        product.movements.select_related("created_by", "source_type")
+        .prefetch_related("source")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def movements_for_source(source) -> QuerySet[StockMovement]:
+    """The movements a caller recorded for ``source`` (a bill's sale and void)."""
+    source_type = ContentType.objects.get_for_model(source)
+    return StockMovement.objects.filter(source_type=source_type, source_id=source.pk).order_by("pk")

@@ -1,50 +1,38 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Q
 from django.shortcuts import redirect, render
 from django.views import View
 
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
+from anwariya.page_filters import filter_page_list
 from anwariya.views_mixins import VendorRequiredMixin
 from catalog import selectors, services
-from catalog.forms import CategoryForm, ProductFilterForm, ProductForm, RestockForm
+from catalog.filters import ProductPageFilter
+from catalog.forms import CategoryForm, ProductForm, RestockForm
 
 PAGE_SIZE = 25
 
 
 class ProductListView(VendorRequiredMixin, View):
     def get(self, request):
-        filters = ProductFilterForm(request.GET or None)
-        products = selectors.products_for_vendor(request.user).order_by("name", "pk")
-        if filters.is_bound:
-            filters.is_valid()  # an invalid field is shown and skipped; the valid ones still apply
-            data = {"q": "", "category": None, "stock": "", "status": "", **filters.cleaned_data}
-            if data["q"]:
-                products = products.filter(Q(name__icontains=data["q"]) | Q(sku__icontains=data["q"]))
-            if data["category"]:
-                products = products.filter(category=data["category"])
-            stock = data["stock"]
-            if stock == "in":
-                products = products.filter(quantity__gt=0)
-            elif stock == "out":
-                products = products.filter(quantity=0)
-            elif stock == "low":
-                products = products.filter(quantity__lte=F("low_stock_threshold"))
-            status = data["status"] or "active"
-            if status != "all":
-                products = products.filter(is_active=status == "active")
-        else:
-            products = products.filter(is_active=True)
+        filters, products, search = filter_page_list(
+            request,
+            selectors.products_for_vendor(request.user).order_by("name", "pk"),
+            ProductPageFilter,
+        )
         page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
         low_stock_count = selectors.low_stock_products(request.user).count()
         query = request.GET.copy()
         query.pop("page", None)
-        return render(
-            request,
-            "catalog/product_list.html",
-            {"filters": filters, "page": page, "low_stock_count": low_stock_count, "query": query.urlencode()},
-        )
+        context = {
+            "filters": filters.form,
+            "search": search,
+            "page": page,
+            "low_stock_count": low_stock_count,
+            "query": query.urlencode(),
+        }
+        return render(request, "catalog/product_list.html", context)
 
 
 class ProductCreateView(VendorRequiredMixin, View):

@@ -13,6 +13,7 @@ from anwariya.tests.schema import assert_matches, operation
 from billing.models import Bill
 from billing.tests.factories import make_bill
 from catalog.models import Product, StockMovement
+from catalog.services import MAX_QUANTITY, stock_restock
 from catalog.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +181,20 @@ def test_void_twice_is_409():
     assert_error(client.post(f"{BILLS}{bill.pk}/void/"), 409)
     tea.refresh_from_db()
     assert tea.quantity == 5
+
+
+def test_void_past_the_stock_cap_is_409_naming_the_line_and_changes_nothing():
+    vendor = VendorFactory()
+    tea = ProductFactory(vendor=vendor, quantity=10)
+    bill = make_bill(vendor, (tea, 5))
+    stock_restock(product=tea, quantity=MAX_QUANTITY - 8)
+    response = api_client(vendor).post(f"{BILLS}{bill.pk}/void/")
+    body = assert_error(response, 409, "items")
+    assert body["code"] == "stock_limit"
+    assert list(body["errors"]["items"]["0"]) == ["quantity"]
+    assert_matches(response, "/api/v1/bills/{id}/void/", "POST")
+    assert Bill.objects.get(pk=bill.pk).status == Bill.Status.PAID
+    assert Product.objects.get(pk=tea.pk).quantity == MAX_QUANTITY - 3
 
 
 def test_idempotency_key_replays_bill():

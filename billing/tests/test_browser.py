@@ -50,3 +50,28 @@ def test_vendor_creates_product_sells_two_and_downloads_invoice(live_server, new
     page.get_by_role("link", name="Masala Chai").click()
     expect(page.get_by_test_id("stock")).to_have_text("8")
     expect(page.get_by_role("cell", name="Sale · INV-", exact=False)).to_be_visible()
+
+
+def test_vendor_imports_history_from_the_bills_page_and_finds_it(live_server, new_page, tmp_path):
+    VendorFactory(email="shop@example.com")
+    sales = tmp_path / "sales.csv"
+    sales.write_text(
+        "date,bill_ref,product,sku,category,quantity,unit_price,customer_name\n"
+        "2025-03-01,A-1001,Assam Gold,TEA-001,Tea,2,250.00,Meera Iyer\n"
+        "2025-03-02,A-1002,Brass Mug,MUG-002,Kitchen,1,399.00,Kabir Rao\n"
+    )
+    page = new_page()
+    log_in(page, live_server.url, "shop@example.com")
+    page.get_by_role("link", name="Bills").first.click()
+    page.get_by_role("link", name="Import history").click()
+    expect(page).to_have_url(live_server.url + "/analytics/import/")
+    page.get_by_label("Sales file (CSV)").set_input_files(str(sales))
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("#import-result")).to_contain_text("2 bills created (2 lines)")
+
+    page.get_by_role("link", name="See your bills").click()
+    expect(page.locator("tbody tr")).to_have_count(2)
+    page.get_by_label("Search").fill("kabir")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody tr").first).to_contain_text("IMP-A-1002")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from accounts.tests.factories import VendorFactory
 from billing.models import Bill
 from billing.tests.factories import make_bill
+from catalog.services import MAX_QUANTITY, stock_restock
 from catalog.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,12 @@ def test_other_vendors_bill_pages_are_404(vendor_client):
 
 def test_empty_bill_list(vendor_client):
     assert "Record your first sale" in vendor_client.get(reverse("billing:bill-list")).content.decode()
+
+
+def test_void_past_the_stock_cap_shows_why_and_keeps_the_bill(vendor_client):
+    tea = ProductFactory(vendor=vendor_client.vendor, name="Assam Gold", quantity=10)
+    bill = make_bill(vendor_client.vendor, (tea, 5))
+    stock_restock(product=tea, quantity=MAX_QUANTITY - 8)
+    response = vendor_client.post(reverse("billing:bill-void", args=[bill.pk]), follow=True)
+    assert "Assam Gold would pass 1,000,000,000 units in stock; nothing was changed." in response.content.decode()
+    assert Bill.objects.get(pk=bill.pk).status == Bill.Status.PAID

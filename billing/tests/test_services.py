@@ -9,6 +9,8 @@ from billing import services
 from billing.models import Bill
 from billing.tests.factories import make_bill
 from catalog.models import Product, StockMovement
+from catalog.selectors import movements_for_source
+from catalog.services import MAX_QUANTITY, stock_restock
 from catalog.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +37,7 @@ def test_bill_decrements_stock_writes_movements_and_computes_totals():
     assert ledger_sum(tea) == 7
     assert ledger_sum(cup) == 3
     sale = tea.movements.get(reason=StockMovement.Reason.SALE)
-    assert (sale.delta, sale.quantity_after, sale.bill) == (-3, 7, bill)
+    assert (sale.delta, sale.quantity_after, sale.source) == (-3, 7, bill)
 
 
 def test_unit_price_can_be_set_and_cost_is_snapshotted():
@@ -157,7 +159,7 @@ def test_void_restocks_keeps_number_and_refuses_twice():
     assert bill.number.endswith("000001")
     assert tea.quantity == 10
     assert ledger_sum(tea) == 10
-    assert tea.movements.filter(reason=StockMovement.Reason.VOID, bill=bill, delta=4).exists()
+    assert movements_for_source(bill).filter(product=tea, reason=StockMovement.Reason.VOID, delta=4).exists()
     with pytest.raises(services.AlreadyVoid):
         services.bill_void(bill=bill, actor=vendor)
     tea.refresh_from_db()
@@ -186,7 +188,7 @@ def test_bad_lines_name_the_field_and_change_nothing(quantity, unit_price, field
 
 
 def test_imported_bills_cannot_be_voided_or_resent():
-    from analytics.importing import sales_import
+    from billing.importing import sales_import
 
     vendor = VendorFactory()
     csv_text = (
@@ -200,3 +202,47 @@ def test_imported_bills_cannot_be_voided_or_resent():
     with pytest.raises(DomainError):
         services.bill_resend_invoice(bill=bill)
     assert Bill.objects.get(pk=bill.pk).status == Bill.Status.PAID
+
+
+def test_void_that_would_push_stock_past_the_cap_is_refused_naming_the_line():
+    vendor = VendorFactory()
+    tea = ProductFactory(vendor=vendor, name="Assam Gold", quantity=10)
+    cup = ProductFactory(vendor=vendor, quantity=10)
+    bill = make_bill(vendor, (cup, 1), (tea, 5))
+    stock_restock(product=tea, quantity=MAX_QUANTITY - 8)  # 5 left + this = 3 below the cap
+
+    with pytest.raises(DomainError) as caught:
+        services.bill_void(bill=bill, actor=vendor)
+
+    assert caught.value.status_code == 409
+    assert caught.value.errors == {
+        "items": {
+            "1": {
+                "quantity": [
+                    "Assam Gold would have 1,000,000,002 units; stock holds at most 1,000,000,000 (999,999,997 now)."
+                ]
+            }
+        }
+    }
+    assert "Assam Gold" in caught.value.detail
+    bill.refresh_from_db()
+    assert bill.status == Bill.Status.PAID
+    assert [Product.objects.get(pk=p.pk).quantity for p in (tea, cup)] == [MAX_QUANTITY - 3, 9]
+    assert not movements_for_source(bill).filter(reason=StockMovement.Reason.VOID).exists()
+
+
+def test_a_line_whose_cost_passes_what_a_bill_holds_is_refused_before_anything_is_written():
+    vendor = VendorFactory()
+    gold = ProductFactory(vendor=vendor, cost_price=Decimal("9999999999.99"), quantity=1000)
+    with pytest.raises(DomainError) as caught:
+        services.bill_create(
+            vendor=vendor,
+            customer_name="A",
+            customer_email="a@example.com",
+            items=[services.Line(product=gold.pk, quantity=101, unit_price=Decimal("0.00"))],
+        )
+    assert caught.value.errors == {
+        "items": {"0": {"quantity": ["This line comes to more than 999,999,999,999.99; split the sale."]}}
+    }
+    assert not Bill.objects.exists()
+    assert Product.objects.get(pk=gold.pk).quantity == 1000

@@ -230,6 +230,24 @@ def test_movements_list_newest_first():
     assert reasons == ["sale", "restock", "initial"]
 
 
+def test_movements_name_their_bill_in_a_fixed_number_of_queries():
+    vendor = VendorFactory()
+    product = ProductFactory(vendor=vendor, quantity=100)
+    client = api_client(vendor)
+    url = f"{PRODUCTS}{product.pk}/movements/"
+    first = make_bill(vendor, (product, 1))
+    with CaptureQueriesContext(connection) as one_bill:
+        client.get(url)
+    bills = [first, *(make_bill(vendor, (product, 1)) for _ in range(9))]
+    with CaptureQueriesContext(connection) as ten_bills:
+        results = client.get(url, {"page_size": 50}).json()["results"]
+    assert len(ten_bills) == len(one_bill)
+    assert [(m["reason"], m["bill"], m["bill_number"]) for m in results] == [
+        *(("sale", bill.pk, bill.number) for bill in reversed(bills)),
+        ("initial", None, None),
+    ]
+
+
 def test_delete_unsold_product_but_deactivate_sold_one():
     vendor = VendorFactory()
     unsold = ProductFactory(vendor=vendor)

@@ -1,12 +1,22 @@
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import InfluencerFactory, VendorFactory
+from billing import services
 from billing.tests.factories import make_bill
 from catalog.models import Product, StockMovement
 from catalog.tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def compact(html):
+    """The page without the white space between tags, to read a table row as one string."""
+    return re.sub(r">\s+<", "><", html)
 
 
 def test_product_list_shows_own_products_with_low_stock_badge(vendor_client):
@@ -24,12 +34,29 @@ def test_product_list_shows_own_products_with_low_stock_badge(vendor_client):
 def test_product_list_search_and_stock_filter(vendor_client):
     ProductFactory(vendor=vendor_client.vendor, name="Assam Gold", quantity=0)
     ProductFactory(vendor=vendor_client.vendor, name="Darjeeling", quantity=50)
-    content = vendor_client.get(reverse("catalog:product-list"), {"q": "assam"}).content.decode()
+    content = vendor_client.get(reverse("catalog:product-list"), {"search": "assam"}).content.decode()
     assert "Assam Gold" in content
     assert "Darjeeling" not in content
-    content = vendor_client.get(reverse("catalog:product-list"), {"stock": "in"}).content.decode()
+    content = vendor_client.get(reverse("catalog:product-list"), {"in_stock": "true"}).content.decode()
     assert "Assam Gold" not in content
     assert "Darjeeling" in content
+
+
+def test_links_with_the_pages_old_filter_names_still_filter(vendor_client):
+    ProductFactory(vendor=vendor_client.vendor, name="Assam Gold", quantity=0)
+    ProductFactory(vendor=vendor_client.vendor, name="Darjeeling", quantity=50)
+    old_mug = ProductFactory(vendor=vendor_client.vendor, name="Old Mug", quantity=2)
+    Product.objects.filter(pk=old_mug.pk).update(is_active=False)
+
+    def names(**query):
+        content = vendor_client.get(reverse("catalog:product-list"), query).content.decode()
+        return [name for name in ("Assam Gold", "Darjeeling", "Old Mug") if f">{name}</a>" in content]
+
+    assert names(q="assam") == ["Assam Gold"]
+    assert names(stock="out") == ["Assam Gold"]
+    assert names(stock="low") == ["Assam Gold"]
+    assert names(stock="in", status="all") == ["Darjeeling", "Old Mug"]
+    assert names(status="inactive") == ["Old Mug"]
 
 
 def test_empty_product_list_invites_first_product(vendor_client):
@@ -168,8 +195,15 @@ def test_admin_product_and_bill_pages(client):
     client.force_login(AdminFactory())
     products = client.get(reverse("admin:catalog_product_changelist"), {"stock": "low"}).content.decode()
     assert product.name in products
-    change = client.get(reverse("admin:catalog_product_change", args=[product.pk])).content.decode()
-    assert "Sale" in change  # the movement inline
+    change = compact(client.get(reverse("admin:catalog_product_change", args=[product.pk])).content.decode())
+    bill_admin = reverse("admin:billing_bill_change", args=[bill.pk])
+    # The movement inline's rows, newest first: the sale of 1 (with its bill), then the opening 3.
+    assert (
+        '<td class="field-reason"><p>Sale</p></td><td class="field-delta"><p>-1</p></td>'
+        '<td class="field-quantity_after"><p>2</p></td>'
+    ) in change
+    assert f'<td class="field-belongs_to"><p><a href="{bill_admin}">{bill.number}</a></p></td>' in change
+    assert '<td class="field-reason"><p>Initial stock</p></td><td class="field-delta"><p>3</p></td>' in change
     bill_page = client.get(reverse("admin:billing_bill_change", args=[bill.pk])).content.decode()
     assert bill.number in bill_page
     assert product.name in bill_page  # the items inline
@@ -198,3 +232,20 @@ def test_product_form_limits_the_description_and_refuses_a_longer_one(vendor_cli
 def test_category_form_limits_the_description(vendor_client):
     page = vendor_client.get(reverse("catalog:category-list")).content.decode()
     assert 'maxlength="2000"' in page
+
+
+def test_stock_history_links_each_bill_in_a_fixed_number_of_queries(vendor_client):
+    product = ProductFactory(vendor=vendor_client.vendor, quantity=100)
+    first = make_bill(vendor_client.vendor, (product, 1))
+    url = reverse("catalog:product-detail", args=[product.pk])
+    with CaptureQueriesContext(connection) as one_bill:
+        vendor_client.get(url)
+    bills = [make_bill(vendor_client.vendor, (product, 1)) for _ in range(9)]
+    services.bill_void(bill=bills[0], actor=vendor_client.vendor)
+    with CaptureQueriesContext(connection) as ten_bills:
+        content = compact(vendor_client.get(url).content.decode())
+    assert len(ten_bills) == len(one_bill)
+    for bill in [first, *bills]:
+        assert f'<td>Sale · <a href="/bills/{bill.pk}/">{bill.number}</a></td>' in content
+    assert f'<td>Bill voided · <a href="/bills/{bills[0].pk}/">{bills[0].number}</a></td>' in content
+    assert "<td>Initial stock</td>" in content

@@ -23,7 +23,8 @@ from billing.models import Bill
 from billing.services import Line, bill_create
 from campaigns import broadcasts
 from campaigns import services as campaign_services
-from catalog.models import Category, StockMovement
+from catalog.models import Category
+from catalog.selectors import movements_for_source
 from catalog.services import category_create, product_create, stock_restock
 from chat.models import Chat
 from chat.services import message_send
@@ -253,7 +254,7 @@ class Command(BaseCommand):
             )
             when = min(when, now)
             Bill.objects.filter(pk=result.bill.pk).update(created_at=when)
-            StockMovement.objects.filter(bill=result.bill).update(created_at=when)
+            movements_for_source(result.bill).update(created_at=when)
 
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))

@@ -1,33 +1,21 @@
-"""Importing past sales from a CSV file as a vendor's bills.
-
-Every row is checked before anything is written; a file with any bad row is refused whole,
-with each problem and its line. Imported bills are history: they change no stock, take no
-invoice number from the gapless sequence and send no email. A bill reference that was
-imported before is skipped, so importing the same file twice adds nothing.
-"""
+"""Reading a sales file: every row parsed and checked on its own, then the lines of each bill
+against each other. Nothing is written here; every problem is collected with its file line."""
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
-from anwariya.errors import Conflict, DomainError
+from anwariya.errors import DomainError
 from anwariya.inputs import text_problem
-from billing.models import Bill, BillItem
-from billing.services import MAX_TOTAL
 from campaigns.selectors import referral_for_code
-from catalog.models import Category, Product
 from catalog.services import MAX_PRICE
 from profiles.selectors import user_time_zone
 
@@ -36,11 +24,7 @@ OPTIONAL_COLUMNS = ("unit_cost", "customer_name", "customer_email", "referral_co
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 MAX_IMPORT_QUANTITY = 1_000_000
 MAX_REPORTED_PROBLEMS = 1000  # a file that is wrong throughout is not listed to the last cell
-BATCH_SIZE = 500
 CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-
-Progress = Callable[[int, int], None]
 
 
 class ImportFailed(DomainError):
@@ -58,30 +42,10 @@ class ImportFailed(DomainError):
         )
 
 
-class ImportNotAllowed(DomainError):
-    status_code = 403
-    code = "permission_denied"
-    default_detail = "Only vendors can import sales."
-
-
-class ImportConflict(Conflict):
-    default_detail = "Your catalog or bills changed while importing; nothing was imported. Please try again."
-
-
 @dataclass
-class ImportResult:
-    """What an import did. ``lines`` counts the bill lines written (none for skipped bills)."""
+class SaleRow:
+    """One line of the file, as far as it could be read (``bad`` names the fields that could not)."""
 
-    created_bills: int = 0
-    skipped_bills: int = 0
-    created_products: int = 0
-    created_categories: int = 0
-    lines: int = 0
-    dry_run: bool = False
-
-
-@dataclass
-class _Row:
     line: int
     bill_ref: str
     created_at: datetime | None = None
@@ -101,44 +65,15 @@ class _Row:
         return self.sku.lower()
 
 
-def sales_import(
-    *,
-    vendor,
-    rows: Iterable[Mapping] | io.IOBase | str,
-    actor=None,
-    progress: Progress | None = None,
-    dry_run: bool = False,
-) -> ImportResult:
-    """Import the sales in ``rows`` as ``vendor``'s bills, all or nothing.
-
-    ``rows`` is a CSV file (text or bytes, opened or uploaded; UTF-8 with or without BOM),
-    its text, or dicts keyed by column. Lines sharing a ``bill_ref`` form one bill. Unknown
-    categories (by slug) and products (by SKU) are created, products with no stock and no
-    stock movement. Any bad row raises ``ImportFailed`` listing every problem with its
-    file line (the header is line 1), and nothing is written. ``progress(done, total)`` is
-    called for each bill handled. With ``dry_run`` the counts are computed and rolled back.
-    """
-    if not getattr(vendor, "is_vendor", False):
-        raise ImportNotAllowed()
-    problems = _Problems()
+def read_sales(rows, vendor, problems: "Problems") -> dict[str, list[SaleRow]]:
+    """The rows grouped by bill reference, in file order, each row and each bill checked; the
+    problems found are added to ``problems`` (a missing column is raised at once)."""
     bills = _read(rows, vendor, problems)
     _check_bills(bills, problems)
-    try:
-        with transaction.atomic():
-            result = _import(vendor, bills, problems, actor, progress)
-            if dry_run:
-                transaction.set_rollback(True)
-                result.dry_run = True
-    except IntegrityError:
-        # Another import or a product with the same SKU committed first; its rows are now taken.
-        raise ImportConflict() from None
-    return result
+    return bills
 
 
-# --- Reading and checking ---------------------------------------------------------------------
-
-
-class _Problems(list):
+class Problems(list):
     """Every problem found, raised together in file order; the list stops growing past a limit."""
 
     total = 0
@@ -155,11 +90,11 @@ class _Problems(list):
             raise ImportFailed(detail, errors=ordered)
 
 
-def _read(rows, vendor, problems) -> dict[str, list[_Row]]:
+def _read(rows, vendor, problems) -> dict[str, list[SaleRow]]:
     """Parse and check each row on its own; returns the rows grouped by bill, in file order."""
     records = _records(rows, problems)
     problems.raise_if_any()  # without the right columns no row can be read
-    bills: dict[str, list[_Row]] = {}
+    bills: dict[str, list[SaleRow]] = {}
     referrals: dict[str, object] = {}
     for line, values in records:
         row = _parse_row(line, values, vendor, referrals, problems)
@@ -250,7 +185,7 @@ def _check_header(columns, problems) -> bool:
     return not missing
 
 
-def _parse_row(line, values, vendor, referrals, problems) -> _Row | None:
+def _parse_row(line, values, vendor, referrals, problems) -> SaleRow | None:
     def text(name):
         return (values.get(name) or "").strip()
 
@@ -258,7 +193,7 @@ def _parse_row(line, values, vendor, referrals, problems) -> _Row | None:
         row.bad.add(name)
         problems.add(line, name, message)
 
-    row = _Row(line=line, bill_ref=text("bill_ref"))
+    row = SaleRow(line=line, bill_ref=text("bill_ref"))
     unstorable = [(name, message) for name, value in values.items() if (message := text_problem(value))]
     for name, message in unstorable:
         problem(name, message)
@@ -377,199 +312,6 @@ def _check_bills(bills, problems):
                 if value(row) != value(first):
                     message = f'Bill "{ref}" has another {label} on line {first.line}; give every line the same.'
                     problems.add(row.line, name, message)
-
-
-# --- Writing ----------------------------------------------------------------------------------
-
-
-def _import(vendor, bills, problems, actor, progress) -> ImportResult:
-    result = ImportResult()
-    total, done = len(bills), 0
-    skipped = _imported_refs(vendor, list(bills)) if bills else set()
-    new_bills = {ref: rows for ref, rows in bills.items() if ref not in skipped}
-    products, new_categories = _products(vendor, new_bills)
-    _check_totals(new_bills, products, problems)
-    problems.raise_if_any()
-
-    for _ in skipped:
-        done += 1
-        result.skipped_bills += 1
-        if progress:
-            progress(done, total)
-
-    result.created_categories = _save_products(products, new_categories, actor)
-    result.created_products = len(new_categories)
-
-    refs = list(new_bills)
-    for start in range(0, len(refs), BATCH_SIZE):
-        batch = [(ref, new_bills[ref]) for ref in refs[start : start + BATCH_SIZE]]
-        saved = [_bill(vendor, ref, rows, products, actor) for ref, rows in batch]
-        _insert(Bill, [bill for bill, _ in saved])
-        items = [item for bill, bill_items in saved for item in bill_items]
-        for bill, bill_items in saved:
-            for item in bill_items:
-                item.bill = bill
-        BillItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
-        result.created_bills += len(saved)
-        result.lines += len(items)
-        for _ in saved:
-            done += 1
-            if progress:
-                progress(done, total)
-    return result
-
-
-def _imported_refs(vendor, refs) -> set[str]:
-    found = set()
-    for start in range(0, len(refs), BATCH_SIZE):
-        found.update(
-            Bill.objects.filter(
-                vendor=vendor, is_imported=True, import_ref__in=refs[start : start + BATCH_SIZE]
-            ).values_list("import_ref", flat=True)
-        )
-    return found
-
-
-def _products(vendor, bills) -> tuple[dict[str, Product], dict[str, str]]:
-    """The vendor's products by lower-cased SKU, the new ones still unsaved; and the category
-    name each new product takes from the file (the first line of it that names one)."""
-    rows = [row for bill_rows in bills.values() for row in bill_rows]
-    keys = list(dict.fromkeys(row.sku_key for row in rows))
-    products: dict[str, Product] = {}
-    for start in range(0, len(keys), BATCH_SIZE):
-        found = (
-            Product.objects.filter(vendor=vendor)
-            .annotate(sku_key=Lower("sku"))
-            .filter(sku_key__in=keys[start : start + BATCH_SIZE])
-            .order_by("pk")
-        )
-        for product in found:
-            products.setdefault(product.sku_key, product)
-    new_categories: dict[str, str] = {}
-    for row in rows:
-        product = products.get(row.sku_key)
-        if product is None:
-            product = Product(
-                vendor=vendor,
-                name=row.product_name,
-                sku=row.sku,
-                cost_price=row.unit_cost,
-                sale_price=row.unit_price,
-                quantity=0,
-                is_active=True,
-            )
-            products[row.sku_key] = product
-            new_categories[row.sku_key] = row.category_name
-        elif product.pk is None:  # new in this file: a later line may fill in what the first left empty
-            if product.cost_price is None:
-                product.cost_price = row.unit_cost
-            new_categories[row.sku_key] = new_categories[row.sku_key] or row.category_name
-    for key in new_categories:
-        if products[key].cost_price is None:
-            products[key].cost_price = ZERO
-    return products, new_categories
-
-
-def _check_totals(bills, products, problems):
-    """Refuse amounts too large to record (Bill and BillItem hold 14 digits) before writing."""
-    for ref, rows in bills.items():
-        total = cost = ZERO
-        line_too_large = False
-        for row in rows:
-            if row.quantity is None or row.unit_price is None:
-                continue
-            line_total = row.unit_price * row.quantity
-            line_cost = _unit_cost(row, products) * row.quantity
-            if line_total > MAX_TOTAL or line_cost > MAX_TOTAL:
-                problems.add(row.line, "quantity", f"This line comes to more than {MAX_TOTAL:,}.")
-                line_too_large = True
-            total += line_total
-            cost += line_cost
-        if not line_too_large and (total > MAX_TOTAL or cost > MAX_TOTAL):
-            problems.add(rows[0].line, "bill_ref", f'Bill "{ref}" comes to more than {MAX_TOTAL:,}; split it.')
-
-
-def _unit_cost(row, products) -> Decimal:
-    """The row's cost, else the product's (an empty cost on every line of a new product is 0)."""
-    if row.unit_cost is not None:
-        return row.unit_cost
-    return products[row.sku_key].cost_price or ZERO
-
-
-def _save_products(products, new_categories, actor) -> int:
-    """Create the new products (no stock, so no movement) and the categories they name."""
-    slugs = {}
-    for name in new_categories.values():
-        if name:
-            slugs.setdefault(slugify(name), name)
-    categories = {category.slug: category for category in Category.objects.filter(slug__in=list(slugs))}
-    created = 0
-    for slug, name in slugs.items():
-        if slug not in categories:
-            categories[slug] = Category.objects.create(name=name, slug=slug, created_by=actor)
-            created += 1
-    new_products = []
-    for key, name in new_categories.items():
-        product = products[key]
-        product.category = categories[slugify(name)] if name else None
-        new_products.append(product)
-    _insert(Product, new_products)
-    return created
-
-
-def _bill(vendor, ref, rows, products, actor) -> tuple[Bill, list[BillItem]]:
-    first = rows[0]
-    items = []
-    for row in rows:
-        product = products[row.sku_key]
-        unit_cost = _unit_cost(row, products)
-        line_total = (row.unit_price * row.quantity).quantize(CENT, ROUND_HALF_UP)
-        line_cost = (unit_cost * row.quantity).quantize(CENT, ROUND_HALF_UP)
-        items.append(
-            BillItem(
-                product=product,
-                product_name=row.product_name,
-                sku=product.sku,
-                quantity=row.quantity,
-                unit_price=row.unit_price,
-                unit_cost=unit_cost,
-                line_total=line_total,
-                line_cost=line_cost,
-                line_profit=line_total - line_cost,
-            )
-        )
-    total = sum((item.line_total for item in items), ZERO)
-    cost = sum((item.line_cost for item in items), ZERO)
-    bill = Bill(
-        vendor=vendor,
-        number=f"IMP-{ref}",
-        year=timezone.localtime(first.created_at).year,
-        sequence=None,
-        is_imported=True,
-        import_ref=ref,
-        customer_name=first.customer_name,
-        customer_email=first.customer_email,
-        referral_code=first.referral.referral_code if first.referral else "",
-        referral=first.referral,
-        status=Bill.Status.PAID,
-        currency=settings.CURRENCY,
-        total=total,
-        cost=cost,
-        profit=total - cost,
-        created_by=actor,
-        created_at=first.created_at,
-        email_status=Bill.EmailStatus.NOT_SENT,
-    )
-    return bill, items
-
-
-def _insert(model, objects):
-    """Insert in bulk when the database hands back the new keys (SQLite 3.35+, PostgreSQL)."""
-    if connection.features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
-    else:  # pragma: no cover - other databases
-        for obj in objects:
-            obj.save(force_insert=True)
 
 
 # --- Messages ---------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from accounts.models import User, canonical_email
-from analytics.importing import COLUMNS, ImportFailed, sales_import
 from anwariya.errors import DomainError
+from billing.importing import COLUMNS, ImportFailed, sales_import
 
 
 class Command(BaseCommand):

@@ -1,0 +1,146 @@
+"""Products: one vendor's, each SKU once per vendor whatever its case."""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from catalog import hooks
+from catalog.models import Category, Product
+from catalog.services.common import MAX_PRICE, MAX_QUANTITY, CatalogError
+from catalog.services.stock import stock_adjust, stock_open
+
+
+def product_create(
+    *,
+    vendor,
+    name: str,
+    sku: str,
+    cost_price: Decimal,
+    sale_price: Decimal,
+    quantity: int = 0,
+    category: Category | None = None,
+    description: str = "",
+    low_stock_threshold: int = 5,
+    is_active: bool = True,
+) -> Product:
+    """Add a product; its opening stock is recorded as the first movement."""
+    product = Product(
+        vendor=vendor,
+        name=(name or "").strip(),
+        sku=(sku or "").strip(),
+        category=category,
+        description=description or "",
+        cost_price=cost_price,
+        sale_price=sale_price,
+        quantity=quantity,
+        low_stock_threshold=low_stock_threshold,
+        is_active=is_active,
+    )
+    product_check(product)
+    try:
+        with transaction.atomic():
+            product.save()
+            stock_open(product=product, actor=vendor)
+    except IntegrityError:
+        raise CatalogError(errors={"sku": [_sku_taken(product.sku)]}) from None
+    return product
+
+
+def products_create_unstocked(*, vendor, products: list[dict]) -> list[Product]:
+    """Add several products at once with no stock (so no movement), e.g. those an imported sales
+    file names. Each dict holds ``product_create``'s fields; each product is checked the same way
+    (the SKUs in one query) and any bad one refuses them all."""
+    new = [
+        Product(
+            vendor=vendor,
+            name=(fields.get("name") or "").strip(),
+            sku=(fields.get("sku") or "").strip(),
+            category=fields.get("category"),
+            cost_price=fields.get("cost_price"),
+            sale_price=fields.get("sale_price"),
+            quantity=0,
+            is_active=True,
+        )
+        for fields in products
+    ]
+    seen = set()
+    for product in new:
+        product_check(product, check_sku=False)
+        if product.sku.lower() in seen:
+            raise CatalogError(errors={"sku": [f'The SKU "{product.sku}" is given twice.']})
+        seen.add(product.sku.lower())
+    taken = Product.objects.filter(vendor=vendor).with_sku([product.sku for product in new]).first()
+    if taken is not None:
+        raise CatalogError(errors={"sku": [_sku_taken(taken.sku)]})
+    try:
+        with transaction.atomic():
+            return Product.objects.bulk_create(new, batch_size=500)
+    except IntegrityError:
+        raise CatalogError(errors={"sku": ["A product with one of these SKUs was added meanwhile."]}) from None
+
+
+def product_update(*, product: Product, actor, note: str = "", **changes) -> Product:
+    """Change a product's fields. A new ``quantity`` is a manual stock adjustment with its movement."""
+    new_quantity = changes.pop("quantity", None)
+    for field in ("name", "sku"):
+        if field in changes:
+            changes[field] = (changes[field] or "").strip()
+    with transaction.atomic():
+        if new_quantity is not None and new_quantity != product.quantity:
+            stock_adjust(product=product, quantity=new_quantity, note=note, actor=actor)
+        for field, value in changes.items():
+            setattr(product, field, value)
+        product_check(product)
+        if changes:
+            try:
+                with transaction.atomic():
+                    product.save(update_fields=[*changes, "updated_at"])
+            except IntegrityError:
+                raise CatalogError(errors={"sku": [_sku_taken(product.sku)]}) from None
+    return product
+
+
+def product_delete(*, product: Product) -> bool:
+    """Delete a product never sold; a sold one is deactivated instead. Returns True if deleted."""
+    with transaction.atomic():
+        if Product.objects.annotate(sold=hooks.has_sales()).values_list("sold", flat=True).get(pk=product.pk):
+            if product.is_active:
+                product.is_active = False
+                product.save(update_fields=["is_active", "updated_at"])
+            return False
+        product.delete()
+        return True
+
+
+def product_check(product: Product, *, check_sku: bool = True) -> None:
+    """Refuse a product whose fields break a rule (``CatalogError`` naming each field), before
+    anything is written: the admin's form asks the same."""
+    errors = {}
+    if not product.name:
+        errors["name"] = ["This field is required."]
+    if not product.sku:
+        errors["sku"] = ["This field is required."]
+    elif check_sku and _sku_taken_by_another(product):
+        errors["sku"] = [_sku_taken(product.sku)]
+    for field in ("cost_price", "sale_price"):
+        value = getattr(product, field)
+        if value is None:
+            errors[field] = ["This field is required."]
+        elif value < 0:
+            errors[field] = ["Must be 0 or more."]
+        elif value > MAX_PRICE:
+            errors[field] = [f"Must be at most {MAX_PRICE}."]
+    if not isinstance(product.quantity, int) or product.quantity < 0 or product.quantity > MAX_QUANTITY:
+        errors["quantity"] = [f"Must be a whole number from 0 to {MAX_QUANTITY:,}."]
+    if product.category_id is not None and product.category is None:
+        errors["category"] = ["Unknown category."]
+    if errors:
+        raise CatalogError("Please correct the highlighted fields.", errors=errors)
+
+
+def _sku_taken_by_another(product: Product) -> bool:
+    return Product.objects.filter(vendor=product.vendor).with_sku([product.sku]).exclude(pk=product.pk).exists()
+
+
+def _sku_taken(sku: str) -> str:
+    return f'You already have a product with the SKU "{sku}".'

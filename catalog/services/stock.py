@@ -1,0 +1,219 @@
+"""Every change of stock, each with its movement: catalog is the only writer of ``Product.quantity``.
+
+A caller that sells or takes back goods (billing) says which products and how many, and passes in
+what the movement belongs to (``source``, a bill); catalog stores that reference without knowing
+what it is. Rows are locked in primary-key order, so two sales of the same products never wait on
+each other in a cycle; every decrement is also conditional, so stock never goes below 0 or above
+``MAX_QUANTITY`` even without the locks.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+
+from anwariya.errors import Conflict
+from catalog.models import Product, StockMovement
+from catalog.services.common import MAX_QUANTITY, CatalogError
+
+
+class InsufficientStock(Conflict):
+    """Some lines cannot be sold; ``lines`` lists each (see ``stock_shortfalls``)."""
+
+    code = "insufficient_stock"
+    default_detail = "Not enough stock for every line; nothing was sold."
+
+    @classmethod
+    def for_lines(cls, failed: list[dict]) -> "InsufficientStock":
+        errors = {"items": {failure["line"]: {failure["field"]: [failure["reason"]]} for failure in failed}}
+        return cls(errors=errors, lines=failed)
+
+
+class StockLimitExceeded(Conflict):
+    """Putting the lines back would take a product past ``MAX_QUANTITY`` units; nothing changed."""
+
+    code = "stock_limit"
+
+
+@dataclass(frozen=True)
+class StockLine:
+    """``quantity`` units of the product with the id ``product``. Any object with these two
+    attributes will do (a bill's ``Line``)."""
+
+    product: int
+    quantity: int
+
+
+def stock_lock(*, vendor, lines: Sequence) -> dict[int, Product]:
+    """Lock the products of ``lines`` for the rest of the transaction, in primary-key order, and
+    return them by id; a line naming a product that is not the vendor's refuses them all."""
+    locked = (
+        Product.objects.select_for_update(of=("self",))
+        .filter(vendor=vendor, pk__in=sorted({line.product for line in lines}))
+        .order_by("pk")
+    )
+    products = {product.pk: product for product in locked}
+    unknown = {
+        line_no: {"product": ["Unknown product."]} for line_no, line in enumerate(lines) if line.product not in products
+    }
+    if unknown:
+        raise CatalogError("Some lines name products that are not in your catalog.", errors={"items": unknown})
+    return products
+
+
+def stock_shortfalls(lines: Sequence, products: dict[int, Product]) -> list[dict]:
+    """Each line that cannot be sold from ``products`` (as locked) with why: the product is
+    inactive, or has fewer units than asked. ``line`` is the line's index in ``lines``."""
+    remaining = {pk: product.quantity for pk, product in products.items()}
+    failed = []
+    for line_no, line in enumerate(lines):
+        product = products[line.product]
+        if not product.is_active:
+            failed.append(_failure(line_no, line, product, "This product is inactive.", field="product"))
+        elif remaining[product.pk] < line.quantity:
+            failed.append(_failure(line_no, line, product, f"Only {remaining[product.pk]} in stock."))
+        else:
+            remaining[product.pk] -= line.quantity
+    return failed
+
+
+def stock_sell(*, vendor, lines: Sequence, source=None, actor=None) -> list[StockMovement]:
+    """Take every line out of the vendor's stock, or none: ``InsufficientStock`` lists each line
+    that cannot be sold. One ``SALE`` movement a line, belonging to ``source``."""
+    with transaction.atomic():
+        products = stock_lock(vendor=vendor, lines=lines)
+        failed = stock_shortfalls(lines, products)
+        if failed:
+            raise InsufficientStock.for_lines(failed)
+        return _move_lines(lines, products, -1, StockMovement.Reason.SALE, source=source, actor=actor)
+
+
+def stock_return(
+    *, vendor, lines: Sequence, source=None, actor=None, note: str = "", reason=StockMovement.Reason.VOID
+) -> list[StockMovement]:
+    """Put every line back into the vendor's stock (a voided sale), or none:
+    ``StockLimitExceeded`` names each line that would take its product past ``MAX_QUANTITY``."""
+    with transaction.atomic():
+        products = stock_lock(vendor=vendor, lines=lines)
+        after = {pk: product.quantity for pk, product in products.items()}
+        errors, names = {}, []
+        for line_no, line in enumerate(lines):
+            product = products[line.product]
+            after[product.pk] += line.quantity
+            if after[product.pk] > MAX_QUANTITY:
+                errors[line_no] = {
+                    "quantity": [
+                        f"{product.name} would have {after[product.pk]:,} units; "
+                        f"stock holds at most {MAX_QUANTITY:,} ({product.quantity:,} now)."
+                    ]
+                }
+                names.append(product.name)
+        if errors:
+            raise StockLimitExceeded(
+                f"{', '.join(names)} would pass {MAX_QUANTITY:,} units in stock; nothing was changed.",
+                errors={"items": errors},
+            )
+        return _move_lines(lines, products, 1, reason, source=source, actor=actor, note=note)
+
+
+def stock_open(*, product: Product, actor=None) -> StockMovement | None:
+    """Record a new product's opening stock (its ``quantity`` when created) as its first movement."""
+    if not product.quantity:
+        return None
+    return StockMovement.objects.create(
+        product=product,
+        delta=product.quantity,
+        quantity_after=product.quantity,
+        reason=StockMovement.Reason.INITIAL,
+        created_by=actor,
+    )
+
+
+def stock_restock(*, product: Product, quantity: int, note: str = "", actor=None) -> StockMovement:
+    """Add ``quantity`` units to stock."""
+    if not isinstance(quantity, int) or quantity <= 0:
+        raise CatalogError(errors={"quantity": ["Restock a whole number of units greater than 0."]})
+    if quantity > MAX_QUANTITY:
+        raise CatalogError(errors={"quantity": [f"At most {MAX_QUANTITY:,} units at once."]})
+    return _move_one(product=product, delta=quantity, reason=StockMovement.Reason.RESTOCK, note=note, actor=actor)
+
+
+def stock_adjust(*, product: Product, quantity: int, note: str = "", actor=None) -> StockMovement | None:
+    """Set the stock to a counted ``quantity`` (after a stocktake, damage, loss)."""
+    if not isinstance(quantity, int) or quantity < 0:
+        raise CatalogError(errors={"quantity": ["Stock must be a whole number, 0 or more."]})
+    if quantity > MAX_QUANTITY:
+        raise CatalogError(errors={"quantity": [f"At most {MAX_QUANTITY:,} units."]})
+    with transaction.atomic():
+        current = Product.objects.select_for_update().values_list("quantity", flat=True).get(pk=product.pk)
+        if quantity == current:
+            return None
+        return _move_one(
+            product=product, delta=quantity - current, reason=StockMovement.Reason.ADJUSTMENT, note=note, actor=actor
+        )
+
+
+def _move_lines(lines, products, sign, reason, *, source, actor, note="") -> list[StockMovement]:
+    """Apply checked lines under their locks: the conditions are the last line of defence."""
+    movements = []
+    for line in lines:
+        product = products[line.product]
+        delta = sign * line.quantity
+        if not _apply(product, delta):  # pragma: no cover - only without row locks
+            raise Conflict("Stock changed meanwhile; nothing was changed.", errors={"quantity": ["Changed."]})
+        movements.append(_movement(product, delta, reason, note=note, actor=actor, source=source))
+    return StockMovement.objects.bulk_create(movements)
+
+
+def _move_one(*, product, delta, reason, note="", actor=None) -> StockMovement:
+    with transaction.atomic():
+        if not _apply(product, delta):
+            available = Product.objects.values_list("quantity", flat=True).get(pk=product.pk)
+            if delta > 0:
+                raise CatalogError(
+                    errors={"quantity": [f"Stock would exceed {MAX_QUANTITY:,} units ({available:,} now)."]}
+                )
+            raise Conflict(
+                f"Only {available} in stock.", errors={"quantity": [f"Only {available} in stock."]}, available=available
+            )
+        product.quantity = Product.objects.values_list("quantity", flat=True).get(pk=product.pk)
+        movement = _movement(product, delta, reason, note=note, actor=actor)
+        movement.save()
+        return movement
+
+
+def _apply(product, delta) -> bool:
+    """Change the stock by ``delta`` if it stays within 0 and ``MAX_QUANTITY``; the one place
+    ``Product.quantity`` is written after creation."""
+    updated = Product.objects.filter(
+        pk=product.pk, quantity__gte=max(0, -delta), quantity__lte=MAX_QUANTITY - max(0, delta)
+    ).update(quantity=F("quantity") + delta)
+    if updated:
+        product.quantity += delta
+    return bool(updated)
+
+
+def _movement(product, delta, reason, *, note="", actor=None, source=None) -> StockMovement:
+    return StockMovement(
+        product=product,
+        delta=delta,
+        quantity_after=product.quantity,
+        reason=reason,
+        note=(note or "")[:255],
+        created_by=actor,
+        source=source,
+    )
+
+
+def _failure(line_no, line, product, reason, field="quantity"):
+    return {
+        "field": field,
+        "line": line_no,
+        "product": product.pk,
+        "sku": product.sku,
+        "name": product.name,
+        "requested": line.quantity,
+        "available": product.quantity,
+        "reason": reason,
+    }
