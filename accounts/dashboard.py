@@ -24,7 +24,7 @@ SECTIONS = {
         Section("Influencers", "Find influencers and invite them.", "profiles:directory"),
         Section("Applications", "Review who wants to work with you.", "campaigns:application-list", in_nav=False),
         Section("Chats", "Talk with influencers.", "chat:chat-list"),
-        Section("Broadcasts", "Message many influencers at once.", "campaigns:broadcast-list", in_nav=False),
+        Section("Broadcasts", "Message many influencers at once.", "broadcasts:broadcast-list", in_nav=False),
         Section("Wallet", "Your token balance.", "wallet"),
         Section("Business profile", "Your website, description and location.", "profiles:profile", in_nav=False),
     ],

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "chat",
     "catalog",
     "billing",
+    "broadcasts",
     "analytics",
 ]
 
@@ -195,7 +196,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Starts scheduled broadcasts when due, and picks up running ones whose worker died.
     "broadcasts-tick": {
-        "task": "campaigns.tasks.broadcasts_tick",
+        "task": "broadcasts.tasks.broadcasts_tick",
         "schedule": timedelta(seconds=30),
     },
 }
@@ -363,9 +364,9 @@ SPECTACULAR_SETTINGS = {
         "HealthStatusEnum": ["ok", "unavailable"],
         "HealthDatabaseEnum": ["ok", "error"],
         "HealthRedisEnum": ["ok", "error", "not configured"],
-        "BroadcastChannelEnum": "campaigns.models.Broadcast.Channel",
-        "BroadcastStatusEnum": "campaigns.models.Broadcast.Status",
-        "DeliveryStatusEnum": "campaigns.models.Delivery.Status",
+        "BroadcastChannelEnum": "broadcasts.models.Broadcast.Channel",
+        "BroadcastStatusEnum": "broadcasts.models.Broadcast.Status",
+        "DeliveryStatusEnum": "broadcasts.models.Delivery.Status",
         "RoleEnum": "accounts.models.Role",
         # A profile's role: one value per shape, so an answer matches one of them (profiles/api.py).
         "InfluencerRoleEnum": ["influencer"],

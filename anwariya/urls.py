@@ -6,8 +6,8 @@ from rest_framework.routers import SimpleRouter
 from anwariya.api.exceptions import api_not_found
 from anwariya.health import HealthView
 from billing.api import BillInvoiceApi, BillViewSet
+from broadcasts.api import BroadcastViewSet
 from campaigns.api import ApplicationViewSet, CampaignViewSet
-from campaigns.api_broadcasts import BroadcastViewSet
 from catalog.api import CategoryViewSet, ProductViewSet
 from chat.api.chats import ChatViewSet
 from chat.api.messages import MessageViewSet
@@ -46,6 +46,7 @@ urlpatterns = [
     path("chats/", include("chat.urls")),
     path("analytics/", include("analytics.urls")),
     path("", include("profiles.urls")),
+    path("", include("broadcasts.urls")),
     path("", include("campaigns.urls")),
     path("", include("accounts.urls")),
 ]

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -87,9 +88,14 @@ def campaign_close(*, campaign: Campaign) -> Campaign:
 def campaign_delete(*, campaign: Campaign) -> None:
     if campaign.status != Campaign.Status.DRAFT:
         raise Conflict("Only drafts can be deleted; close the campaign instead.", errors={"status": ["Not a draft."]})
-    if campaign.broadcasts.exists():
-        raise Conflict("This campaign has broadcasts; delete those drafts first.")
-    campaign.delete()
+    try:
+        with transaction.atomic():
+            campaign.delete()
+    except ProtectedError as error:
+        # What apps above campaigns attach with on_delete=PROTECT (broadcasts) keeps the campaign:
+        # the database's rule, reported here without campaigns knowing those apps.
+        kinds = sorted({str(row._meta.verbose_name_plural) for row in error.protected_objects})
+        raise Conflict(f"This campaign has {' and '.join(kinds)}; delete those drafts first.") from error
 
 
 def _set_status(campaign, status, **stamps):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import views, views_broadcasts
+from campaigns import views
 
 app_name = "campaigns"
 
@@ -12,15 +12,5 @@ urlpatterns = [
     path("campaigns/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"),
     path("campaigns/<int:pk>/edit/", views.CampaignEditView.as_view(), name="campaign-edit"),
     path("campaigns/<int:pk>/<str:verb>/", views.CampaignActionView.as_view(), name="campaign-action"),
-    path("broadcasts/", views_broadcasts.BroadcastListView.as_view(), name="broadcast-list"),
-    path("broadcasts/new/", views_broadcasts.BroadcastComposeView.as_view(), name="broadcast-create"),
-    path("broadcasts/<int:pk>/", views_broadcasts.BroadcastDetailView.as_view(), name="broadcast-detail"),
-    path("broadcasts/<int:pk>/edit/", views_broadcasts.BroadcastComposeView.as_view(), name="broadcast-edit"),
-    path(
-        "broadcasts/<int:pk>/deliveries/",
-        views_broadcasts.BroadcastDeliveriesView.as_view(),
-        name="broadcast-deliveries",
-    ),
-    path("broadcasts/<int:pk>/<str:verb>/", views_broadcasts.BroadcastActionView.as_view(), name="broadcast-action"),
     path("applications/<int:pk>/<str:verb>/", views.ApplicationActionView.as_view(), name="application-action"),
 ]

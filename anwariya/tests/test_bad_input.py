@@ -387,11 +387,11 @@ def test_served_multipart_body_that_cannot_be_parsed_reaches_the_app(daphne_url,
 
 # --- Every free text has a maximum length (item 12) ------------------------------------------------
 
-PROJECT_APPS = {"accounts", "analytics", "anwariya", "billing", "campaigns", "catalog", "chat"}
+PROJECT_APPS = {"accounts", "analytics", "anwariya", "billing", "broadcasts", "campaigns", "catalog", "chat"}
 # Text the server writes itself, never what a user typed.
 SERVER_WRITTEN_TEXT = {
     "billing.Bill.email_error": "the last error of the invoice email task",
-    "campaigns.Delivery.last_error": "the last error of a broadcast delivery",
+    "broadcasts.Delivery.last_error": "the last error of a broadcast delivery",
     "chat.TelegramMessage.text": "composed by the server: a notification of a chat message, or a bot reply",
     "chat.TelegramMessage.last_error": "the last error of a Telegram delivery",
 }

@@ -1,5 +1,7 @@
 """Telegram bridge reads: a user's link, what the profile page shows, and the bot's health."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -68,21 +70,38 @@ def telegram_notification_replied_to(*, account: TelegramAccount, telegram_messa
     )
 
 
+WaitingCounter = Callable[[], int]
+
+_waiting_counters: list[WaitingCounter] = []
+
+
+def register_waiting_counter(counter: WaitingCounter) -> WaitingCounter:
+    """Count, in the bot's ``deliveries_waiting``, messages that an app above chat will send on
+    Telegram but has not yet (its own outbox, not yet in ``TelegramMessage``).
+
+    ``counter()`` returns how many are waiting now. This is the seam that lets ``chat`` report
+    them without importing that app: ``broadcasts`` registers its count of Telegram deliveries
+    still to send in ``BroadcastsConfig.ready``. To see who adds to the count, read the
+    ``register_waiting_counter`` calls. A counter registered twice counts once. Returns it."""
+    if counter not in _waiting_counters:
+        _waiting_counters.append(counter)
+    return counter
+
+
 def telegram_bot_status() -> dict:
-    """The bot's health: is it set up, when did Telegram last reach it, what is waiting or failed."""
+    """The bot's health: is it set up, when did Telegram last reach it, what is waiting or failed.
+
+    Waiting are the bot's own outgoing messages not sent yet, plus what each registered
+    ``register_waiting_counter`` counts (broadcast deliveries on Telegram)."""
     deliveries = TelegramMessage.objects.aggregate(
         waiting=Count("pk", filter=Q(status=TelegramMessage.Status.PENDING)),
         failed=Count("pk", filter=Q(status=TelegramMessage.Status.FAILED)),
     )
-    from campaigns.models import Delivery
-
-    broadcasts_waiting = Delivery.objects.filter(
-        channel="telegram", status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING, Delivery.Status.SENDING]
-    ).count()
+    others_waiting = sum(counter() for counter in tuple(_waiting_counters))
     return {
         "configured": telegram_is_configured(),
         "bot_username": settings.TELEGRAM_BOT_USERNAME,
         "last_update_at": TelegramUpdate.objects.aggregate(last=Max("received_at"))["last"],
-        "deliveries_waiting": deliveries["waiting"] + broadcasts_waiting,
+        "deliveries_waiting": deliveries["waiting"] + others_waiting,
         "deliveries_failed": deliveries["failed"],
     }

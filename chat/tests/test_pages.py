@@ -193,28 +193,6 @@ def test_a_chat_opened_by_accepting_an_application_lists_first(client):
     assert [chat["other"]["name"] for chat in listed] == ["New star", "Old friend", "Quiet one"]
 
 
-def test_the_chat_list_preview_separates_a_broadcasts_title_from_its_body(client, django_capture_on_commit_callbacks):
-    from campaigns import broadcasts
-
-    vendor = VendorFactory()
-    wallet_grant(user=vendor, amount=10, reason="test")
-    fan = InfluencerFactory(display_name="Asha")
-    broadcast = broadcasts.broadcast_create(
-        vendor=vendor,
-        actor=vendor,
-        title="Festive drop",
-        body="Hi {name},\nthe kits ship Monday.",
-        audience="list",
-        recipients=[fan.pk],
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        broadcasts.broadcast_start(broadcast=broadcast)
-
-    client.force_login(fan)
-    page = client.get(reverse("chat:chat-list")).content.decode()
-    assert "Festive drop — Hi Asha, the kits ship Monday." in page
-
-
 def test_message_times_show_in_the_viewers_time_zone_in_one_format(client, settings):
     import datetime
 

@@ -90,6 +90,23 @@ def test_status_for_every_role(telegram, post_update):
         assert (body["deliveries_waiting"], body["deliveries_failed"]) == (1, 1)
 
 
+def test_status_adds_what_the_registered_waiting_counters_count(monkeypatch):
+    """Apps above chat (broadcasts) report the Telegram messages they still have to send."""
+    from chat.telegram import register_waiting_counter, selectors
+
+    monkeypatch.setattr(selectors, "_waiting_counters", [])
+    TelegramMessage.objects.create(telegram_chat_id=1, kind="reply", text="waiting")
+
+    def three():
+        return 3
+
+    assert register_waiting_counter(three) is three
+    register_waiting_counter(three)  # once is enough
+    register_waiting_counter(lambda: 2)
+    body = api_client(VendorFactory()).get(STATUS).json()
+    assert body["deliveries_waiting"] == 1 + 3 + 2
+
+
 def test_status_before_any_update_and_unconfigured(settings):
     settings.TELEGRAM_BOT_TOKEN = "123:abc"
     settings.TELEGRAM_WEBHOOK_SECRET = ""

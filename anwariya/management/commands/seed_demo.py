@@ -21,7 +21,7 @@ from accounts.models import Role, User
 from accounts.wallet import wallet_signup_grant
 from billing.models import Bill
 from billing.services import Line, bill_create
-from campaigns import broadcasts
+from broadcasts import services as broadcast_services
 from campaigns import services as campaign_services
 from catalog.models import Category
 from catalog.selectors import movements_for_source
@@ -194,7 +194,7 @@ class Command(BaseCommand):
                 campaign=campaign, influencer=influencers[2], pitch="Festive content is my speciality."
             )
         if codes:  # a broadcast sent to the accepted influencers, and a draft for the vendor to finish
-            sent = broadcasts.broadcast_create(
+            sent = broadcast_services.broadcast_create(
                 vendor=vendor,
                 actor=vendor,
                 title="Festive samples are on their way",
@@ -202,8 +202,8 @@ class Command(BaseCommand):
                 campaign=campaign,
                 channels=["chat"],
             )
-            broadcasts.broadcast_start(broadcast=sent)
-        broadcasts.broadcast_create(
+            broadcast_services.broadcast_start(broadcast=sent)
+        broadcast_services.broadcast_create(
             vendor=vendor,
             actor=vendor,
             title="Summer collab: who is in?",

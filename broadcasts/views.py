@@ -10,12 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
+from accounts.wallet import wallet_for_user
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
 from anwariya.views_mixins import VendorRequiredMixin
-from campaigns import broadcasts
-from campaigns.forms import BroadcastForm
-from campaigns.models import Broadcast, Delivery
+from broadcasts import selectors, services
+from broadcasts.forms import BroadcastForm
+from broadcasts.models import Broadcast, Delivery
+from broadcasts.validation import error_text
 
 PAGE_SIZE = 20
 DELIVERIES_PAGE_SIZE = 50
@@ -27,9 +29,9 @@ QUIET_FOR = datetime.timedelta(seconds=15)
 
 class BroadcastListView(VendorRequiredMixin, View):
     def get(self, request):
-        mine = broadcasts.broadcasts_for_user(request.user).filter(vendor=request.user)
+        mine = selectors.broadcasts_for_user(request.user).filter(vendor=request.user)
         page = Paginator(mine.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(request, "campaigns/broadcast_list.html", {"page": page})
+        return render(request, "broadcasts/broadcast_list.html", {"page": page})
 
 
 class BroadcastComposeView(VendorRequiredMixin, View):
@@ -53,7 +55,7 @@ class BroadcastComposeView(VendorRequiredMixin, View):
         if form.is_valid():
             try:
                 if "preview" in request.POST:
-                    preview = broadcasts.audience_preview(vendor=request.user, **form.audience_fields())
+                    preview = selectors.audience_preview(vendor=request.user, **form.audience_fields())
                 else:
                     return self._save(request, form, broadcast)
             except DomainError as error:
@@ -62,27 +64,27 @@ class BroadcastComposeView(VendorRequiredMixin, View):
 
     def _save(self, request, form, broadcast):
         if broadcast is None:
-            broadcast = broadcasts.broadcast_create(vendor=request.user, actor=request.user, **form.service_fields())
+            broadcast = services.broadcast_create(vendor=request.user, actor=request.user, **form.service_fields())
         else:
-            broadcast = broadcasts.broadcast_update(broadcast=broadcast, **form.service_fields())
+            broadcast = services.broadcast_update(broadcast=broadcast, **form.service_fields())
         if "start" not in request.POST:
             messages.success(request, "Draft saved. Start it when it is ready.")
-            return redirect("campaigns:broadcast-detail", pk=broadcast.pk)
+            return redirect("broadcasts:broadcast-detail", pk=broadcast.pk)
         try:
-            broadcasts.broadcast_start(broadcast=broadcast)
+            services.broadcast_start(broadcast=broadcast)
         except DomainError as error:
-            messages.error(request, f"Saved as a draft, but it could not start: {broadcasts.error_text(error)}")
+            messages.error(request, f"Saved as a draft, but it could not start: {error_text(error)}")
         else:
             messages.success(request, "Broadcast started.")
-        return redirect("campaigns:broadcast-detail", pk=broadcast.pk)
+        return redirect("broadcasts:broadcast-detail", pk=broadcast.pk)
 
     def _draft(self, request, pk):
         if pk is None:
             return None
-        broadcast = broadcasts.broadcast_for_user(request.user, pk)
+        broadcast = selectors.broadcast_for_user(request.user, pk)
         if broadcast.status != Broadcast.Status.DRAFT:
             messages.info(request, "Only drafts can be edited.")
-            return redirect("campaigns:broadcast-detail", pk=pk)
+            return redirect("broadcasts:broadcast-detail", pk=pk)
         return broadcast
 
     @staticmethod
@@ -94,8 +96,6 @@ class BroadcastComposeView(VendorRequiredMixin, View):
         return {}
 
     def _render(self, request, form, broadcast, preview=None):
-        from accounts.wallet import wallet_for_user
-
         context = {
             "form": form,
             "broadcast": broadcast,
@@ -103,12 +103,12 @@ class BroadcastComposeView(VendorRequiredMixin, View):
             "balance": wallet_for_user(request.user).balance,
             "price": settings.TOKEN_PRICE_BROADCAST_RECIPIENT,
         }
-        return render(request, "campaigns/broadcast_form.html", context)
+        return render(request, "broadcasts/broadcast_form.html", context)
 
 
 class BroadcastDetailView(VendorRequiredMixin, View):
     def get(self, request, pk):
-        broadcast = broadcasts.broadcast_for_user(request.user, pk)
+        broadcast = selectors.broadcast_for_user(request.user, pk)
         context = {
             "broadcast": broadcast,
             "live": broadcast.status in LIVE,
@@ -118,18 +118,16 @@ class BroadcastDetailView(VendorRequiredMixin, View):
             .select_related("recipient")
             .order_by("-updated_at")[:5],
         }
-        return render(request, "campaigns/broadcast_detail.html", context)
+        return render(request, "broadcasts/broadcast_detail.html", context)
 
 
 class BroadcastDeliveriesView(VendorRequiredMixin, View):
     def get(self, request, pk):
-        broadcast = broadcasts.broadcast_for_user(request.user, pk)
-        deliveries = broadcast.deliveries.select_related("recipient").order_by("pk")
+        broadcast = selectors.broadcast_for_user(request.user, pk)
         status = request.GET.get("status", "")
-        if status in Delivery.Status.values:
-            deliveries = deliveries.filter(status=status)
-        else:
+        if status not in Delivery.Status.values:
             status = ""
+        deliveries = selectors.deliveries_of_broadcast(broadcast, status=status)
         page = Paginator(deliveries, DELIVERIES_PAGE_SIZE).get_page(request.GET.get("page"))
         context = {
             "broadcast": broadcast,
@@ -138,34 +136,34 @@ class BroadcastDeliveriesView(VendorRequiredMixin, View):
             "statuses": Delivery.Status.choices,
             "query": f"status={status}" if status else "",
         }
-        return render(request, "campaigns/broadcast_deliveries.html", context)
+        return render(request, "broadcasts/broadcast_deliveries.html", context)
 
 
 class BroadcastActionView(VendorRequiredMixin, View):
     """The lifecycle buttons: start, pause, resume, cancel, retry-failed, delete (POST)."""
 
     ACTIONS = {
-        "start": (broadcasts.broadcast_start, "Broadcast started."),
-        "pause": (broadcasts.broadcast_pause, "Paused. Resume to continue where it stopped."),
-        "resume": (broadcasts.broadcast_resume, "Resumed."),
-        "cancel": (broadcasts.broadcast_cancel, "Cancelled. Unused tokens were refunded."),
-        "retry-failed": (broadcasts.broadcast_retry_failed, "The failed deliveries are being sent again."),
-        "delete": (broadcasts.broadcast_delete, "The draft was deleted."),
+        "start": (services.broadcast_start, "Broadcast started."),
+        "pause": (services.broadcast_pause, "Paused. Resume to continue where it stopped."),
+        "resume": (services.broadcast_resume, "Resumed."),
+        "cancel": (services.broadcast_cancel, "Cancelled. Unused tokens were refunded."),
+        "retry-failed": (services.broadcast_retry_failed, "The failed deliveries are being sent again."),
+        "delete": (services.broadcast_delete, "The draft was deleted."),
     }
 
     def post(self, request, pk, verb):
-        broadcast = broadcasts.broadcast_for_user(request.user, pk)
+        broadcast = selectors.broadcast_for_user(request.user, pk)
         if verb not in self.ACTIONS:
             raise Http404("No such action.")
         function, success = self.ACTIONS[verb]
         try:
             function(broadcast=broadcast)
         except DomainError as error:
-            messages.error(request, broadcasts.error_text(error))
-            return redirect("campaigns:broadcast-detail", pk=pk)
+            messages.error(request, error_text(error))
+            return redirect("broadcasts:broadcast-detail", pk=pk)
         messages.success(request, success)
         if verb == "delete":
-            return redirect("campaigns:broadcast-list")
+            return redirect("broadcasts:broadcast-list")
         if verb == "retry-failed" and "next" in request.POST:
-            return redirect("campaigns:broadcast-deliveries", pk=pk)
-        return redirect("campaigns:broadcast-detail", pk=pk)
+            return redirect("broadcasts:broadcast-deliveries", pk=pk)
+        return redirect("broadcasts:broadcast-detail", pk=pk)

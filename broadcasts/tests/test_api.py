@@ -3,7 +3,8 @@ import pytest
 from accounts.tests.factories import AdminFactory, InfluencerFactory, VendorFactory
 from accounts.wallet import wallet_for_user, wallet_grant
 from anwariya.tests.api import api_client, assert_error
-from campaigns.models import Application, Broadcast, Delivery
+from broadcasts.models import Broadcast, Delivery
+from campaigns.models import Application
 from campaigns.tests.factories import CampaignFactory
 from chat.models import Message
 

@@ -4,8 +4,9 @@ import pytest
 
 from accounts.tests.factories import InfluencerFactory
 from accounts.wallet import wallet_grant
-from campaigns import broadcasts
-from campaigns.models import Application, Broadcast, Delivery
+from broadcasts import services
+from broadcasts.models import Broadcast, Delivery
+from campaigns.models import Application
 from campaigns.tests.factories import CampaignFactory
 from chat.models import Message, TelegramMessage
 from chat.tests.factories import link_telegram
@@ -28,7 +29,7 @@ def campaign_with_fans():
 
 
 def start(on_commit, campaign, channels, title="Free samples"):
-    broadcast = broadcasts.broadcast_create(
+    broadcast = services.broadcast_create(
         vendor=campaign.vendor,
         actor=campaign.vendor,
         title=title,
@@ -37,7 +38,7 @@ def start(on_commit, campaign, channels, title="Free samples"):
         campaign=campaign,
         channels=channels,
     )
-    on_commit(broadcasts.broadcast_start, broadcast=broadcast)
+    on_commit(services.broadcast_start, broadcast=broadcast)
     broadcast.refresh_from_db()
     return broadcast
 
@@ -92,3 +93,33 @@ def test_the_title_on_telegram_is_filled_in_like_the_body(telegram, on_commit, c
     assert [sent["text"] for sent in telegram.sent()] == [
         "Asha: free samples for Chai week\n\nHi Asha, samples for Chai week ship today."
     ]
+
+
+def test_the_bots_status_counts_the_broadcast_deliveries_waiting_for_telegram(
+    telegram, worker_down, campaign_with_fans
+):
+    """``chat`` counts them through the waiting counter ``broadcasts`` registers (chat does not
+    import broadcasts): a delivery still to send on Telegram waits; one skipped or sent does not."""
+    from anwariya.tests.api import api_client
+    from broadcasts import sending
+
+    campaign, fans = campaign_with_fans
+    status = api_client(campaign.vendor).get("/api/v1/bot/status/")
+    assert status.json()["deliveries_waiting"] == 0
+    broadcast = services.broadcast_create(
+        vendor=campaign.vendor,
+        actor=campaign.vendor,
+        title="Free samples",
+        body="Hi {name}",
+        campaign=campaign,
+        channels=["chat", "telegram"],
+    )
+    services.broadcast_start(broadcast=broadcast)  # the batches wait in the broker
+    waiting = Delivery.objects.filter(channel="telegram", status=Delivery.Status.PENDING)
+    assert list(waiting.values_list("recipient", flat=True)) == [fans[0].pk]  # Bilal's is skipped: no link
+    assert api_client(campaign.vendor).get("/api/v1/bot/status/").json()["deliveries_waiting"] == 1
+
+    broadcast.refresh_from_db()
+    sending.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=broadcast.run, chain=False)
+    assert Delivery.objects.get(channel="telegram", recipient=fans[0]).status == Delivery.Status.SENT
+    assert api_client(campaign.vendor).get("/api/v1/bot/status/").json()["deliveries_waiting"] == 0

@@ -1,109 +1,41 @@
-"""Who a broadcast reaches and what it says: reads, audience and content checks."""
+"""The checks a broadcast passes before it is saved: its audience and its content.
+
+``services`` runs them on every write, ``selectors.audience_preview`` on the audience it counts;
+both raise ``BroadcastError`` with the fields named. The placeholders checked here are the ones
+``selectors.render_content`` fills in.
+"""
 
 import re
 
 from django.conf import settings
-from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.models import Role, User
+from anwariya.api.filters import MAX_ID
 from anwariya.errors import DomainError
-from campaigns.models import Application, Broadcast
+from broadcasts.models import Broadcast
 from profiles.filters import InfluencerFilter
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][^{}]*)\}")
 PLACEHOLDERS = ("name", "campaign")
 FILTER_KEYS = ("niche", "follower_band", "min_engagement", "country")
-SAMPLE_SIZE = 10
 NO_SUCH_CAMPAIGN = "You have no campaign with this id."
 
-Status, Channel = Broadcast.Status, Broadcast.Channel
+Channel = Broadcast.Channel
 
 
 class BroadcastError(DomainError):
     default_detail = "Please correct the highlighted fields."
 
 
-# --- Reads ----------------------------------------------------------------------------------
+def error_text(error: DomainError) -> str:
+    """A service error as one sentence for a page or a pause reason."""
+    messages = [str(message) for field in (getattr(error, "errors", None) or {}).values() for message in field]
+    return " ".join(messages) or str(getattr(error, "detail", error))
 
 
-def broadcasts_for_user(user: User) -> QuerySet[Broadcast]:
-    """A vendor's own broadcasts; every broadcast for staff; none for anyone else."""
-    broadcasts = Broadcast.objects.select_related("vendor", "campaign")
-    if user.is_staff:
-        return broadcasts
-    if user.role == Role.VENDOR:
-        return broadcasts.filter(vendor=user)
-    return broadcasts.none()
-
-
-def broadcast_for_user(user: User, pk) -> Broadcast:
-    return get_object_or_404(broadcasts_for_user(user), pk=pk)
-
-
-def audience_influencers(*, vendor: User, audience: str, campaign=None, filters=None, recipients=()) -> QuerySet[User]:
-    """The active influencers an audience names, in a stable order."""
-    influencers = User.objects.filter(role=Role.INFLUENCER, is_active=True)
-    if audience == Broadcast.Audience.CAMPAIGN:
-        influencers = influencers.filter(
-            pk__in=Application.objects.filter(campaign=campaign, status=Application.Status.ACCEPTED).values(
-                "influencer"
-            )
-        )
-    elif audience == Broadcast.Audience.FILTER:
-        influencers = InfluencerFilter(data=_filter_data(filters or {}), queryset=influencers).qs
-    else:
-        influencers = influencers.filter(pk__in=list(recipients))
-    return influencers.order_by("pk")
-
-
-def broadcast_audience(broadcast: Broadcast) -> QuerySet[User]:
-    return audience_influencers(
-        vendor=broadcast.vendor,
-        audience=broadcast.audience,
-        campaign=broadcast.campaign,
-        filters=broadcast.filters,
-        recipients=broadcast.recipients.values_list("pk", flat=True),
-    )
-
-
-def audience_preview(*, vendor: User, **audience) -> dict:
-    """How many influencers an audience reaches, a sample of them, and what it would cost."""
-    audience = clean_audience(vendor=vendor, **audience)
-    influencers = audience_influencers(vendor=vendor, **audience)
-    count = influencers.count()
-    price = settings.TOKEN_PRICE_BROADCAST_RECIPIENT
-    return {
-        "count": count,
-        "sample": [
-            {"id": user.pk, "name": user.public_name} for user in influencers.only("pk", "display_name")[:SAMPLE_SIZE]
-        ],
-        "price_per_recipient": price,
-        "cost": price * count,
-        "max_recipients": settings.BROADCAST_MAX_RECIPIENTS,
-    }
-
-
-def render_content(broadcast: Broadcast, recipient: User) -> tuple[str, str]:
-    """The title and the body as ``recipient`` gets them, both with {name} and {campaign} filled
-    in by the same rule: only those two names are replaced (never ``str.format``: no attribute
-    access), and nothing is interpreted as markup. Every channel takes its text from here."""
-    values = {"name": recipient.public_name, "campaign": broadcast.campaign.title if broadcast.campaign else ""}
-
-    def fill(text: str) -> str:
-        return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
-
-    return fill(broadcast.title), fill(broadcast.body)
-
-
-def render_message(broadcast: Broadcast, recipient: User) -> str:
-    """One text for channels without a subject line (chat, Telegram): the title, a blank line, the body."""
-    title, body = render_content(broadcast, recipient)
-    return f"{title}\n\n{body}"
-
-
-# --- Validation ---------------------------------------------------------------------------
+# --- The audience ---------------------------------------------------------------------------
 
 
 def clean_audience(*, vendor: User, audience=None, campaign=None, filters=None, recipients=None) -> dict:
@@ -139,7 +71,8 @@ def clean_audience(*, vendor: User, audience=None, campaign=None, filters=None, 
     return {"audience": audience, "campaign": campaign, "filters": cleaned_filters, "recipients": recipient_ids}
 
 
-def _filter_data(filters: dict) -> dict:
+def filter_data(filters: dict) -> dict:
+    """A filter audience's stored filters as the directory's ``InfluencerFilter`` takes them."""
     data = {key: filters[key] for key in FILTER_KEYS if filters.get(key) not in (None, "", [])}
     if isinstance(data.get("follower_band"), str):
         data["follower_band"] = [data["follower_band"]]
@@ -152,7 +85,7 @@ def _clean_filters(filters) -> tuple[dict, list[str]]:
     unknown = sorted(set(filters) - set(FILTER_KEYS))
     if unknown:
         return {}, [f"Unknown filter: {', '.join(unknown)}. Use {', '.join(FILTER_KEYS)}."]
-    data = _filter_data(filters)
+    data = filter_data(filters)
     form = InfluencerFilter(data=_as_query(data), queryset=User.objects.none()).form
     if not form.is_valid():
         return {}, [f"{field}: {' '.join(messages)}" for field, messages in form.errors.items()]
@@ -162,9 +95,7 @@ def _clean_filters(filters) -> tuple[dict, list[str]]:
     return cleaned, []
 
 
-def _as_query(data: dict):
-    from django.http import QueryDict
-
+def _as_query(data: dict) -> QueryDict:
     query = QueryDict(mutable=True)
     for key, value in data.items():
         query.setlist(key, [str(item) for item in value] if isinstance(value, list) else [str(value)])
@@ -172,8 +103,6 @@ def _as_query(data: dict):
 
 
 def _clean_recipients(recipients) -> tuple[list[int], list[str]]:
-    from anwariya.api.filters import MAX_ID
-
     if not isinstance(recipients, list | tuple | set):
         return [], ["Give the recipients as a list of user ids."]
     try:
@@ -193,7 +122,13 @@ def _clean_recipients(recipients) -> tuple[list[int], list[str]]:
     return ids, []
 
 
-def _clean_content(fields: dict, campaign) -> dict:
+# --- The content ----------------------------------------------------------------------------
+
+
+def clean_content(fields: dict, campaign) -> dict:
+    """The content fields given (title, body, channels, scheduled_at), checked and normalised:
+    trimmed text within its limits, a one-line title, known placeholders (``{campaign}`` only
+    with a campaign), known channels in their usual order, a send time in the future."""
     errors = {}
     for key, limit in (("title", 200), ("body", 3500)):
         if key in fields:
@@ -231,9 +166,3 @@ def _placeholder_problem(text: str, campaign) -> str | None:
     if "{campaign}" in text and campaign is None:
         return "{campaign} needs a campaign: choose one, or take the placeholder out."
     return None
-
-
-def error_text(error: DomainError) -> str:
-    """A service error as one sentence for a page or a pause reason."""
-    messages = [str(message) for field in (getattr(error, "errors", None) or {}).values() for message in field]
-    return " ".join(messages) or str(getattr(error, "detail", error))

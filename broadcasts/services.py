@@ -1,23 +1,26 @@
-"""Broadcast writes: drafts, the lifecycle, tokens and counters."""
+"""Broadcast writes: drafts, the lifecycle, tokens and counters.
+
+draft → (scheduled →) running ⇄ paused → finished; anything started can be cancelled. Each
+start, resume or retry is a new run (``_new_run``), whose chain of batches ``broadcasts.sending``
+runs; the batches report back through the public functions at the end of this module.
+"""
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, User, WalletTransaction
+from accounts.wallet import wallet_grant, wallet_spend
 from anwariya.celery import enqueue_on_commit
 from anwariya.errors import Conflict, DomainError
-from campaigns.broadcasts.audience import (
-    BroadcastError,
-    Channel,
-    Status,
-    _clean_content,
-    broadcast_audience,
-    clean_audience,
-    error_text,
-)
-from campaigns.models import Broadcast, Campaign, Delivery
+from broadcasts.models import DELIVERY_ACTIVE, Broadcast, Delivery
+from broadcasts.selectors import broadcast_audience, stalled_before
+from broadcasts.validation import BroadcastError, clean_audience, clean_content, error_text
+from campaigns.models import Campaign
+from chat.telegram import TelegramAccount, telegram_is_configured
+
+Status, Channel = Broadcast.Status, Broadcast.Channel
 
 # --- Drafts ---------------------------------------------------------------------------------
 
@@ -40,7 +43,7 @@ def broadcast_create(
     cleaned = clean_audience(
         vendor=vendor, audience=audience, campaign=campaign, filters=filters, recipients=recipients
     )
-    fields = _clean_content(
+    fields = clean_content(
         {"title": title, "body": body, "channels": list(channels), "scheduled_at": scheduled_at}, campaign
     )
     with transaction.atomic():
@@ -76,7 +79,7 @@ def _update_locked(broadcast: Broadcast, fields: dict) -> Broadcast:
     content = {key: value for key, value in fields.items() if key in {"title", "body", "channels", "scheduled_at"}}
     content.setdefault("title", broadcast.title)  # their placeholders are checked against the new campaign
     content.setdefault("body", broadcast.body)
-    content = _clean_content(content, cleaned["campaign"])
+    content = clean_content(content, cleaned["campaign"])
     changes = {
         **content,
         "audience": cleaned["audience"],
@@ -185,9 +188,9 @@ def broadcast_settle_cancelled(*, broadcast: Broadcast) -> Broadcast:
 
 def _settle_cancelled(broadcast: Broadcast) -> None:
     _skip_abandoned(broadcast)
-    _count(broadcast)
+    broadcast_recount(broadcast=broadcast)
     if not broadcast.deliveries.filter(status=Delivery.Status.SENDING).exists():
-        _refund(broadcast)  # else when the batch in flight ends (``_finish_if_done``)
+        _refund(broadcast)  # else when the batch in flight ends (``broadcast_finish_if_done``)
 
 
 def _skip_abandoned(broadcast: Broadcast) -> None:
@@ -223,14 +226,12 @@ def broadcast_retry_failed(*, broadcast: Broadcast) -> int:
         retried = failed.update(status=Delivery.Status.PENDING, attempts=0, last_error="", updated_at=timezone.now())
         if broadcast.status in (Status.FINISHED, Status.RUNNING):
             _new_run(broadcast, status=Status.RUNNING, finished_at=None, run_errors=0)
-        _count(broadcast)
+        broadcast_recount(broadcast=broadcast)
     return retried
 
 
 def _launch(broadcast: Broadcast) -> None:
     """Materialise the deliveries, reserve the tokens, and queue the dispatch (inside a transaction)."""
-    from chat.telegram import TelegramAccount, telegram_is_configured
-
     recipients = list(broadcast_audience(broadcast)[: settings.BROADCAST_MAX_RECIPIENTS + 1])
     if not recipients:
         raise BroadcastError(errors={"audience": ["No influencer matches this audience."]})
@@ -261,15 +262,13 @@ def _launch(broadcast: Broadcast) -> None:
         recipient_count=len(recipients),
         started_at=timezone.now(),
     )
-    _count(broadcast)
+    broadcast_recount(broadcast=broadcast)
 
 
 # --- Tokens and bookkeeping -----------------------------------------------------------------
 
 
 def _reserve(broadcast: Broadcast, recipients: int, *, reason: str) -> None:
-    from accounts.wallet import wallet_spend
-
     price = settings.TOKEN_PRICE_BROADCAST_RECIPIENT if broadcast.started_at is None else broadcast.price_per_recipient
     amount = price * recipients
     if amount:
@@ -279,9 +278,6 @@ def _reserve(broadcast: Broadcast, recipients: int, *, reason: str) -> None:
 
 def _refund(broadcast: Broadcast) -> None:
     """Give back the tokens of every recipient no delivery reached."""
-    from accounts.models import WalletTransaction
-    from accounts.wallet import wallet_grant
-
     reached = broadcast.deliveries.filter(status=Delivery.Status.SENT).values("recipient").distinct().count()
     unused = broadcast.tokens_reserved - broadcast.tokens_refunded - broadcast.price_per_recipient * reached
     if unused > 0:
@@ -295,7 +291,7 @@ def _refund(broadcast: Broadcast) -> None:
         _set(broadcast, tokens_refunded=broadcast.tokens_refunded + unused)
 
 
-def _count(broadcast: Broadcast) -> None:
+def broadcast_recount(*, broadcast: Broadcast) -> None:
     """The counters, recounted from the deliveries (their statuses are the truth)."""
     counts = dict(broadcast.deliveries.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
     _set(
@@ -331,7 +327,7 @@ def _new_run(broadcast: Broadcast, **fields) -> None:
     an earlier run's batch neither sends a row nor records it once this run may have taken it
     (``sending._attempt``, ``sending._record``). Batches claim under the broadcast's lock, so no
     claim of an earlier run can slip in after this."""
-    from campaigns.tasks import broadcast_dispatch
+    from broadcasts.tasks import broadcast_dispatch  # the tasks module imports the sending code, which imports this
 
     _set(broadcast, run=broadcast.run + 1, **fields)
     broadcast.deliveries.filter(status=Delivery.Status.SENDING).exclude(claimed_run=broadcast.run).update(
@@ -340,6 +336,48 @@ def _new_run(broadcast: Broadcast, **fields) -> None:
     enqueue_on_commit(broadcast_dispatch, broadcast.pk, broadcast.run)
 
 
-def stalled_before(now):
-    """A running broadcast that has not moved since then lost its worker (the beat's tick resumes it)."""
-    return now - timezone.timedelta(seconds=settings.BROADCAST_STALLED_AFTER_SECONDS)
+# --- What the sending batches report ---------------------------------------------------------
+
+
+def broadcast_finish_if_done(*, broadcast_id: int) -> None:
+    """Finish a running broadcast with nothing left to send; settle a cancelled one whose last
+    in-flight deliveries just ended. Either way the unused tokens go back."""
+    with transaction.atomic():
+        broadcast = (
+            Broadcast.objects.select_for_update()
+            .filter(pk=broadcast_id, status__in=[Status.RUNNING, Status.CANCELLED])
+            .first()
+        )
+        if broadcast is None or broadcast.deliveries.filter(status__in=DELIVERY_ACTIVE).exists():
+            return
+        if broadcast.status == Status.RUNNING:
+            _set(broadcast, status=Status.FINISHED, finished_at=timezone.now())
+        broadcast_recount(broadcast=broadcast)
+        _refund(broadcast)
+
+
+def broadcast_note_attempt(*, broadcast: Broadcast, failed: bool) -> None:
+    """Count the current run's failed attempts in a row (a success starts again from nought):
+    ``BROADCAST_MAX_ERRORS`` of them pause the broadcast with the reason, until it is resumed."""
+    if not failed:
+        Broadcast.objects.filter(pk=broadcast.pk, run_errors__gt=0).update(run_errors=0)
+        return
+    Broadcast.objects.filter(pk=broadcast.pk).update(run_errors=F("run_errors") + 1)
+    errors = Broadcast.objects.values_list("run_errors", flat=True).get(pk=broadcast.pk)
+    if errors >= settings.BROADCAST_MAX_ERRORS:
+        reason = f"Paused after {errors} failed attempts in a row: check the deliveries, then resume."
+        Broadcast.objects.filter(pk=broadcast.pk, status=Status.RUNNING, run=broadcast.run).update(
+            status=Status.PAUSED, pause_reason=reason, updated_at=timezone.now()
+        )
+
+
+def broadcast_revive_if_stalled(*, broadcast: Broadcast, quiet_since) -> bool:
+    """Start a new run of a running broadcast that has not moved since ``quiet_since`` (its worker
+    died): the rows the dead run left ``sending`` go back in line and a new chain starts. Returns
+    whether it did (not if the broadcast moved or changed state meanwhile)."""
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        if broadcast.status != Status.RUNNING or broadcast.updated_at >= quiet_since:
+            return False
+        _new_run(broadcast)
+    return True

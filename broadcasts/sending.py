@@ -1,4 +1,16 @@
-"""Sending a running broadcast: the chain of batches, one delivery at a time (run by campaigns.tasks)."""
+"""Sending a running broadcast: the chain of batches, one delivery at a time (run by ``broadcasts.tasks``).
+
+Starting resolves the audience into one ``Delivery`` per recipient and channel (a unique
+constraint makes that once only), reserves the tokens, and starts the run's chain of batches,
+one a second, ``BROADCAST_RATE_PER_SECOND`` deliveries each. A batch claims its rows briefly
+(``sending``) and sends each with no lock held; a chat message commits with its delivery's
+status, so running the fan-out again (after a crash, a resume, a retry) never sends it twice.
+A failed attempt is retried twice with growing backoff; ``BROADCAST_MAX_ERRORS`` failed attempts
+in a row pause the broadcast. At the end the tokens of recipients nothing reached are refunded.
+
+The lifecycle's writes (a new run, pausing after errors, finishing, refunds) are
+``broadcasts.services``'; this module calls them by their public names.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -6,21 +18,21 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from campaigns.broadcasts.audience import Channel, Status, error_text, render_content, render_message
-from campaigns.broadcasts.lifecycle import (
-    _count,
-    _locked,
-    _new_run,
-    _refund,
-    _set,
+from broadcasts.models import Broadcast, Delivery
+from broadcasts.selectors import render_content, render_message, stalled_before
+from broadcasts.services import (
+    broadcast_finish_if_done,
     broadcast_launch_due,
+    broadcast_note_attempt,
+    broadcast_recount,
+    broadcast_revive_if_stalled,
     broadcast_settle_cancelled,
-    stalled_before,
 )
-from campaigns.models import Broadcast, Delivery
+from broadcasts.validation import error_text
+
+Status, Channel = Broadcast.Status, Broadcast.Channel
 
 RETRIES = 2  # after the first attempt
-ACTIVE = (Delivery.Status.PENDING, Delivery.Status.RETRYING, Delivery.Status.SENDING)
 
 
 class PermanentDeliveryError(Exception):
@@ -41,12 +53,12 @@ def _runs_in_process() -> bool:
 
 def broadcast_dispatch(*, broadcast_id: int, run: int) -> None:
     """Start this run's chain of batches (in process: send everything now)."""
-    from campaigns.tasks import broadcast_send_batch
+    from broadcasts.tasks import broadcast_send_batch  # the tasks module imports this one
 
     if _runs_in_process():
         while broadcast_send_batch_now(broadcast_id=broadcast_id, run=run, chain=False):
             pass
-        _finish_if_done(broadcast_id)
+        broadcast_finish_if_done(broadcast_id=broadcast_id)
         return
     broadcast_send_batch.delay(broadcast_id, run)
 
@@ -59,7 +71,7 @@ def broadcast_send_batch_now(*, broadcast_id: int, run: int, chain: bool = True)
     each is sent on its own: a chat message is written in the same transaction that marks its
     delivery sent; email and Telegram are marked sent right after the call. No lock is held across
     a send. Once a newer run exists, this batch sends no more and records only what already went
-    out (see ``lifecycle._new_run``)."""
+    out (a new run: ``broadcasts.services``)."""
     broadcast = (
         Broadcast.objects.select_related("vendor", "campaign").filter(pk=broadcast_id, status=Status.RUNNING, run=run)
     ).first()
@@ -72,8 +84,8 @@ def broadcast_send_batch_now(*, broadcast_id: int, run: int, chain: bool = True)
             _release(claimed[index:], run, cancelled=now is not None and now[0] == Status.CANCELLED)
             break
         _attempt(broadcast, delivery, run)
-    _count(broadcast)
-    _finish_if_done(broadcast_id)
+    broadcast_recount(broadcast=broadcast)
+    broadcast_finish_if_done(broadcast_id=broadcast_id)
     if chain:
         _queue_next_batch(broadcast_id, run)
     return len(claimed)
@@ -112,7 +124,7 @@ def _release(deliveries, run: int, *, cancelled=False) -> None:
 
 
 def _queue_next_batch(broadcast_id: int, run: int) -> None:
-    from campaigns.tasks import broadcast_send_batch
+    from broadcasts.tasks import broadcast_send_batch  # the tasks module imports this one
 
     broadcast = Broadcast.objects.filter(pk=broadcast_id, status=Status.RUNNING, run=run).first()
     if broadcast is None:
@@ -140,12 +152,7 @@ def broadcasts_tick() -> dict:
     quiet_since = stalled_before(now)
     revived = 0
     for broadcast in Broadcast.objects.filter(status=Status.RUNNING, updated_at__lt=quiet_since):
-        with transaction.atomic():
-            broadcast = _locked(broadcast)
-            if broadcast.status != Status.RUNNING or broadcast.updated_at >= quiet_since:
-                continue
-            _new_run(broadcast)
-        revived += 1
+        revived += broadcast_revive_if_stalled(broadcast=broadcast, quiet_since=quiet_since)
     abandoned = Broadcast.objects.filter(
         status=Status.CANCELLED,
         deliveries__status=Delivery.Status.SENDING,
@@ -175,7 +182,7 @@ def _attempt(broadcast: Broadcast, delivery: Delivery, run: int) -> None:
                     return  # taken back meanwhile by a newer run, which sends it
                 outcome = {"status": Delivery.Status.SENT, "message": _send(broadcast, delivery)}
                 _record(delivery, run, **outcome, sent_at=timezone.now(), last_error="")
-            _note_success(broadcast)
+            broadcast_note_attempt(broadcast=broadcast, failed=False)
             return
         _send(broadcast, delivery)
         outcome = {"status": Delivery.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
@@ -190,9 +197,9 @@ def _attempt(broadcast: Broadcast, delivery: Delivery, run: int) -> None:
         outcome = _retry_or_fail(delivery, f"{type(error).__name__}: {error}"[:2000], error)
     _record(delivery, run, **outcome)
     if outcome["status"] in (Delivery.Status.SENT, Delivery.Status.SKIPPED):
-        _note_success(broadcast)
+        broadcast_note_attempt(broadcast=broadcast, failed=False)
     elif not outcome.get("throttled"):
-        _note_error(broadcast)
+        broadcast_note_attempt(broadcast=broadcast, failed=True)
 
 
 def _retry_or_fail(delivery: Delivery, reason: str, error: Exception) -> dict:
@@ -224,21 +231,6 @@ def _record(delivery: Delivery, run: int, throttled=False, **fields) -> None:
     if fields["status"] == Delivery.Status.SENT:
         owned |= Q(status=Delivery.Status.PENDING)
     Delivery.objects.filter(owned, pk=delivery.pk, claimed_run=run).update(**fields, updated_at=timezone.now())
-
-
-def _note_success(broadcast: Broadcast) -> None:
-    Broadcast.objects.filter(pk=broadcast.pk, run_errors__gt=0).update(run_errors=0)
-
-
-def _note_error(broadcast: Broadcast) -> None:
-    """Failed attempts in a row: ``BROADCAST_MAX_ERRORS`` of them pause the broadcast."""
-    Broadcast.objects.filter(pk=broadcast.pk).update(run_errors=F("run_errors") + 1)
-    errors = Broadcast.objects.values_list("run_errors", flat=True).get(pk=broadcast.pk)
-    if errors >= settings.BROADCAST_MAX_ERRORS:
-        reason = f"Paused after {errors} failed attempts in a row: check the deliveries, then resume."
-        Broadcast.objects.filter(pk=broadcast.pk, status=Status.RUNNING, run=broadcast.run).update(
-            status=Status.PAUSED, pause_reason=reason, updated_at=timezone.now()
-        )
 
 
 def _send(broadcast: Broadcast, delivery: Delivery):
@@ -279,20 +271,3 @@ def _send(broadcast: Broadcast, delivery: Delivery):
             raise PermanentDeliveryError(str(error)) from error
         raise
     return None
-
-
-def _finish_if_done(broadcast_id: int) -> None:
-    """Finish a running broadcast with nothing left to send; settle a cancelled one whose last
-    in-flight deliveries just ended. Either way the unused tokens go back."""
-    with transaction.atomic():
-        broadcast = (
-            Broadcast.objects.select_for_update()
-            .filter(pk=broadcast_id, status__in=[Status.RUNNING, Status.CANCELLED])
-            .first()
-        )
-        if broadcast is None or broadcast.deliveries.filter(status__in=ACTIVE).exists():
-            return
-        if broadcast.status == Status.RUNNING:
-            _set(broadcast, status=Status.FINISHED, finished_at=timezone.now())
-        _count(broadcast)
-        _refund(broadcast)

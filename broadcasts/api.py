@@ -9,21 +9,34 @@ from accounts.api.wallet import InsufficientTokensSerializer
 from accounts.models import Role, User
 from anwariya.api.filters import MAX_ID
 from anwariya.api.serializers import StrictInputMixin
-from campaigns import broadcasts
-from campaigns.models import Broadcast, Campaign, Delivery
+from broadcasts import selectors, services
+from broadcasts.models import Broadcast, Delivery
+from broadcasts.validation import FILTER_KEYS, NO_SUCH_CAMPAIGN
+from campaigns.models import Campaign
 from profiles.api import IsVendorOrStaff
 from profiles.models import FollowerBand
 
 
+def _filter_field(key: str, **extra) -> serializers.Field:
+    """One audience filter (of ``FILTER_KEYS``) as a field: in a broadcast's ``filters`` object,
+    and again, ``write_only``, at its top level."""
+    if key == "niche":
+        return serializers.CharField(required=False, allow_blank=True, **extra)
+    if key == "follower_band":
+        choices = serializers.ChoiceField(choices=FollowerBand.choices)
+        return serializers.ListField(child=choices, required=False, **extra)
+    if key == "min_engagement":
+        return serializers.DecimalField(
+            max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True, **extra
+        )
+    return serializers.CharField(required=False, allow_blank=True, max_length=100, **extra)
+
+
 class BroadcastFiltersSerializer(StrictInputMixin, serializers.Serializer):
-    niche = serializers.CharField(required=False, allow_blank=True, help_text="A niche slug.")
-    follower_band = serializers.ListField(
-        child=serializers.ChoiceField(choices=FollowerBand.choices), required=False, help_text="Any of these bands."
-    )
-    min_engagement = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
-    )
-    country = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    niche = _filter_field("niche", help_text="A niche slug.")
+    follower_band = _filter_field("follower_band", help_text="Any of these bands.")
+    min_engagement = _filter_field("min_engagement")
+    country = _filter_field("country")
 
 
 class RecipientIdsField(serializers.ListField):
@@ -44,7 +57,7 @@ class BroadcastSerializer(StrictInputMixin, serializers.ModelSerializer):
         required=False,
         allow_null=True,
         help_text="One of your campaigns.",
-        error_messages={"does_not_exist": broadcasts.NO_SUCH_CAMPAIGN},
+        error_messages={"does_not_exist": NO_SUCH_CAMPAIGN},
     )
     campaign_title = serializers.CharField(source="campaign.title", allow_null=True, read_only=True)
     filters = BroadcastFiltersSerializer(required=False, help_text="For a filter audience.")
@@ -62,25 +75,8 @@ class BroadcastSerializer(StrictInputMixin, serializers.ModelSerializer):
         help_text="Default: list when recipients are given, filter when filters are, else campaign.",
     )
     # The filters may also be given at the top level, as on the directory.
-    niche = serializers.CharField(required=False, allow_blank=True, write_only=True, help_text="Same as filters.niche.")
-    follower_band = serializers.ListField(
-        child=serializers.ChoiceField(choices=FollowerBand.choices),
-        required=False,
-        write_only=True,
-        help_text="Same as filters.follower_band.",
-    )
-    min_engagement = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        min_value=0,
-        max_value=100,
-        required=False,
-        allow_null=True,
-        write_only=True,
-        help_text="Same as filters.min_engagement.",
-    )
-    country = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, write_only=True, help_text="Same as filters.country."
+    niche, follower_band, min_engagement, country = (
+        _filter_field(key, write_only=True, help_text=f"Same as filters.{key}.") for key in FILTER_KEYS
     )
 
     class Meta:
@@ -136,7 +132,7 @@ class BroadcastSerializer(StrictInputMixin, serializers.ModelSerializer):
         extra_kwargs = {"title": {"max_length": 200}, "body": {"max_length": 3500}}
 
     def validate(self, data):
-        shortcuts = {key: data.pop(key) for key in broadcasts.FILTER_KEYS if key in data}
+        shortcuts = {key: data.pop(key) for key in FILTER_KEYS if key in data}
         if shortcuts:
             data["filters"] = {**data.get("filters", {}), **shortcuts}
         return data
@@ -240,21 +236,21 @@ class BroadcastViewSet(viewsets.ModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        broadcasts_ = broadcasts.broadcasts_for_user(self.request.user).prefetch_related("recipients")
+        broadcasts = selectors.broadcasts_for_user(self.request.user).prefetch_related("recipients")
         if self.action == "list":
             query = BroadcastStatusFilter(data=self.request.query_params)
             query.is_valid(raise_exception=True)
             if query.validated_data.get("status"):
-                broadcasts_ = broadcasts_.filter(status=query.validated_data["status"])
-        return broadcasts_
+                broadcasts = broadcasts.filter(status=query.validated_data["status"])
+        return broadcasts
 
     def get_object(self):
-        broadcast = broadcasts.broadcast_for_user(self.request.user, self.kwargs["pk"])
+        broadcast = selectors.broadcast_for_user(self.request.user, self.kwargs["pk"])
         self.check_object_permissions(self.request, broadcast)
         return broadcast
 
     def _answer(self, broadcast, code=status.HTTP_200_OK):
-        fresh = broadcasts.broadcasts_for_user(self.request.user).prefetch_related("recipients").get(pk=broadcast.pk)
+        fresh = selectors.broadcasts_for_user(self.request.user).prefetch_related("recipients").get(pk=broadcast.pk)
         return Response(BroadcastSerializer(fresh).data, status=code)
 
     @extend_schema(
@@ -269,7 +265,7 @@ class BroadcastViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         vendor = _vendor_for(request, data.pop("vendor", None))
-        broadcast = broadcasts.broadcast_create(vendor=vendor, actor=request.user, **data)
+        broadcast = services.broadcast_create(vendor=vendor, actor=request.user, **data)
         return self._answer(broadcast, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -281,14 +277,14 @@ class BroadcastViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("vendor", None)
-        return self._answer(broadcasts.broadcast_update(broadcast=broadcast, **data))
+        return self._answer(services.broadcast_update(broadcast=broadcast, **data))
 
     @extend_schema(
         responses={204: None, 409: OpenApiResponse(description="Started: cancel it instead.")},
         description="Delete a draft. A broadcast that has started cannot be deleted (409): cancel it.",
     )
     def destroy(self, request, *args, **kwargs):
-        broadcasts.broadcast_delete(broadcast=self.get_object())
+        services.broadcast_delete(broadcast=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -302,14 +298,14 @@ class BroadcastViewSet(viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        return self._answer(broadcasts.broadcast_start(broadcast=self.get_object()))
+        return self._answer(services.broadcast_start(broadcast=self.get_object()))
 
     @extend_schema(
         request=None, responses={200: BroadcastSerializer, 409: CONFLICT}, description="Stop sending; resume continues."
     )
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        return self._answer(broadcasts.broadcast_pause(broadcast=self.get_object()))
+        return self._answer(services.broadcast_pause(broadcast=self.get_object()))
 
     @extend_schema(
         request=None,
@@ -319,7 +315,7 @@ class BroadcastViewSet(viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self._answer(broadcasts.broadcast_resume(broadcast=self.get_object()))
+        return self._answer(services.broadcast_resume(broadcast=self.get_object()))
 
     @extend_schema(
         request=None,
@@ -328,7 +324,7 @@ class BroadcastViewSet(viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._answer(broadcasts.broadcast_cancel(broadcast=self.get_object()))
+        return self._answer(services.broadcast_cancel(broadcast=self.get_object()))
 
     @extend_schema(
         request=None,
@@ -343,7 +339,7 @@ class BroadcastViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="retry-failed")
     def retry_failed(self, request, pk=None):
         broadcast = self.get_object()
-        retried = broadcasts.broadcast_retry_failed(broadcast=broadcast)
+        retried = services.broadcast_retry_failed(broadcast=broadcast)
         return Response({**self._answer(broadcast).data, "retried": retried})
 
     @extend_schema(
@@ -359,10 +355,8 @@ class BroadcastViewSet(viewsets.ModelViewSet):
         broadcast = self.get_object()
         query = DeliveryFilter(data=request.query_params)
         query.is_valid(raise_exception=True)
-        deliveries = broadcast.deliveries.select_related("recipient").filter(
-            **{key: value for key, value in query.validated_data.items() if value}
-        )
-        page = self.paginate_queryset(deliveries.order_by("pk"))
+        deliveries = selectors.deliveries_of_broadcast(broadcast, **query.validated_data)
+        page = self.paginate_queryset(deliveries)
         return self.get_paginated_response(DeliverySerializer(page, many=True).data)
 
     @extend_schema(
@@ -392,22 +386,20 @@ class BroadcastViewSet(viewsets.ModelViewSet):
         vendor = _vendor_for(
             request, User.objects.filter(pk=requested, role=Role.VENDOR).first() if requested else None
         )
-        if requested and vendor is None:
-            raise serializers.ValidationError({"vendor": ["No vendor with this id."]})
         campaign = None
         if data.get("campaign"):
             campaign = Campaign.objects.filter(pk=data["campaign"]).first()
             if campaign is None:
-                raise serializers.ValidationError({"campaign": [broadcasts.NO_SUCH_CAMPAIGN]})
+                raise serializers.ValidationError({"campaign": [NO_SUCH_CAMPAIGN]})
         recipients = []
         if data.get("recipients"):
             parts = [part.strip() for part in data["recipients"].split(",") if part.strip()]
             if not all(part.isascii() and part.isdigit() and 0 < int(part) <= MAX_ID for part in parts):
                 raise serializers.ValidationError({"recipients": [f"Give comma-separated user ids (1 to {MAX_ID})."]})
             recipients = [int(part) for part in parts]
-        filters = {key: data[key] for key in broadcasts.FILTER_KEYS if key in data}
+        filters = {key: data[key] for key in FILTER_KEYS if key in data}
         return Response(
-            broadcasts.audience_preview(
+            selectors.audience_preview(
                 vendor=vendor, audience=data.get("audience"), campaign=campaign, filters=filters, recipients=recipients
             )
         )

@@ -10,11 +10,11 @@ from django.db.models import Count
 from accounts.models import Role, User
 from accounts.tests.factories import VendorFactory
 from accounts.wallet import wallet_for_user, wallet_grant
-from anwariya.celery import app as celery_app
 from anwariya.errors import Conflict
 from anwariya.tests.concurrency import run_concurrently
-from campaigns import broadcasts
-from campaigns.models import Application, Broadcast, Delivery
+from broadcasts import sending, services
+from broadcasts.models import DELIVERY_ACTIVE, Broadcast, Delivery
+from campaigns.models import Application
 from campaigns.tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,24 +33,17 @@ def setup_broadcast(count, channels=("email",)):
             for fan in fans
         ]
     )
-    broadcast = broadcasts.broadcast_create(
+    broadcast = services.broadcast_create(
         vendor=vendor, actor=vendor, title="Race", body="Hi {name}", campaign=campaign, channels=list(channels)
     )
     return vendor, broadcast
-
-
-@pytest.fixture
-def worker_down():
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = True
 
 
 @pytest.mark.postgres
 def test_cancel_while_a_batch_is_sending_keeps_what_went_out_and_refunds_the_rest(settings, worker_down, monkeypatch):
     settings.BROADCAST_RATE_PER_SECOND = 3
     vendor, broadcast = setup_broadcast(6)
-    broadcasts.broadcast_start(broadcast=broadcast)
+    services.broadcast_start(broadcast=broadcast)
     broadcast.refresh_from_db()
 
     def slow_send(self, *args, **kwargs):
@@ -61,9 +54,9 @@ def test_cancel_while_a_batch_is_sending_keeps_what_went_out_and_refunds_the_res
 
     def batch_or_cancel(index):
         if index == 0:
-            return broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=broadcast.run)
+            return sending.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=broadcast.run)
         time.sleep(0.5)  # the batch is sending by now
-        return broadcasts.broadcast_cancel(broadcast=Broadcast.objects.get(pk=broadcast.pk)).status
+        return services.broadcast_cancel(broadcast=Broadcast.objects.get(pk=broadcast.pk)).status
 
     claimed, cancelled = run_concurrently(batch_or_cancel, 2)
 
@@ -74,7 +67,7 @@ def test_cancel_while_a_batch_is_sending_keeps_what_went_out_and_refunds_the_res
     assert 1 <= sent <= 3  # the one in flight was finished, the rest of the batch stopped
     assert broadcast.sent == sent
     assert broadcast.sent + broadcast.skipped == 6
-    assert not Delivery.objects.filter(status__in=broadcasts.ACTIVE).exists()
+    assert not Delivery.objects.filter(status__in=DELIVERY_ACTIVE).exists()
     # Every token of a recipient nothing reached came back, and only those.
     assert (broadcast.tokens_reserved, broadcast.tokens_refunded) == (6, 6 - sent)
     assert wallet_for_user(vendor).balance == 5000 - sent
@@ -83,11 +76,11 @@ def test_cancel_while_a_batch_is_sending_keeps_what_went_out_and_refunds_the_res
 def test_a_stale_edit_or_delete_after_the_start_is_refused(worker_down):
     _, broadcast = setup_broadcast(2)
     stale = Broadcast.objects.get(pk=broadcast.pk)
-    broadcasts.broadcast_start(broadcast=broadcast)
+    services.broadcast_start(broadcast=broadcast)
     with pytest.raises(Conflict):
-        broadcasts.broadcast_update(broadcast=stale, title="Changed after the start")
+        services.broadcast_update(broadcast=stale, title="Changed after the start")
     with pytest.raises(Conflict):
-        broadcasts.broadcast_delete(broadcast=stale)
+        services.broadcast_delete(broadcast=stale)
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.title, broadcast.tokens_reserved) == ("running", "Race", 2)
 
@@ -102,7 +95,7 @@ def test_in_process_fan_out_survives_many_failures_without_recursing(settings, m
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refused)
     _, broadcast = setup_broadcast(300)
 
-    broadcasts.broadcast_start(broadcast=broadcast)  # on_commit runs the fan-out right away
+    services.broadcast_start(broadcast=broadcast)  # on_commit runs the fan-out right away
 
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.failed, broadcast.sent) == ("finished", 300, 0)
@@ -120,7 +113,7 @@ def test_a_resume_while_the_old_run_is_sending_delivers_each_chat_message_once(s
 
     settings.BROADCAST_RATE_PER_SECOND = 5
     _, broadcast = setup_broadcast(10, channels=("chat",))
-    broadcasts.broadcast_start(broadcast=broadcast)
+    services.broadcast_start(broadcast=broadcast)
     broadcast.refresh_from_db()
     old_run = broadcast.run
     real_send = chat_services.message_send
@@ -133,11 +126,11 @@ def test_a_resume_while_the_old_run_is_sending_delivers_each_chat_message_once(s
 
     def old_batch_or_resume_and_new_batches(index):
         if index == 0:
-            return broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=old_run, chain=False)
+            return sending.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=old_run, chain=False)
         time.sleep(0.45)  # the old batch is sending its second message
-        broadcasts.broadcast_resume(broadcast=Broadcast.objects.get(pk=broadcast.pk))
+        services.broadcast_resume(broadcast=Broadcast.objects.get(pk=broadcast.pk))
         claimed = 0
-        while sent := broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=old_run + 1, chain=False):
+        while sent := sending.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=old_run + 1, chain=False):
             claimed += sent
         return claimed
 
@@ -162,15 +155,15 @@ def test_a_resume_after_the_worker_died_mid_batch_sends_every_email_with_the_new
     settings.BROADCAST_RATE_PER_SECOND = 4
     settings.BROADCAST_STALLED_AFTER_SECONDS = 3600
     _, broadcast = setup_broadcast(8)
-    broadcasts.broadcast_start(broadcast=broadcast)
+    services.broadcast_start(broadcast=broadcast)
     broadcast.refresh_from_db()
     dead_run = broadcast.run
     orphans = list(Delivery.objects.order_by("pk").values_list("pk", flat=True)[:4])
     Delivery.objects.filter(pk__in=orphans).update(status=Delivery.Status.SENDING, claimed_run=dead_run, attempts=1)
 
-    broadcasts.broadcast_resume(broadcast=broadcast)
+    services.broadcast_resume(broadcast=broadcast)
     results = run_concurrently(
-        lambda index: broadcasts.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=dead_run + 1, chain=False), 2
+        lambda index: sending.broadcast_send_batch_now(broadcast_id=broadcast.pk, run=dead_run + 1, chain=False), 2
     )
 
     assert sorted(results) == [4, 4]  # two workers of the new run, each its own rows
