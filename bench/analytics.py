@@ -339,9 +339,9 @@ def selector_querysets(vendor, period, bucket):
         lines.annotate(bucket=trunc("bill__created_at", tzinfo=period.tz))
         .values("bucket", "product_id", "product__name", "product__category_id", "product__category__name")
         .annotate(
-            revenue=selectors._money(Sum("line_total")),
+            revenue=selectors.money(Sum("line_total")),
             units=Coalesce(Sum("quantity"), 0),
-            profit=selectors._money(Sum("line_profit")),
+            profit=selectors.money(Sum("line_profit")),
         )
         .order_by()
     )

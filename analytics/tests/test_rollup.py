@@ -156,7 +156,7 @@ def test_the_series_leaves_writing_the_rollup_to_its_service(settings, busy_shop
         calls.append(kwargs)
         return False
 
-    monkeypatch.setattr(selectors, "rollup_refresh", refresh_lost_the_race)
+    monkeypatch.setattr(selectors.series, "rollup_refresh", refresh_lost_the_race)
     assert series(settings, "rollup", vendor, PERIOD, "week") == series(settings, "live", vendor, PERIOD, "week")
     assert calls == [{"vendor": vendor, "period": PERIOD, "days": None}]
     assert not DailySales.objects.exists()

@@ -156,7 +156,7 @@ def test_include_items_caps_bills_per_bucket(shop, settings):
     for hour in range(6):
         sell_at(vendor, at(datetime.date(2026, 5, 5), hour + 8), (chai, 1))
     period = Period(datetime.date(2026, 5, 5), datetime.date(2026, 5, 5), KOLKATA)
-    from analytics import selectors as module
+    from analytics.selectors import series as module
 
     original = module.ITEMS_PER_BUCKET
     module.ITEMS_PER_BUCKET = 4
