@@ -47,16 +47,6 @@ class InviteForm(forms.Form):
         self.fields["campaign"].queryset = Campaign.objects.filter(vendor=vendor, status=Campaign.Status.OPEN)
 
 
-class CampaignFilterForm(forms.Form):
-    q = forms.CharField(
-        required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "Search campaigns"})
-    )
-    niche = forms.ModelChoiceField(
-        queryset=Niche.objects.all(), required=False, empty_label="Any niche", to_field_name="slug"
-    )
-    status = forms.ChoiceField(choices=[("", "Any status"), *Campaign.Status.choices], required=False)
-
-
 class BroadcastForm(forms.Form):
     """Compose a broadcast; ``service_fields`` shapes it for ``broadcast_create``/``broadcast_update``."""
 
