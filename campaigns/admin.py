@@ -20,7 +20,7 @@ class ApplicationInline(admin.TabularInline):
 
 
 class RoleLimitedForeignKeys:
-    """Admin forms offer only users of the right role (a campaign's vendor, an application's influencer)."""
+    """Admin forms offer only users of the right role (a campaign's vendor is a vendor)."""
 
     role_of_field = {}
 
