@@ -2,12 +2,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import SetPasswordMixin, UserChangeForm
 from django.db import transaction
 from django.template.response import TemplateResponse
 
 from accounts.models import Influencer, Role, User, Vendor, Wallet, WalletTransaction, canonical_email
+from accounts.services import user_create
 from accounts.wallet import MAX_REASON_LENGTH, MAX_TOKEN_AMOUNT, wallet_grant
+from anwariya.admin import ServiceModelForm
 from anwariya.errors import DomainError
 
 admin.site.site_header = "Anwariya admin"
@@ -15,22 +17,33 @@ admin.site.site_title = "Anwariya admin"
 admin.site.index_title = "Run the platform"
 
 
-class UserCreationForm(AdminUserCreationForm):
-    class Meta:
-        model = User
-        fields = ["email", "display_name", "role", "business_name"]
+class UserCreationForm(SetPasswordMixin, ServiceModelForm):
+    """A user the admin adds is signed up by ``user_create``, like on the sign-up page: the same
+    checks (email, names, role, password) and the signup grant in their wallet."""
 
+    password1, password2 = SetPasswordMixin.create_password_fields()
+    error_fields = {"password": "password2"}  # where Django's own form shows a weak password
     forced_role = None  # set by the Vendors and Influencers lists
 
-    def clean_email(self):
-        return canonical_email(self.cleaned_data["email"])
+    class Meta:
+        model = User
+        fields = ["email", "display_name", "role", "business_name", "is_staff"]
 
     def clean(self):
         cleaned = super().clean()
-        role = self.forced_role or cleaned.get("role")
-        if role == Role.VENDOR and not (cleaned.get("business_name") or "").strip():
-            self.add_error("business_name", "Vendors need a business name.")
+        self.validate_passwords()
         return cleaned
+
+    def save_through_service(self):
+        data = self.cleaned_data
+        return user_create(
+            email=data["email"],
+            password=data["password1"],
+            role=self.forced_role or data.get("role") or "",
+            display_name=data["display_name"],
+            business_name=data.get("business_name") or "",
+            is_staff=bool(data.get("is_staff")),
+        )
 
 
 class UserChangeFormWithEmail(UserChangeForm):
@@ -81,10 +94,15 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "display_name", "role", "business_name", "password1", "password2"],
+                "fields": ["email", "display_name", "role", "business_name", "is_staff", "password1", "password2"],
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        # else the add form's user_create signed the user up
 
     @admin.action(description="Grant tokens", permissions=["grant_tokens"])
     def grant_tokens(self, request, queryset):
@@ -126,8 +144,10 @@ class RoleUserAdmin(UserAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        hidden = {"role"} if obj else {"role", "is_staff"}  # a new vendor or influencer is no admin
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "role"]}) for name, options in fieldsets
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
         ]
 
     def get_form(self, request, obj=None, **kwargs):

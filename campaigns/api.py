@@ -1,4 +1,3 @@
-import django_filters
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -13,6 +12,7 @@ from anwariya.api.filters import MAX_ID, FilterSet, IdFilter
 from anwariya.api.schema import conflict
 from anwariya.api.serializers import StrictInputMixin
 from campaigns import selectors, services
+from campaigns.filters import CampaignFilter
 from campaigns.models import Application, Campaign
 from catalog.models import Product
 from profiles.models import Niche
@@ -99,15 +99,6 @@ class InviteInputSerializer(StrictInputMixin, serializers.Serializer):
     message = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
 
 
-class CampaignFilter(FilterSet):
-    niche = django_filters.CharFilter(field_name="niches__slug", distinct=True)
-    vendor = IdFilter(field_name="vendor_id")
-
-    class Meta:
-        model = Campaign
-        fields = ["status", "niche", "vendor"]
-
-
 class CampaignPermission(IsAuthenticated):
     message = "Only vendors can create or change campaigns."
 
@@ -139,7 +130,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
     serializer_class = CampaignSerializer
     permission_classes = [CampaignPermission]
     filterset_class = CampaignFilter
-    search_fields = ["title", "description", "vendor__business_name"]
+    search_fields = CampaignFilter.search_fields
     ordering_fields = ["created_at", "start_date", "end_date", "budget"]
     ordering = ["-created_at"]
     lookup_value_regex = r"\d+"
@@ -212,7 +203,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
             return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
         if campaign.vendor_id != request.user.pk:
             raise PermissionDenied("Only the campaign's vendor sees its applications.")
-        page = self.paginate_queryset(selectors.applications_of_campaign(campaign))
+        page = self.paginate_queryset(selectors.applications_of_campaign(request.user, campaign))
         return self.get_paginated_response(ApplicationSerializer(page, many=True).data)
 
     @extend_schema(

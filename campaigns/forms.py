@@ -2,7 +2,6 @@ from django import forms
 
 from campaigns.models import Campaign
 from catalog.models import Product
-from profiles.models import Niche
 
 
 class CampaignForm(forms.ModelForm):
@@ -44,13 +43,3 @@ class InviteForm(forms.Form):
     def __init__(self, *args, vendor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = Campaign.objects.filter(vendor=vendor, status=Campaign.Status.OPEN)
-
-
-class CampaignFilterForm(forms.Form):
-    q = forms.CharField(
-        required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "Search campaigns"})
-    )
-    niche = forms.ModelChoiceField(
-        queryset=Niche.objects.all(), required=False, empty_label="Any niche", to_field_name="slug"
-    )
-    status = forms.ChoiceField(choices=[("", "Any status"), *Campaign.Status.choices], required=False)

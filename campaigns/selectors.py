@@ -41,9 +41,12 @@ def application_for_user(user: User, pk) -> Application:
     return get_object_or_404(applications_for_user(user), pk=pk)
 
 
-def applications_of_campaign(campaign: Campaign) -> QuerySet[Application]:
+def applications_of_campaign(user: User, campaign: Campaign) -> QuerySet[Application]:
+    """A campaign's applications and invitations, newest first, as ``user`` may see them: all of
+    them for the campaign's vendor, none for anyone else (the API answers them 403)."""
     return (
-        campaign.applications.select_related("influencer", "influencer__influencer_profile")
+        Application.objects.filter(campaign_id=campaign.pk, campaign__vendor_id=user.pk)
+        .select_related("influencer", "influencer__influencer_profile")
         .prefetch_related(Prefetch("influencer__influencer_profile__niches"))
         .order_by("-created_at", "-pk")
     )

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -152,6 +152,7 @@ def application_create(*, campaign: Campaign, influencer: User, pitch: str) -> A
     if campaign.status != Campaign.Status.OPEN:
         raise Conflict("This campaign is not open for applications.", errors={"campaign": ["Not open."]})
     with transaction.atomic():
+        _lock_applicant(influencer)
         if Application.objects.filter(campaign=campaign, influencer=influencer).exists():
             raise Conflict("You have already applied or been invited.", errors={"campaign": ["Already applied."]})
         price = _application_price(influencer)
@@ -247,14 +248,23 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
     return _decide(application, Application.Status.PENDING, Application.Status.WITHDRAWN)
 
 
+def application_decider(application: Application) -> User:
+    """Who accepts or rejects it: the campaign's vendor decides on an application, the invited
+    influencer answers an invitation. (The admin's actions act as this user.)"""
+    if application.kind == Application.Kind.APPLICATION:
+        return application.campaign.vendor
+    return application.influencer
+
+
 def _decider(application, actor):
     """Which waiting status ``actor`` may decide on, or an error."""
+    is_decider = actor.pk == application_decider(application).pk
     if application.kind == Application.Kind.APPLICATION:
-        if actor.pk != application.campaign.vendor_id:
+        if not is_decider:
             raise NotAllowed("Only the campaign's vendor decides on applications.")
         expected = Application.Status.PENDING
     else:
-        if actor.pk != application.influencer_id:
+        if not is_decider:
             raise NotAllowed("Only the invited influencer answers an invitation.")
         expected = Application.Status.INVITED
     if application.status != expected:
@@ -288,8 +298,20 @@ def _new_referral_code() -> str:
     return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(8))
 
 
+def _lock_applicant(influencer) -> None:
+    """Hold the influencer's user row until the application's transaction ends.
+
+    Their applications then take turns: the month's count in ``_application_price`` sees every
+    earlier one, so two parallel applications cannot both be free. ``FOR NO KEY UPDATE`` where the
+    database has it, so rows that merely point at the user (chats, invitations) do not wait.
+    """
+    no_key = connection.features.has_select_for_no_key_update
+    User.objects.select_for_update(no_key=no_key).filter(pk=influencer.pk).values_list("pk", flat=True).get()
+
+
 def _application_price(influencer) -> int:
-    """The token price of the next application: free within the monthly quota."""
+    """The token price of the next application: free within the monthly quota. Call it under
+    ``_lock_applicant``: the count is only the truth while no other application can start."""
     price = settings.TOKEN_PRICE_APPLICATION
     if not price:
         return 0

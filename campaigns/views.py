@@ -2,18 +2,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
+from anwariya.page_filters import filter_page_list
 from anwariya.paging import query_without_page
 from anwariya.redirects import redirect_back
 from anwariya.views_mixins import VendorRequiredMixin
 from campaigns import selectors, services
-from campaigns.forms import ApplyForm, CampaignFilterForm, CampaignForm, InviteForm
+from campaigns.filters import CampaignPageFilter, OpenCampaignPageFilter
+from campaigns.forms import ApplyForm, CampaignForm, InviteForm
 from campaigns.models import Application, Campaign
 from profiles.selectors import influencers_directory
 
@@ -55,29 +56,17 @@ class InfluencerDetailView(VendorRequiredMixin, View):
 
 
 class CampaignListView(LoginRequiredMixin, View):
+    """The campaign list, filtered as ``GET /api/v1/campaigns/`` filters it (``campaigns.filters``)."""
+
     def get(self, request):
-        filters = CampaignFilterForm(request.GET or None)
+        page_filter = OpenCampaignPageFilter if request.user.is_influencer else CampaignPageFilter
         campaigns = selectors.campaigns_visible_to(request.user).order_by("-created_at", "-pk")
-        if request.user.is_influencer and not request.GET.get("status"):
-            campaigns = campaigns.filter(status=Campaign.Status.OPEN)
-        if filters.is_bound:
-            filters.is_valid()
-            data = filters.cleaned_data
-            if data.get("q"):
-                campaigns = campaigns.filter(
-                    Q(title__icontains=data["q"])
-                    | Q(description__icontains=data["q"])
-                    | Q(vendor__business_name__icontains=data["q"])
-                )
-            if data.get("niche"):
-                campaigns = campaigns.filter(niches=data["niche"])
-            if data.get("status"):
-                campaigns = campaigns.filter(status=data["status"])
+        filters, campaigns, search = filter_page_list(request, campaigns, page_filter)
         page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "campaigns/campaign_list.html",
-            {"filters": filters, "page": page, "query": query_without_page(request)},
+            {"filters": filters.form, "search": search, "page": page, "query": query_without_page(request)},
         )
 
 
@@ -150,7 +139,7 @@ class CampaignDetailView(LoginRequiredMixin, View):
         campaign = selectors.campaign_for_user(request.user, pk)
         context = {"campaign": campaign, "apply_form": apply_form}
         if campaign.vendor_id == request.user.pk:
-            context["applications"] = selectors.applications_of_campaign(campaign)
+            context["applications"] = selectors.applications_of_campaign(request.user, campaign)
         elif request.user.is_influencer:
             context["mine"] = campaign.applications.filter(influencer=request.user).first()
         return render(request, "campaigns/campaign_detail.html", context)

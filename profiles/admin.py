@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
 
+from anwariya.admin import ServiceFormAdmin, ServiceModelForm
+from profiles import services
 from profiles.models import ContentFormat, InfluencerProfile, Niche, VendorProfile
 
 
@@ -10,19 +13,71 @@ class ManagedListAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class InfluencerProfileAdminForm(ServiceModelForm):
+    """Saves what the admin changed with ``influencer_profile_update``: its checks (the social
+    links) apply, and its errors land on their fields."""
+
+    class Meta:
+        model = InfluencerProfile
+        fields = [
+            "niches",
+            "follower_band",
+            "engagement_rate",
+            "content_formats",
+            "availability",
+            "bio",
+            "social_links",
+            "city",
+            "country",
+        ]
+
+    def save_through_service(self):
+        changes = self.changed_fields()
+        return services.influencer_profile_update(user=self.instance.user, **changes) if changes else self.instance
+
+
+class VendorProfileAdminForm(ServiceModelForm):
+    """Saves what the admin changed with ``vendor_profile_update``: its checks (the time zone)
+    apply, and its errors land on their fields."""
+
+    website = forms.URLField(max_length=200, required=False, assume_scheme="https")  # as on the profile page
+
+    class Meta:
+        model = VendorProfile
+        fields = ["time_zone", "website", "description", "city", "country"]
+
+    def save_through_service(self):
+        changes = self.changed_fields()
+        return services.vendor_profile_update(user=self.instance.user, **changes) if changes else self.instance
+
+
+class ProfileAdmin(ServiceFormAdmin, admin.ModelAdmin):
+    """A profile is its user's: made by ``profile_get_or_create`` the first time it is asked for,
+    edited through the profile services. The admin edits existing ones and never adds or deletes."""
+
+    list_select_related = ["user"]
+    readonly_fields = ["user", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(InfluencerProfile)
-class InfluencerProfileAdmin(admin.ModelAdmin):
+class InfluencerProfileAdmin(ProfileAdmin):
+    form = InfluencerProfileAdminForm
+    fields = ["user", *InfluencerProfileAdminForm.Meta.fields, "updated_at"]
     list_display = ["user", "follower_band", "engagement_rate", "availability", "country", "updated_at"]
     list_filter = ["follower_band", "availability", "niches", "content_formats"]
-    list_select_related = ["user"]
     search_fields = ["user__email", "user__display_name", "city", "country"]
-    raw_id_fields = ["user"]
     filter_horizontal = ["niches", "content_formats"]
 
 
 @admin.register(VendorProfile)
-class VendorProfileAdmin(admin.ModelAdmin):
+class VendorProfileAdmin(ProfileAdmin):
+    form = VendorProfileAdminForm
+    fields = ["user", *VendorProfileAdminForm.Meta.fields, "updated_at"]
     list_display = ["user", "website", "city", "country", "updated_at"]
-    list_select_related = ["user"]
     search_fields = ["user__email", "user__business_name", "city", "country"]
-    raw_id_fields = ["user"]

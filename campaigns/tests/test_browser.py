@@ -1,11 +1,51 @@
 import pytest
 from playwright.sync_api import expect
 
-from accounts.tests.factories import InfluencerFactory
+from accounts.tests.factories import InfluencerFactory, VendorFactory
 from anwariya.tests.browser import log_in
 from campaigns.tests.factories import CampaignFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 740}
+
+
+def test_vendor_searches_and_filters_the_campaign_list_and_it_fits_a_phone(live_server, browser):
+    from profiles.tests.factories import niche
+
+    vendor = VendorFactory()
+    CampaignFactory(vendor=vendor, title="Masala chai launch", niches=[niche("food")])
+    CampaignFactory(vendor=vendor, title="Diwali sweets", status="draft", niches=[niche("food")])
+    CampaignFactory(vendor=vendor, title="Festive fashion", niches=[niche("fashion")])
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, vendor.email)
+        page.goto(f"{live_server.url}/campaigns/")
+        cards = page.locator(".cards h2")
+        expect(cards).to_have_text(["Festive fashion", "Diwali sweets", "Masala chai launch"])
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+        page.get_by_label("Niche").select_option("food")
+        page.get_by_role("button", name="Filter").click()
+        expect(cards).to_have_text(["Diwali sweets", "Masala chai launch"])
+        page.get_by_label("Status").select_option("draft")
+        page.get_by_role("button", name="Filter").click()
+        expect(cards).to_have_text(["Diwali sweets"])
+        expect(page.get_by_label("Niche")).to_have_value("food")  # the form keeps what was asked
+
+        page.get_by_label("Status").select_option("")
+        page.get_by_label("Search").fill("chai launch")
+        page.get_by_role("button", name="Filter").click()
+        expect(cards).to_have_text(["Masala chai launch"])
+        page.get_by_role("link", name="Clear").click()
+        expect(cards).to_have_count(3)
+
+        page.goto(f"{live_server.url}/campaigns/?q=fashion")  # a link from before the page shared the API's names
+        expect(cards).to_have_text(["Festive fashion"])
+        expect(page.get_by_label("Search")).to_have_value("fashion")
+    finally:
+        context.close()
 
 
 def test_influencer_fills_profile_applies_vendor_accepts_code_shown(live_server, new_page):
