@@ -23,6 +23,7 @@ class ServiceModelForm(forms.ModelForm):
     """
 
     error_fields: dict[str, str] = {}
+    actor = None  # the admin who saves, set by ``ServiceFormAdmin`` for services that record one
 
     def save_through_service(self):
         raise NotImplementedError
@@ -54,6 +55,10 @@ class ServiceFormAdmin:
 
     The form writes while it validates, before the admin checks the inlines; should the admin
     then refuse an inline and show the page again, that write is rolled back."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})  # per request: no shared state
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         with transaction.atomic(using=router.db_for_write(self.model)):

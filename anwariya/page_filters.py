@@ -1,4 +1,4 @@
-"""Filtering a page's list exactly as its API filters it: the same FilterSet, and DRF's search."""
+"""A page's list: filtered exactly as its API filters it (the same FilterSet, and DRF's search), and paged."""
 
 from types import SimpleNamespace
 
@@ -12,14 +12,17 @@ def filter_page_list(request, queryset, filterset_class):
 
     A form sends every field, the unchosen ones empty: those are left out (the API refuses an
     empty filter). The FilterSet's ``page_defaults`` stand in for a filter the query does not name
-    at all (a select left as it was still names its filter), and its ``page_query(query)``, if it
-    has one, reads links made before the page shared the API's names. A bad value is shown on the
+    at all (a select left as it was still names its filter). Links made before the pages shared
+    the API's names still work: ``?q=`` is read as ``?search=``, and the FilterSet's
+    ``page_query(query)``, if it has one, reads its own old names. A bad value is shown on the
     form and skipped; the valid ones still apply. Returns the bound FilterSet (for its ``form``),
     the filtered list and the search term.
     """
-    query = request.GET
+    query = request.GET.copy()
+    if "q" in query and "search" not in query:
+        query["search"] = query.pop("q")[-1]  # every page's search box was ``?q=`` before
     if hasattr(filterset_class, "page_query"):
-        query = filterset_class.page_query(query.copy())
+        query = filterset_class.page_query(query)
     data = QueryDict(mutable=True)
     for name, values in query.lists():
         if chosen := [value for value in values if value != ""]:
@@ -36,3 +39,10 @@ def filter_page_list(request, queryset, filterset_class):
         view = SimpleNamespace(search_fields=filterset_class.search_fields)  # and of the view
         filtered = SearchFilter().filter_queryset(searched, filtered, view)
     return filterset, filtered, search
+
+
+def query_without_page(request) -> str:
+    """The list's query string without its page number: what the pagination links carry along."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

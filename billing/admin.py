@@ -1,6 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from anwariya.errors import DomainError
+from anwariya.admin import service_action
 from billing import services
 from billing.models import Bill, BillItem, InvoiceCounter
 
@@ -16,6 +16,16 @@ class BillItemInline(admin.TabularInline):
         return False
 
 
+def _void(request, bill):
+    services.bill_void(bill=bill, actor=request.user)
+    return "voided."
+
+
+def _resend_invoice(request, bill):
+    services.bill_resend_invoice(bill=bill)
+    return "queued for sending."
+
+
 @admin.register(Bill)
 class BillAdmin(admin.ModelAdmin):
     """Bills are read-only here: every field belongs to the sale, the import or the invoice email.
@@ -27,7 +37,6 @@ class BillAdmin(admin.ModelAdmin):
     search_fields = ["number", "customer_name", "customer_email", "vendor__email", "referral_code"]
     date_hierarchy = "created_at"
     inlines = [BillItemInline]
-    actions = ["void_bills", "resend_invoices"]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Bill._meta.fields]
@@ -45,25 +54,20 @@ class BillAdmin(admin.ModelAdmin):
         """Who may run the actions: whoever holds billing's change permission."""
         return request.user.has_perm("billing.change_bill")
 
-    @admin.action(description="Void the selected bills (their items go back to stock)", permissions=["bill_change"])
-    def void_bills(self, request, queryset):
-        self._each(request, queryset, lambda bill: services.bill_void(bill=bill, actor=request.user), "voided")
-
-    @admin.action(description="Email the selected bills' invoices again", permissions=["bill_change"])
-    def resend_invoices(self, request, queryset):
-        self._each(request, queryset, lambda bill: services.bill_resend_invoice(bill=bill), "queued for sending")
-
-    def _each(self, request, queryset, change, done):
-        changed = []
-        for bill in queryset.order_by("pk"):
-            try:
-                change(bill)
-            except DomainError as error:
-                self.message_user(request, f"{bill.number}: {error.detail}", messages.ERROR)
-            else:
-                changed.append(bill.number)
-        if changed:
-            self.message_user(request, f"{', '.join(changed)}: {done}.", messages.SUCCESS)
+    actions = [
+        service_action(
+            _void,
+            name="void_bills",
+            description="Void the selected bills (their items go back to stock)",
+            permission="bill_change",
+        ),
+        service_action(
+            _resend_invoice,
+            name="resend_invoices",
+            description="Email the selected bills' invoices again",
+            permission="bill_change",
+        ),
+    ]
 
 
 @admin.register(InvoiceCounter)

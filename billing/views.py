@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from anwariya.errors import DomainError
-from anwariya.page_filters import filter_page_list
-from anwariya.views_mixins import VendorRequiredMixin
+from anwariya.mixins import VendorRequiredMixin
+from anwariya.page_filters import filter_page_list, query_without_page
 from billing import selectors, services
 from billing.filters import BillPageFilter
 from billing.forms import BillForm, BillLineFormSet, SalesImportForm
@@ -20,9 +20,7 @@ class BillListView(VendorRequiredMixin, View):
         bills = selectors.bills_for_vendor(request.user).order_by("-created_at", "-pk")
         filters, bills, search = filter_page_list(request, bills, BillPageFilter)
         page = Paginator(bills, PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {"filters": filters.form, "search": search, "page": page, "query": query.urlencode()}
+        context = {"filters": filters.form, "search": search, "page": page, "query": query_without_page(request)}
         return render(request, "billing/bill_list.html", context)
 
 

@@ -1,8 +1,8 @@
 """Broadcasts in the admin: view only; the lifecycle moves through actions that call the services."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from anwariya.errors import DomainError
+from anwariya.admin import service_action
 from broadcasts import services
 from broadcasts.models import Broadcast, Delivery
 
@@ -22,20 +22,19 @@ class DeliveryInline(admin.TabularInline):
         return super().get_queryset(request).select_related("recipient", "message")
 
 
-def _lifecycle_action(service, label):
-    def action(modeladmin, request, queryset):
-        done = 0
-        for broadcast in queryset:
-            try:
-                service(broadcast=broadcast)
-                done += 1
-            except DomainError as error:
-                modeladmin.message_user(request, f"{broadcast}: {error.detail}", messages.WARNING)
-        if done:
-            modeladmin.message_user(request, f"{label}: {done} broadcast(s).", messages.SUCCESS)
+def _lifecycle_action(service, label, done):
+    """``label`` the selected broadcasts through ``service``, one by one (``service_action``)."""
 
-    action.__name__ = f"{service.__name__}_action"
-    return admin.action(description=f"{label} the selected broadcasts")(action)
+    def run(request, broadcast):
+        service(broadcast=broadcast)
+        return done
+
+    return service_action(
+        run,
+        name=f"{service.__name__}_action",
+        description=f"{label} the selected broadcasts",
+        permission="broadcast_lifecycle",
+    )
 
 
 @admin.register(Broadcast)
@@ -49,10 +48,12 @@ class BroadcastAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [DeliveryInline]
     actions = [
-        _lifecycle_action(services.broadcast_pause, "Pause"),
-        _lifecycle_action(services.broadcast_resume, "Resume"),
-        _lifecycle_action(services.broadcast_cancel, "Cancel"),
-        _lifecycle_action(services.broadcast_retry_failed, "Retry the failed deliveries of"),
+        _lifecycle_action(services.broadcast_pause, "Pause", "paused."),
+        _lifecycle_action(services.broadcast_resume, "Resume", "resumed."),
+        _lifecycle_action(services.broadcast_cancel, "Cancel", "cancelled."),
+        _lifecycle_action(
+            services.broadcast_retry_failed, "Retry the failed deliveries of", "failed deliveries queued again."
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -63,3 +64,7 @@ class BroadcastAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # view only: a save would overwrite what the sending batches write
+
+    def has_broadcast_lifecycle_permission(self, request):
+        """Who may run the actions: whoever holds the broadcasts' change permission."""
+        return request.user.has_perm("broadcasts.change_broadcast")

@@ -13,7 +13,7 @@ from django.views import View
 from accounts.wallet import wallet_for_user
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
-from anwariya.views_mixins import VendorRequiredMixin
+from anwariya.mixins import VendorRequiredMixin
 from broadcasts import selectors, services
 from broadcasts.forms import BroadcastForm
 from broadcasts.models import Broadcast, Delivery

@@ -39,13 +39,6 @@ class CampaignPageFilter(CampaignFilter):
         for field in fields.values():
             field.widget.attrs["aria-label"] = field.label
 
-    @classmethod
-    def page_query(cls, query):
-        """``query`` with the old search name of links and bookmarks read as today's."""
-        if "q" in query and "search" not in query:
-            query["search"] = query.pop("q")[-1]
-        return query
-
 
 class OpenCampaignPageFilter(CampaignPageFilter):
     """What influencers browse: the open campaigns, unless they ask for a status."""

@@ -8,10 +8,9 @@ from django.views import View
 
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
-from anwariya.page_filters import filter_page_list
-from anwariya.paging import query_without_page
+from anwariya.mixins import VendorRequiredMixin
+from anwariya.page_filters import filter_page_list, query_without_page
 from anwariya.redirects import redirect_back
-from anwariya.views_mixins import VendorRequiredMixin
 from campaigns import selectors, services
 from campaigns.filters import CampaignPageFilter, OpenCampaignPageFilter
 from campaigns.forms import ApplyForm, CampaignForm, InviteForm

@@ -1,12 +1,8 @@
-import copy
-
-from django import forms
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from anwariya.errors import DomainError
-from anwariya.forms import apply_domain_errors
+from anwariya.admin import ServiceFormAdmin, ServiceModelForm
 from catalog import services
 from catalog.models import Category, Product, StockMovement, low_stock_q
 
@@ -63,26 +59,20 @@ class StockLevelFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProductAdminForm(forms.ModelForm):
-    """The admin's product form, checked by the catalog's own rules (the SKU once per vendor in any
-    case, prices within bounds) so a broken rule is a form error, not a database error."""
+class ProductAdminForm(ServiceModelForm):
+    """The admin's product form, saved by the catalog's services as the vendor's pages and the API
+    save it (the SKU once per vendor in any case, prices within bounds, the opening stock's
+    movement), so a broken rule is a form error, not a database error."""
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned  # the fields' own errors first
-        product = copy.copy(self.instance)
-        for name, value in cleaned.items():
-            setattr(product, name, value)
-        try:
-            services.product_check(product)
-        except DomainError as error:
-            apply_domain_errors(self, error)
-        return cleaned
+    def save_through_service(self):
+        if self.instance.pk is None:
+            return services.product_create(**self.cleaned_data)
+        changes = self.changed_fields()
+        return services.product_update(product=self.instance, actor=self.actor, **changes) if changes else self.instance
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ServiceFormAdmin, admin.ModelAdmin):
     form = ProductAdminForm
     list_display = ["name", "sku", "vendor", "category", "sale_price", "quantity", "low_stock_threshold", "is_active"]
     list_filter = [StockLevelFilter, "is_active", "category"]
@@ -96,11 +86,3 @@ class ProductAdmin(admin.ModelAdmin):
         # a product stays its vendor's, since bills and movements point at it.
         readonly = ["quantity", "created_at", "updated_at"]
         return readonly if obj is None else ["vendor", *readonly]
-
-    def save_model(self, request, obj, form, change):
-        """Saved by the catalog's services, as the vendor's pages and the API save it."""
-        if change:
-            changes = {name: form.cleaned_data[name] for name in form.changed_data}
-            services.product_update(product=obj, actor=request.user, **changes)
-        else:
-            obj.pk = services.product_create(**form.cleaned_data).pk

@@ -65,8 +65,6 @@ class ProductPageFilter(ProductFilter):
     @classmethod
     def page_query(cls, query):
         """``query`` with the old names of links and bookmarks read as today's."""
-        if "q" in query and "search" not in query:
-            query["search"] = query.pop("q")[-1]
         for old, values in cls.OLD_NAMES.items():
             if old in query:
                 name, value = values.get(query.pop(old)[-1], (None, None))

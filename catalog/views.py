@@ -5,8 +5,8 @@ from django.views import View
 
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
-from anwariya.page_filters import filter_page_list
-from anwariya.views_mixins import VendorRequiredMixin
+from anwariya.mixins import VendorRequiredMixin
+from anwariya.page_filters import filter_page_list, query_without_page
 from catalog import selectors, services
 from catalog.filters import ProductPageFilter
 from catalog.forms import CategoryForm, ProductForm, RestockForm
@@ -23,14 +23,12 @@ class ProductListView(VendorRequiredMixin, View):
         )
         page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
         low_stock_count = selectors.low_stock_products(request.user).count()
-        query = request.GET.copy()
-        query.pop("page", None)
         context = {
             "filters": filters.form,
             "search": search,
             "page": page,
             "low_stock_count": low_stock_count,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
         }
         return render(request, "catalog/product_list.html", context)
 

@@ -8,8 +8,8 @@ from django.views import View
 from accounts.models import Role
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
-from anwariya.paging import query_without_page
-from anwariya.views_mixins import VendorRequiredMixin
+from anwariya.mixins import VendorRequiredMixin
+from anwariya.page_filters import filter_page_list, query_without_page
 from profiles import selectors, services
 from profiles.filters import InfluencerFilter
 from profiles.forms import InfluencerProfileForm, VendorProfileForm
@@ -81,12 +81,8 @@ class DirectoryView(VendorRequiredMixin, View):
     """The influencer directory: the API's filters (``InfluencerFilter``), as a form."""
 
     def get(self, request):
-        data = request.GET.copy()
-        if "q" in data and "search" not in data:
-            data["search"] = data.pop("q")[-1]  # links from before the page shared the API's names
-        filters = InfluencerFilter(data or None, queryset=selectors.influencers_directory())
-        # Filters the form refuses are left out and shown with their error, as a form would.
-        page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        filters, influencers, _ = filter_page_list(request, selectors.influencers_directory(), InfluencerFilter)
+        page = Paginator(influencers, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "profiles/directory.html",

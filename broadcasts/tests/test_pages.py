@@ -138,12 +138,22 @@ def test_admin_lists_broadcasts_with_deliveries_and_runs_their_actions(client, s
     assert str(fans[0]) in detail
     assert str(fans[1]) in detail
     assert detail.count("Pending") >= 2
-    client.post(
+    cancelled = client.post(
         reverse("admin:broadcasts_broadcast_changelist"),
         {"action": "broadcast_cancel_action", "_selected_action": [broadcast.pk]},
+        follow=True,
     )
+    assert "Admin view: cancelled." in cancelled.content.decode()
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.skipped) == ("cancelled", 2)
+    # A refusal of the service is a warning naming the broadcast, not an error page.
+    refused = client.post(
+        reverse("admin:broadcasts_broadcast_changelist"),
+        {"action": "broadcast_pause_action", "_selected_action": [broadcast.pk]},
+        follow=True,
+    )
+    assert refused.status_code == 200
+    assert "Admin view: Only a running broadcast can be paused." in refused.content.decode()
 
 
 def test_odd_urls_are_not_errors(client, shop):
