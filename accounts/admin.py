@@ -6,10 +6,10 @@ from django.contrib.auth.forms import SetPasswordMixin, UserChangeForm
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from accounts.models import Influencer, Role, User, Vendor, Wallet, WalletTransaction, canonical_email
-from accounts.services import user_create
+from accounts.models import Influencer, Role, User, Vendor, Wallet, WalletTransaction
+from accounts.services import user_create, user_update
 from accounts.wallet import MAX_REASON_LENGTH, MAX_TOKEN_AMOUNT, wallet_grant
-from anwariya.admin import ServiceModelForm
+from anwariya.admin import ServiceFormAdmin, ServiceModelForm
 from anwariya.errors import DomainError
 
 admin.site.site_header = "Anwariya admin"
@@ -46,22 +46,37 @@ class UserCreationForm(SetPasswordMixin, ServiceModelForm):
         )
 
 
-class UserChangeFormWithEmail(UserChangeForm):
+PROFILE_FIELDS = ("display_name", "business_name", "email")
+ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser")
+
+
+class UserChangeFormWithEmail(ServiceModelForm, UserChangeForm):
+    """The profile fields change through ``user_update`` (the same checks as the account page; a
+    new email is canonical, free, and the old address is told), on behalf of the user; access
+    (active, admin, permissions) is the admin's own to set. The role is fixed once chosen."""
+
     forced_role = None
 
     class Meta:
         model = User
         fields = "__all__"
 
-    def clean_email(self):
-        return canonical_email(self.cleaned_data["email"])
-
-    def clean(self):
-        cleaned = super().clean()
-        role = self.forced_role or cleaned.get("role", self.instance.role)
-        if role == Role.VENDOR and not (cleaned.get("business_name") or "").strip():
-            self.add_error("business_name", "Vendors need a business name.")
-        return cleaned
+    def save_through_service(self):
+        changes = self.changed_fields()
+        user = User.objects.get(pk=self.instance.pk)
+        profile = {name: changes[name] for name in PROFILE_FIELDS if name in changes}
+        with transaction.atomic():
+            if profile:
+                user = user_update(user=user, actor=self.actor, **profile)
+            access = {name: changes[name] for name in ACCESS_FIELDS if name in changes}
+            for name, value in access.items():
+                setattr(user, name, value)
+            if access:
+                user.save(update_fields=list(access))
+            for name in ("groups", "user_permissions"):
+                if name in changes:
+                    getattr(user, name).set(changes[name])
+        return user
 
 
 class GrantTokensForm(forms.Form):
@@ -74,7 +89,7 @@ GRANT_TOKENS_TEMPLATE = "admin/accounts/grant_tokens.html"
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ServiceFormAdmin, DjangoUserAdmin):
     form = UserChangeFormWithEmail
     add_form = UserCreationForm
     actions = ["grant_tokens"]
@@ -82,7 +97,6 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "is_staff", "is_active", "date_joined"]
     search_fields = ["email", "display_name", "business_name"]
     ordering = ["-date_joined"]
-    readonly_fields = ["date_joined", "last_login"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "role", "business_name"]}),
@@ -99,10 +113,9 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        # else the add form's user_create signed the user up
+    def get_readonly_fields(self, request, obj=None):
+        # A vendor's products and bills, an influencer's applications: the role stays what it is.
+        return ["date_joined", "last_login"] if obj is None else ["role", "date_joined", "last_login"]
 
     @admin.action(description="Grant tokens", permissions=["grant_tokens"])
     def grant_tokens(self, request, queryset):
@@ -155,10 +168,6 @@ class RoleUserAdmin(UserAdmin):
         form.base_fields.pop("role", None)
         form.forced_role = self.role
         return form
-
-    def save_model(self, request, obj, form, change):
-        obj.role = self.role
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Vendor)

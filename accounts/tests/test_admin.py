@@ -90,3 +90,51 @@ def test_the_role_lists_add_no_admins(admin_client):
     assert "is_staff" not in form.fields
     assert "role" not in form.fields
     assert "is_staff" in admin_client.get(reverse("admin:accounts_user_add")).context["adminform"].form.fields
+
+
+def change_data(user, **overrides):
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "business_name": user.business_name,
+        "is_active": "on",
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        **overrides,
+    }
+
+
+def test_an_admin_changes_a_users_email_through_the_service_and_the_old_address_is_told(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    vendor = VendorFactory(email="old@example.com")
+    url = reverse("admin:accounts_user_change", args=[vendor.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, change_data(vendor, email="New@Example.com"))
+    assert response.status_code == 302
+    vendor.refresh_from_db()
+    assert vendor.email == "new@example.com"
+    assert [message.to for message in mail.outbox] == [["old@example.com"]]
+
+
+def test_the_admin_change_form_names_a_taken_email_and_changes_nothing(admin_client):
+    VendorFactory(email="taken@example.com")
+    vendor = VendorFactory(email="mine@example.com", display_name="Before")
+    url = reverse("admin:accounts_user_change", args=[vendor.pk])
+    response = admin_client.post(url, change_data(vendor, email="TAKEN@example.com", display_name="After"))
+    assert response.status_code == 200
+    assert "An account with this email address already exists." in response.content.decode()
+    vendor.refresh_from_db()
+    assert (vendor.email, vendor.display_name) == ("mine@example.com", "Before")
+
+
+def test_the_role_cannot_be_changed_in_the_admin_but_access_can(admin_client):
+    vendor = VendorFactory()
+    url = reverse("admin:accounts_user_change", args=[vendor.pk])
+    data = change_data(vendor, role=Role.INFLUENCER)
+    del data["is_active"]  # unticked: the account is switched off
+    assert admin_client.post(url, data).status_code == 302
+    vendor.refresh_from_db()
+    assert (vendor.role, vendor.is_active) == (Role.VENDOR, False)
