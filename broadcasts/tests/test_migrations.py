@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
+from anwariya.tests.migrating import latest, migrate
 from broadcasts.models import Broadcast, Delivery
 
 # Before the move: campaigns owned the models, broadcasts did not exist (undoing broadcasts'
@@ -15,17 +15,6 @@ BEFORE = [("broadcasts", None)]
 MOVED = ("broadcast", "delivery")
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def migrate(targets):
-    """Migrate the test database to ``targets``; the models as they stand there."""
-    MigrationExecutor(connection).migrate(targets)
-    loader = MigrationExecutor(connection).loader
-    return loader.project_state([node for node in loader.applied_migrations if node in loader.graph.nodes]).apps
-
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def make_old_rows(apps):
