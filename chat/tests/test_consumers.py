@@ -57,8 +57,11 @@ async def receive(communicator, kind, timeout=3):
 
 
 async def closed_with(communicator):
+    """The close code the server sent; the client then hangs up, as a protocol server does, so no
+    consumer is left listening on the channel layer when the test's event loop closes."""
     output = await communicator.receive_output(timeout=3)
     assert output["type"] == "websocket.close"
+    await communicator.disconnect()
     return output.get("code")
 
 
@@ -122,6 +125,7 @@ async def test_foreign_origin_is_refused(chat):
     )
     connected, _ = await communicator.connect()
     assert not connected
+    await communicator.disconnect()
 
 
 async def test_typing_is_broadcast_and_throttled(chat):
