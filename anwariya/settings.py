@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from corsheaders import defaults as corsheaders_defaults
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +58,17 @@ SEED_DEMO = env.bool("SEED_DEMO", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# CORS (django-cors-headers) for browser clients on other origins: nothing is allowed unless named
+# here, only the API is covered (pages and their session cookies stay same-origin), and the API
+# answers such clients without cookies unless CORS_ALLOW_CREDENTIALS is turned on.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOWED_ORIGIN_REGEXES = env.list("CORS_ALLOWED_ORIGIN_REGEXES", default=[])
+CORS_ALLOW_CREDENTIALS = env.bool("CORS_ALLOW_CREDENTIALS", default=False)
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_HEADERS = (*corsheaders_defaults.default_headers, "idempotency-key")
+CORS_EXPOSE_HEADERS = ["Content-Disposition", "Retry-After", "Idempotent-Replayed", "Location"]
+CORS_PREFLIGHT_MAX_AGE = env.int("CORS_PREFLIGHT_MAX_AGE", default=3600)
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
@@ -67,6 +79,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "corsheaders",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
@@ -86,6 +99,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # CORS first, so every answer under /api/ (errors and preflights included) carries its headers.
+    "corsheaders.middleware.CorsMiddleware",
     # Outermost: any 4xx under /api/ answered by Django or a middleware becomes the JSON error body.
     "anwariya.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
