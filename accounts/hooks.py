@@ -59,6 +59,11 @@ def export_section_names() -> list[str]:
     return sorted(_export_sections)
 
 
+def close_callbacks() -> tuple[CloseCallback, ...]:
+    """What runs when an account closes, in order."""
+    return tuple(_close_callbacks)
+
+
 def export_rows(user: User) -> int:
     """How many rows an export of ``user`` would hold, counted without building it."""
     return sum(section.rows(user) for section in _export_sections.values())
