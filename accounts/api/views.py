@@ -24,7 +24,7 @@ from accounts.api.serializers import (
 )
 from accounts.closing import account_close
 from accounts.throttles import AccountExportThrottle, SignupThrottle
-from anwariya.api.schema import ErrorSerializer, conflict
+from anwariya.api.schema import AutoSchema, ErrorSerializer, conflict
 
 
 class RegisterApi(APIView):
@@ -53,7 +53,23 @@ class TokenApi(TokenObtainPairView):
     serializer_class = TokenPairSerializer
 
 
+class BodyOnDeleteSchema(AutoSchema):
+    """Closing the account is a DELETE with a body (the password); drf-spectacular documents the
+    bodies of POST, PUT and PATCH only."""
+
+    def _get_request_body(self, direction="request"):
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+
 class MeApi(APIView):
+    schema = BodyOnDeleteSchema()
+
     @extend_schema(tags=["auth"], responses=UserSerializer)
     def get(self, request):
         return Response(UserSerializer(request.user).data)
