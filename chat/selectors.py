@@ -50,7 +50,7 @@ def unread_total(user) -> int:
 
 def messages_of_chat(chat, *, before=None, after=None) -> QuerySet[Message]:
     """Newest first; ``before``/``after`` a message id, for paging back and for backfill."""
-    messages = chat.messages.order_by("-pk")
+    messages = chat.messages.select_related("sender").order_by("-pk")
     if before is not None:
         messages = messages.filter(pk__lt=before)
     if after is not None:
@@ -60,7 +60,7 @@ def messages_of_chat(chat, *, before=None, after=None) -> QuerySet[Message]:
 
 def message_for_user(user, pk) -> Message:
     return get_object_or_404(
-        Message.objects.select_related("chat").filter(Q(chat__vendor=user) | Q(chat__influencer=user)), pk=pk
+        Message.objects.select_related("chat", "sender").filter(Q(chat__vendor=user) | Q(chat__influencer=user)), pk=pk
     )
 
 

@@ -26,6 +26,7 @@ from campaigns.tests.factories import CampaignFactory
 from catalog.models import StockMovement
 from catalog.tests.factories import ProductFactory
 from chat import services as chat_services
+from chat.events import message_payload
 from chat.models import Chat, Message, TelegramAccount
 from chat.telegram.services import notification_text
 from chat.tests.factories import link_telegram
@@ -129,6 +130,13 @@ def test_messages_of_a_closed_user_show_deleted_user_on_the_chat_page_api_and_te
     assert "Hello from Ira" in page
     assert "Ira Rao" not in page
     assert notification_text(Message.objects.get(text="Hello from Ira")).startswith("Deleted user (Diwali teas): ")
+    messages = api_client(vendor).get(f"/api/v1/chats/{chat.pk}/messages/").json()["results"]
+    assert [(m["sender_name"], m["text"]) for m in messages] == [
+        ("Indigo Loom", "Hello Ira"),
+        ("Deleted user", "Hello from Ira"),
+    ]
+    # What websockets push about a message (an edit, a deletion) names the sender the same way.
+    assert message_payload(Message.objects.get(text="Hello from Ira"))["sender_name"] == "Deleted user"
 
 
 def test_the_same_email_signs_up_again_as_a_new_user_with_none_of_the_old_data(pair):
