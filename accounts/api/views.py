@@ -26,6 +26,8 @@ from accounts.closing import account_close
 from accounts.throttles import AccountExportThrottle, SignupThrottle
 from anwariya.api.schema import AutoSchema, ErrorSerializer, conflict
 
+EXPORT_QUEUED = "Your export is large: we are preparing it and will email you a download link."
+
 
 class RegisterApi(APIView):
     permission_classes = [AllowAny]
@@ -131,9 +133,6 @@ class AccountExportApi(APIView):
         response = HttpResponse(export.export_json(document), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{export.export_filename(user)}"'
         return response
-
-
-EXPORT_QUEUED = "Your export is large: we are preparing it and will email you a download link."
 
 
 class PasswordChangeApi(APIView):
