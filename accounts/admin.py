@@ -6,10 +6,12 @@ from django.contrib.auth.forms import SetPasswordMixin, UserChangeForm
 from django.db import transaction
 from django.template.response import TemplateResponse
 
+from accounts.closing import account_close
+from accounts.export import export_send
 from accounts.models import Influencer, Role, User, Vendor, Wallet, WalletTransaction
 from accounts.services import user_create, user_update
 from accounts.wallet import MAX_REASON_LENGTH, MAX_TOKEN_AMOUNT, wallet_grant
-from anwariya.admin import ServiceFormAdmin, ServiceModelForm
+from anwariya.admin import ServiceFormAdmin, ServiceModelForm, service_action
 from anwariya.errors import DomainError
 
 admin.site.site_header = "Anwariya admin"
@@ -86,22 +88,76 @@ class GrantTokensForm(forms.Form):
 
 # The intermediate page of the "Grant tokens" action, in the admin's own look.
 GRANT_TOKENS_TEMPLATE = "admin/accounts/grant_tokens.html"
+CONFIRM_TEMPLATE = "admin/accounts/confirm_account_action.html"
+
+
+def _close(request, user):
+    old_email = user.email
+    account_close(user=user, actor=request.user)
+    return f"Account of {old_email} closed; its personal data is erased."
+
+
+def _export(request, user):
+    return export_send(user=user, base_url=request.build_absolute_uri("/"))
+
+
+def confirmed_action(run, *, name, description, explanation, permission="change"):
+    """A ``service_action`` that first shows a confirmation page listing the selected users."""
+    act = service_action(run, name=name, description=description, permission=permission)
+
+    def action(modeladmin, request, queryset):
+        if "apply" in request.POST:
+            return act(modeladmin, request, queryset)
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": description,
+            "explanation": explanation,
+            "opts": modeladmin.model._meta,
+            "users": list(queryset.order_by("pk")),
+            "action": name,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, CONFIRM_TEMPLATE, context)
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=[permission])(action)
+
+
+close_accounts = confirmed_action(
+    _close,
+    name="close_accounts",
+    description="Close account",
+    explanation=(
+        "Each account is closed as if its owner did it: they can no longer log in, their tokens and sessions "
+        "are revoked, their name, email, profile and Telegram link are erased and their tokens forfeited. "
+        "Bills stay. A vendor with a broadcast scheduled, running or paused is refused. This cannot be undone."
+    ),
+)
+export_accounts = confirmed_action(
+    _export,
+    name="export_accounts",
+    description="Export data",
+    explanation=(
+        "Each user's data export is built in the background and emailed to them as a download link that "
+        "works only when they are logged in. Nothing is shown to you."
+    ),
+)
 
 
 @admin.register(User)
 class UserAdmin(ServiceFormAdmin, DjangoUserAdmin):
     form = UserChangeFormWithEmail
     add_form = UserCreationForm
-    actions = ["grant_tokens"]
+    actions = ["grant_tokens", export_accounts, close_accounts]
     list_display = ["email", "display_name", "role", "business_name", "is_staff", "is_active", "date_joined"]
-    list_filter = ["role", "is_staff", "is_active", "date_joined"]
+    list_filter = ["role", "is_staff", "is_active", "closed_at", "date_joined"]
     search_fields = ["email", "display_name", "business_name"]
     ordering = ["-date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "role", "business_name"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Dates", {"fields": ["last_login", "date_joined", "closed_at"]}),
     ]
     add_fieldsets = [
         (
@@ -115,7 +171,7 @@ class UserAdmin(ServiceFormAdmin, DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A vendor's products and bills, an influencer's applications: the role stays what it is.
-        return ["date_joined", "last_login"] if obj is None else ["role", "date_joined", "last_login"]
+        return ["date_joined", "last_login"] if obj is None else ["role", "date_joined", "last_login", "closed_at"]
 
     @admin.action(description="Grant tokens", permissions=["grant_tokens"])
     def grant_tokens(self, request, queryset):
@@ -153,7 +209,7 @@ class RoleUserAdmin(UserAdmin):
 
     role = None
     list_display = ["email", "display_name", "business_name", "is_active", "date_joined", "last_login"]
-    list_filter = ["is_active", "date_joined"]
+    list_filter = ["is_active", "closed_at", "date_joined"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

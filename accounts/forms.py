@@ -78,3 +78,12 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
 
     def save(self, commit=True):
         return services.user_set_password(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class AccountCloseForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To confirm that it is you. This cannot be undone.",
+    )

@@ -25,6 +25,10 @@ def canonical_email(address) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", address).casefold()).strip()
 
 
+# How a closed account is named wherever others see it (chats, applications, the admin).
+CLOSED_ACCOUNT_NAME = "Deleted user"
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -67,6 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_changed_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="Failed logins before this moment no longer count."
     )
+    closed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the account was closed and its personal data erased."
+    )
 
     objects = UserManager()
 
@@ -103,8 +110,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.INFLUENCER
 
     @property
+    def is_closed(self):
+        return self.closed_at is not None
+
+    @property
     def public_name(self):
-        """How others see this user: a vendor's business, else the display name."""
+        """How others see this user: a vendor's business, else the display name; "Deleted user"
+        once the account is closed."""
+        if self.closed_at is not None:
+            return CLOSED_ACCOUNT_NAME
         return (self.is_vendor and self.business_name) or self.display_name
 
 

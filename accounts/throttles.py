@@ -75,3 +75,22 @@ def password_reset_refusal(request, address) -> str:
             f"the ones already sent, or try again in {wait_minutes(per_address)} minutes."
         )
     return ""
+
+
+class AccountExportThrottle(SimpleRateThrottle):
+    """Data exports per user; the API's export endpoint and the account page's button share it."""
+
+    scope = "account_export"
+
+    def get_cache_key(self, request, view):
+        if not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+def account_export_refusal(request) -> str:
+    """``""`` when the user may ask for an export now (and counts it), else why not."""
+    throttle = AccountExportThrottle()
+    if throttle.allow_request(request, None):
+        return ""
+    return f"You asked for several exports already. Please try again in {wait_minutes(throttle)} minutes."

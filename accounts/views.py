@@ -1,18 +1,22 @@
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
 
-from accounts import services, wallet
+from accounts import export, services, wallet
+from accounts.closing import account_close
 from accounts.dashboard import sections_for
-from accounts.forms import AccountForm, LoginForm, PasswordResetForm, SetPasswordForm, SignupForm
+from accounts.forms import AccountCloseForm, AccountForm, LoginForm, PasswordResetForm, SetPasswordForm, SignupForm
 from accounts.models import User
-from accounts.throttles import password_reset_refusal, signup_refusal
+from accounts.throttles import account_export_refusal, password_reset_refusal, signup_refusal
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
 
@@ -104,6 +108,74 @@ class AccountView(LoginRequiredMixin, UpdateView):
             return self.form_invalid(form)
         messages.success(self.request, "Your account details were saved.")
         return redirect(self.success_url)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("close_form", AccountCloseForm())
+        context["export_link_hours"] = settings.ACCOUNT_EXPORT_LINK_HOURS
+        return context
+
+
+class AccountExportView(LoginRequiredMixin, View):
+    """The account page's "Download your data": the JSON file at once, or, for a large export,
+    an email with a link (``accounts.export``)."""
+
+    def post(self, request):
+        refusal = account_export_refusal(request)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("account")
+        user = request.user
+        if export.export_is_large(user):
+            export.export_send(user=user, base_url=request.build_absolute_uri("/"))
+            messages.info(
+                request,
+                f"Your data is being prepared. We will email {user.email} a download link that works for "
+                f"{settings.ACCOUNT_EXPORT_LINK_HOURS} hours.",
+            )
+            return redirect("account")
+        response = HttpResponse(export.export_json(export.export_document(user)), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{export.export_filename(user)}"'
+        return response
+
+
+class AccountExportDownloadView(LoginRequiredMixin, View):
+    """The emailed link of a large export: it works for its owner, logged in, until it expires."""
+
+    def get(self, request, token):
+        try:
+            name = export.export_file_for_link(user=request.user, token=token)
+        except DomainError as error:
+            context = {"message": error.detail, "expired": isinstance(error, export.ExportLinkExpired)}
+            return render(request, "accounts/export_link.html", context, status=error.status_code)
+        return FileResponse(
+            default_storage.open(name, "rb"),
+            as_attachment=True,
+            filename=export.export_filename(request.user),
+            content_type="application/json",
+        )
+
+
+class AccountCloseView(LoginRequiredMixin, View):
+    """Close your account, confirmed with the password (the form is also on the account page)."""
+
+    template_name = "accounts/account_close.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": AccountCloseForm()})
+
+    def post(self, request):
+        form = AccountCloseForm(request.POST)
+        if form.is_valid():
+            try:
+                account_close(user=request.user, password=form.cleaned_data["password"])
+            except DomainError as error:
+                apply_domain_errors(form, error)
+            else:
+                logout(request)
+                messages.info(request, "Your account is closed and your personal data erased. Goodbye!")
+                return redirect("dashboard")
+        return render(request, self.template_name, {"form": form}, status=400)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

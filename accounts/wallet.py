@@ -121,6 +121,19 @@ def wallet_adjust(*, user: User, amount: int, reason: str, actor) -> WalletTrans
         return _record(wallet, kind=Kind.ADJUSTMENT, amount=amount, reason=reason, reference=reference, actor=actor)
 
 
+def wallet_forfeit(*, user: User, reason: str, actor=None) -> WalletTransaction | None:
+    """Take the whole balance away (an account that closes), with its ledger row; ``None`` when
+    the wallet is empty. The wallet row is locked first, so a parallel spend cannot slip in."""
+    reason, reference = _texts(reason, "account closed")
+    with transaction.atomic():
+        wallet = wallet_for_user(user)
+        balance = Wallet.objects.select_for_update().values_list("balance", flat=True).get(pk=wallet.pk)
+        if balance <= 0:
+            return None
+        Wallet.objects.filter(pk=wallet.pk).update(balance=F("balance") - balance, updated_at=timezone.now())
+        return _record(wallet, kind=Kind.ADJUSTMENT, amount=-balance, reason=reason, reference=reference, actor=actor)
+
+
 def wallet_signup_grant(*, user: User) -> Wallet:
     """Open a new user's wallet with ``TOKEN_SIGNUP_GRANT`` tokens (none when it is 0)."""
     if settings.TOKEN_SIGNUP_GRANT > 0:

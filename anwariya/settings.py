@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "anwariya.tasks.prune_idempotency_keys",
         "schedule": timedelta(hours=1),
     },
+    "purge-account-exports": {
+        "task": "accounts.tasks.purge_account_exports",
+        "schedule": timedelta(hours=1),
+    },
     # Starts scheduled broadcasts when due, and picks up running ones whose worker died.
     "broadcasts-tick": {
         "task": "broadcasts.tasks.broadcasts_tick",
@@ -260,6 +264,10 @@ LOGIN_ACCOUNT_FAILURE_WINDOW_MINUTES = env.int("LOGIN_ACCOUNT_FAILURE_WINDOW_MIN
 # TRUSTED_PROXY_COUNT-th entry from the right (anwariya/client.py). 0: the connection's address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@anwariya.local")
+# A data export of more rows than this is built by a task and emailed as a link (accounts/export.py)
+# that works for ACCOUNT_EXPORT_LINK_HOURS, for the logged-in owner only.
+ACCOUNT_EXPORT_INLINE_MAX_ROWS = env.int("ACCOUNT_EXPORT_INLINE_MAX_ROWS", default=5000)
+ACCOUNT_EXPORT_LINK_HOURS = env.int("ACCOUNT_EXPORT_LINK_HOURS", default=48)
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -342,6 +350,8 @@ REST_FRAMEWORK = {
         # Password-reset emails: per address asked for (whether or not it has an account), per client.
         "password_reset_address": env.str("PASSWORD_RESET_PER_ADDRESS", default="5/hour"),
         "password_reset_client": env.str("PASSWORD_RESET_PER_CLIENT", default="20/hour"),
+        # Data exports per user, shared by the API and the account page.
+        "account_export": env.str("ACCOUNT_EXPORT_RATE", default="5/hour"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "anwariya.api.schema.AutoSchema",

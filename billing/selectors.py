@@ -19,3 +19,45 @@ def bill_for_vendor(vendor, pk) -> Bill:
     return get_object_or_404(
         bills_for_vendor(vendor).select_related("vendor", "referral__campaign", "referral__influencer"), pk=pk
     )
+
+
+def bills_export(user) -> list[dict]:
+    """A vendor's bills with their lines, for the vendor's data export (``accounts.hooks``): the
+    vendor's own business records, customers included; empty for anyone else."""
+    if not user.is_vendor:
+        return []
+    bills = bills_for_vendor(user).order_by("created_at", "pk")
+    return [
+        {
+            "id": bill.pk,
+            "number": bill.number,
+            "status": bill.status,
+            "is_imported": bill.is_imported,
+            "created_at": bill.created_at,
+            "voided_at": bill.voided_at,
+            "customer_name": bill.customer_name,
+            "customer_email": bill.customer_email,
+            "referral_code": bill.referral_code,
+            "currency": bill.currency,
+            "total": bill.total,
+            "cost": bill.cost,
+            "profit": bill.profit,
+            "items": [
+                {
+                    "product_name": item.product_name,
+                    "sku": item.sku,
+                    "quantity": item.quantity,
+                    "unit_price": item.unit_price,
+                    "line_total": item.line_total,
+                }
+                for item in bill.items.all()
+            ],
+        }
+        for bill in bills
+    ]
+
+
+def bills_export_rows(user) -> int:
+    if not user.is_vendor:
+        return 0
+    return Bill.objects.filter(vendor=user).count() + BillItem.objects.filter(bill__vendor=user).count()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from anwariya.celery import enqueue_on_commit
 from anwariya.errors import Conflict, DomainError
+from billing.invoices import invoice_pdf_stored
 from billing.models import Bill, BillItem, InvoiceCounter
 from billing.pricing import MAX_TOTAL, amounts, bill_totals, priced_line
 from campaigns.selectors import referral_for_code
@@ -253,3 +254,14 @@ def _locked_counter(vendor, year):
     except IntegrityError:
         pass  # another first bill of the year created it; lock theirs
     return InvoiceCounter.objects.select_for_update().get(vendor=vendor, year=year)
+
+
+def bills_keep_invoices_of_closed_account(user) -> None:
+    """Invoices are kept intact (CGST Act s.36, rule 56): before a closing vendor's business name
+    is erased, every invoice PDF not yet rendered is rendered and stored with it. Runs inside the
+    closing transaction (``accounts.hooks``); nothing else on a bill changes."""
+    if not user.is_vendor:
+        return
+    unrendered = Bill.objects.filter(vendor=user, is_imported=False, invoice_pdf="").select_related("vendor")
+    for bill in unrendered.prefetch_related("items").order_by("pk").iterator(chunk_size=100):
+        invoice_pdf_stored(bill)

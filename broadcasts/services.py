@@ -381,3 +381,28 @@ def broadcast_revive_if_stalled(*, broadcast: Broadcast, quiet_since) -> bool:
             return False
         _new_run(broadcast)
     return True
+
+
+# --- An account that closes (accounts.hooks) ------------------------------------------------
+
+IN_FLIGHT = (Status.SCHEDULED, Status.RUNNING, Status.PAUSED)
+
+
+class BroadcastsInFlight(Conflict):
+    code = "broadcasts_in_flight"
+
+
+def broadcasts_refuse_closing(user: User) -> None:
+    """A vendor cannot close their account while a broadcast is scheduled, running or paused:
+    it holds reserved tokens and deliveries in flight. They finish or cancel it first (a
+    cancel refunds what was not sent). Runs inside the closing transaction."""
+    titles = list(
+        Broadcast.objects.filter(vendor=user, status__in=IN_FLIGHT).order_by("pk").values_list("title", flat=True)
+    )
+    if titles:
+        names = ", ".join(f"“{title}”" for title in titles[:3]) + (" and more" if len(titles) > 3 else "")
+        raise BroadcastsInFlight(
+            f"Your broadcasts {names} are still scheduled, running or paused. Let them finish or cancel "
+            "them, then close your account.",
+            broadcasts=len(titles),
+        )

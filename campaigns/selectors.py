@@ -61,3 +61,90 @@ def referral_for_code(*, vendor: User, code: str) -> Application | None:
         .filter(referral_code__iexact=code.strip(), status=Application.Status.ACCEPTED, campaign__vendor=vendor)
         .first()
     )
+
+
+# --- A user's data export (accounts.hooks) ------------------------------------------------
+
+
+def _application_export(application: Application, *, other) -> dict:
+    return {
+        "id": application.pk,
+        "kind": application.kind,
+        "status": application.status,
+        "message": application.message,
+        "referral_code": application.referral_code,
+        "created_at": application.created_at,
+        "decided_at": application.decided_at,
+        **other,
+    }
+
+
+def campaigns_export(user: User) -> list[dict]:
+    """A vendor's campaigns, each with its applications and invitations (the influencer by the
+    name the vendor sees); empty for anyone else."""
+    if user.role != Role.VENDOR:
+        return []
+    applications = Application.objects.select_related("influencer").order_by("created_at", "pk")
+    campaigns = (
+        Campaign.objects.filter(vendor=user)
+        .select_related("product")
+        .prefetch_related("niches", Prefetch("applications", queryset=applications))
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "id": campaign.pk,
+            "title": campaign.title,
+            "description": campaign.description,
+            "deliverables": campaign.deliverables,
+            "budget": campaign.budget,
+            "start_date": campaign.start_date,
+            "end_date": campaign.end_date,
+            "status": campaign.status,
+            "product": campaign.product.name if campaign.product else None,
+            "niches": [niche.name for niche in campaign.niches.all()],
+            "created_at": campaign.created_at,
+            "opened_at": campaign.opened_at,
+            "closed_at": campaign.closed_at,
+            "applications": [
+                _application_export(application, other={"influencer": application.influencer.public_name})
+                for application in campaign.applications.all()
+            ],
+        }
+        for campaign in campaigns
+    ]
+
+
+def campaigns_export_rows(user: User) -> int:
+    if user.role != Role.VENDOR:
+        return 0
+    return Campaign.objects.filter(vendor=user).count() + Application.objects.filter(campaign__vendor=user).count()
+
+
+def applications_export(user: User) -> list[dict]:
+    """An influencer's applications and invitations with their referral codes (the campaign by
+    its title and vendor's public name); empty for anyone else."""
+    if user.role != Role.INFLUENCER:
+        return []
+    applications = (
+        Application.objects.filter(influencer=user)
+        .select_related("campaign", "campaign__vendor")
+        .order_by("created_at", "pk")
+    )
+    return [
+        _application_export(
+            application,
+            other={
+                "campaign": {
+                    "id": application.campaign_id,
+                    "title": application.campaign.title,
+                    "vendor": application.campaign.vendor.public_name,
+                }
+            },
+        )
+        for application in applications
+    ]
+
+
+def applications_export_rows(user: User) -> int:
+    return Application.objects.filter(influencer=user).count() if user.role == Role.INFLUENCER else 0

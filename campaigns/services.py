@@ -320,3 +320,28 @@ def _application_price(influencer) -> int:
         influencer=influencer, kind=Application.Kind.APPLICATION, created_at__gte=month_start
     ).count()
     return price if used >= settings.TOKEN_FREE_APPLICATIONS_PER_MONTH else 0
+
+
+# --- An account that closes (accounts.hooks) ----------------------------------------------
+
+
+def campaigns_end_for_closed_account(user: User) -> None:
+    """A closing vendor's open campaigns close, the applications still waiting on them are
+    rejected and the invitations not yet answered withdrawn (drafts stay invisible; decided
+    applications stay: they are the records of past work). A closing influencer's pending
+    applications are withdrawn and open invitations declined. Runs inside the closing transaction."""
+    if user.role == Role.VENDOR:
+        for campaign in Campaign.objects.filter(vendor=user, status=Campaign.Status.OPEN).order_by("pk"):
+            campaign_close(campaign=campaign)
+        waiting = Application.objects.filter(campaign__vendor=user)
+        now = timezone.now()
+        waiting.filter(status=Application.Status.PENDING).update(status=Application.Status.REJECTED, decided_at=now)
+        waiting.filter(status=Application.Status.INVITED).update(status=Application.Status.WITHDRAWN, decided_at=now)
+    elif user.role == Role.INFLUENCER:
+        waiting = [Application.Status.PENDING, Application.Status.INVITED]
+        applications = Application.objects.filter(influencer=user, status__in=waiting).select_related("campaign")
+        for application in applications.order_by("pk"):
+            if application.status == Application.Status.PENDING:
+                application_withdraw(application=application, actor=user)
+            else:
+                application_reject(application=application, actor=user)

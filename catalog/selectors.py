@@ -53,3 +53,30 @@ def movements_for_source(source) -> QuerySet[StockMovement]:
     """The movements a caller recorded for ``source`` (a bill's sale and void)."""
     source_type = ContentType.objects.get_for_model(source)
     return StockMovement.objects.filter(source_type=source_type, source_id=source.pk).order_by("pk")
+
+
+def products_export(user) -> list[dict]:
+    """A vendor's products, for their data export (``accounts.hooks``); empty for anyone else."""
+    if not user.is_vendor:
+        return []
+    products = Product.objects.filter(vendor=user).select_related("category").order_by("created_at", "pk")
+    return [
+        {
+            "id": product.pk,
+            "name": product.name,
+            "sku": product.sku,
+            "category": product.category.name if product.category else None,
+            "description": product.description,
+            "cost_price": product.cost_price,
+            "sale_price": product.sale_price,
+            "quantity": product.quantity,
+            "low_stock_threshold": product.low_stock_threshold,
+            "is_active": product.is_active,
+            "created_at": product.created_at,
+        }
+        for product in products
+    ]
+
+
+def products_export_rows(user) -> int:
+    return Product.objects.filter(vendor=user).count() if user.is_vendor else 0

@@ -20,6 +20,7 @@ def message_payload(message) -> dict:
         "id": message.pk,
         "chat": message.chat_id,
         "sender": message.sender_id,
+        "sender_name": message.sender.public_name,  # "Deleted user" once the sender closed their account
         "text": "" if deleted else message.text,
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,

@@ -1,6 +1,6 @@
 """Chat reads. Only the two participants ever get a chat or its messages."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -50,7 +50,7 @@ def unread_total(user) -> int:
 
 def messages_of_chat(chat, *, before=None, after=None) -> QuerySet[Message]:
     """Newest first; ``before``/``after`` a message id, for paging back and for backfill."""
-    messages = chat.messages.order_by("-pk")
+    messages = chat.messages.select_related("sender").order_by("-pk")
     if before is not None:
         messages = messages.filter(pk__lt=before)
     if after is not None:
@@ -60,10 +60,51 @@ def messages_of_chat(chat, *, before=None, after=None) -> QuerySet[Message]:
 
 def message_for_user(user, pk) -> Message:
     return get_object_or_404(
-        Message.objects.select_related("chat").filter(Q(chat__vendor=user) | Q(chat__influencer=user)), pk=pk
+        Message.objects.select_related("chat", "sender").filter(Q(chat__vendor=user) | Q(chat__influencer=user)), pk=pk
     )
 
 
 def read_states_of_chat(chat) -> dict[int, int | None]:
     """Each participant's last read message id (for read receipts)."""
     return dict(chat.read_states.values_list("user_id", "last_read_message_id"))
+
+
+def chats_export(user) -> list[dict]:
+    """The user's chats and every message in them, for their data export (``accounts.hooks``):
+    the other side by the name the user sees, messages as the user sees them (a deleted one
+    without its text)."""
+    messages = Message.objects.order_by("pk")
+    chats = (
+        Chat.objects.filter(Q(vendor=user) | Q(influencer=user))
+        .select_related("vendor", "influencer", "campaign")
+        .prefetch_related(Prefetch("messages", queryset=messages))
+        .order_by("created_at", "pk")
+    )
+    exported = []
+    for chat in chats:
+        other = chat.other(user)
+        exported.append(
+            {
+                "id": chat.pk,
+                "with": {"name": other.public_name, "role": other.role},
+                "campaign": chat.campaign.title if chat.campaign else None,
+                "created_at": chat.created_at,
+                "messages": [
+                    {
+                        "id": message.pk,
+                        "from": "me" if message.sender_id == user.pk else "them",
+                        "text": "" if message.deleted_at else message.text,
+                        "created_at": message.created_at,
+                        "edited_at": message.edited_at,
+                        "deleted": message.deleted_at is not None,
+                    }
+                    for message in chat.messages.all()
+                ],
+            }
+        )
+    return exported
+
+
+def chats_export_rows(user) -> int:
+    mine = Q(vendor=user) | Q(influencer=user)
+    return Chat.objects.filter(mine).count() + Message.objects.filter(chat__in=Chat.objects.filter(mine)).count()

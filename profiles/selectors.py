@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts.models import Role, User
+from profiles.models import InfluencerProfile, VendorProfile
 
 
 def user_time_zone(user: User) -> zoneinfo.ZoneInfo:
@@ -27,3 +28,38 @@ def influencers_directory() -> QuerySet[User]:
         .prefetch_related("influencer_profile__niches", "influencer_profile__content_formats")
         .order_by("display_name", "pk")
     )
+
+
+def profile_export(user: User) -> dict | None:
+    """The user's own profile for their data export (``accounts.hooks``), or None without one."""
+    influencer = InfluencerProfile.objects.filter(user=user).prefetch_related("niches", "content_formats").first()
+    if influencer is not None:
+        return {
+            "kind": "influencer",
+            "niches": [niche.name for niche in influencer.niches.all()],
+            "content_formats": [entry.name for entry in influencer.content_formats.all()],
+            "follower_band": influencer.follower_band,
+            "engagement_rate": influencer.engagement_rate,
+            "bio": influencer.bio,
+            "availability": influencer.availability,
+            "social_links": influencer.social_links,
+            "city": influencer.city,
+            "country": influencer.country,
+            "updated_at": influencer.updated_at,
+        }
+    vendor = VendorProfile.objects.filter(user=user).first()
+    if vendor is not None:
+        return {
+            "kind": "vendor",
+            "time_zone": vendor.time_zone,
+            "website": vendor.website,
+            "description": vendor.description,
+            "city": vendor.city,
+            "country": vendor.country,
+            "updated_at": vendor.updated_at,
+        }
+    return None
+
+
+def profile_export_rows(user: User) -> int:
+    return 1

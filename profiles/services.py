@@ -98,3 +98,10 @@ def _clean_social_links(links) -> dict:
     if problems:
         raise ProfileError(errors={"social_links": problems})
     return cleaned
+
+
+def profile_erase(user: User) -> None:
+    """An account that closes loses its profile (bio, links, city…): run by ``accounts.hooks``
+    inside the closing transaction."""
+    InfluencerProfile.objects.filter(user=user).delete()
+    VendorProfile.objects.filter(user=user).delete()

@@ -73,3 +73,41 @@ class TokenPairSerializer(TokenObtainPairSerializer):
         if not AxesProxyHandler.is_allowed(request, {self.username_field: attrs.get(self.username_field)}):
             raise login_locked(request)
         return super().validate(attrs)
+
+
+class AccountCloseSerializer(StrictInputMixin, serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=128, help_text="Your current password, to confirm."
+    )
+
+
+class ExportUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    display_name = serializers.CharField()
+    role = serializers.CharField(help_text="vendor, influencer, or empty for an admin.")
+    business_name = serializers.CharField(allow_blank=True)
+    is_staff = serializers.BooleanField()
+    date_joined = serializers.DateTimeField()
+    last_login = serializers.DateTimeField(allow_null=True)
+
+
+class ExportDocumentSerializer(serializers.Serializer):
+    """The data export (docs/api.md, "Your data export"), version ``anwariya-export/1``."""
+
+    format = serializers.CharField(help_text='The document\'s shape and version: "anwariya-export/1".')
+    generated_at = serializers.DateTimeField()
+    user = ExportUserSerializer(help_text="Your account.")
+    sections = serializers.DictField(
+        help_text=(
+            "By name, what each part of the platform holds about you: `wallet` (balance and ledger), "
+            "`profile` (or null), `campaigns` (a vendor's, with their applications), `applications` (an "
+            "influencer's, with referral codes), `chats` (with their messages), `telegram` (the link, or "
+            "null), `products` and `bills` (a vendor's). Lists are empty where your role has none."
+        )
+    )
+
+
+class ExportQueuedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    link_hours = serializers.IntegerField(help_text="How long the emailed link works.")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("auth/token/refresh/", TokenRefreshView.as_view(), name="api-token-refresh"),
     path("auth/token/blacklist/", TokenBlacklistView.as_view(), name="api-token-blacklist"),
     path("auth/me/", views.MeApi.as_view(), name="api-me"),
+    path("auth/me/export/", views.AccountExportApi.as_view(), name="api-me-export"),
     path("auth/password/", views.PasswordChangeApi.as_view(), name="api-password"),
     path("wallet/", wallet.WalletApi.as_view(), name="api-wallet"),
     path("wallet/transactions/", wallet.WalletTransactionListApi.as_view(), name="api-wallet-transactions"),

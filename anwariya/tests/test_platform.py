@@ -26,7 +26,7 @@ def test_unknown_api_url_is_json_404():
 
 @pytest.mark.django_db
 def test_wrong_method_is_405_with_error_body():
-    assert_error(api_client(VendorFactory()).delete("/api/v1/auth/me/"), 405)
+    assert_error(api_client(VendorFactory()).put("/api/v1/auth/me/", {}, format="json"), 405)
 
 
 @pytest.mark.django_db

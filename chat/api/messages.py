@@ -12,12 +12,15 @@ from chat.models import Message
 
 
 class MessageSerializer(serializers.ModelSerializer):
+    sender_name = serializers.CharField(
+        source="sender.public_name", read_only=True, help_text='"Deleted user" once closed.'
+    )
     text = serializers.SerializerMethodField()
     deleted = serializers.SerializerMethodField()
 
     class Meta:
         model = Message
-        fields = ["id", "chat", "sender", "text", "created_at", "edited_at", "deleted"]
+        fields = ["id", "chat", "sender", "sender_name", "text", "created_at", "edited_at", "deleted"]
 
     def get_text(self, message) -> str:
         return message_payload(message)["text"]

@@ -105,3 +105,20 @@ def telegram_bot_status() -> dict:
         "deliveries_waiting": deliveries["waiting"] + others_waiting,
         "deliveries_failed": deliveries["failed"],
     }
+
+
+def telegram_export(user) -> dict | None:
+    """The user's Telegram link for their data export (``accounts.hooks``), or None."""
+    account = telegram_account_for(user)
+    if account is None:
+        return None
+    return {
+        "telegram_user_id": account.telegram_user_id,
+        "username": account.username,
+        "first_name": account.first_name,
+        "linked_at": account.linked_at,
+    }
+
+
+def telegram_export_rows(user) -> int:
+    return 1

@@ -220,3 +220,11 @@ def _check_still_linked(outbound: TelegramMessage):
 
 def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def telegram_forget_user(user) -> None:
+    """An account that closes loses its Telegram link, its link code and the bot's messages to
+    its Telegram chat (they name that chat). Runs inside the closing transaction (``accounts.hooks``)."""
+    telegram_account_unlink(user=user)
+    TelegramLinkCode.objects.filter(user=user).delete()
+    TelegramMessage.objects.filter(user=user).delete()
