@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -33,6 +33,27 @@ def low_stock_q(*, threshold: int | None = None, prefix: str = "") -> Q:
     (``"product__"`` from a bill line). ``Product.is_low_stock`` says the same of one product."""
     limit = F(f"{prefix}low_stock_threshold") if threshold is None else threshold
     return Q(**{f"{prefix}quantity__lte": limit})
+
+
+def sku_keys(skus) -> dict[str, str]:
+    """Each SKU's key under the SKU rule (one SKU per vendor whatever its case), folded by the
+    database's own ``LOWER()``, as ``product_sku_unique_per_vendor`` and ``with_sku`` fold it: two
+    SKUs are one product exactly when their keys are equal. Python's ``str.lower()`` folds
+    differently (SQLite lowers ASCII only; a collation may not lower Σ or İ), so code that groups
+    SKUs asks here rather than lowering them itself."""
+    skus = list(dict.fromkeys(skus))
+    keys: dict[str, str] = {}
+    for start in range(0, len(skus), 500):
+        batch = skus[start : start + 500]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(["LOWER(%s)"] * len(batch)), batch)
+            keys.update(zip(batch, cursor.fetchone(), strict=True))
+    return keys
+
+
+def is_low_stock(quantity: int, threshold: int) -> bool:
+    """``low_stock_q()`` for one product's numbers, read outside a query."""
+    return quantity <= threshold
 
 
 class ProductQuerySet(models.QuerySet):
@@ -86,8 +107,7 @@ class Product(models.Model):
 
     @property
     def is_low_stock(self) -> bool:
-        """``low_stock_q()`` for this one product."""
-        return self.quantity <= self.low_stock_threshold
+        return is_low_stock(self.quantity, self.low_stock_threshold)
 
 
 class StockMovement(models.Model):

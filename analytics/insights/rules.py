@@ -18,6 +18,7 @@ from analytics.insights.common import (
     has_sales,
     make_insight,
 )
+from catalog.models import is_low_stock
 
 # --- Rules -------------------------------------------------------------------------------------
 
@@ -156,7 +157,7 @@ def _reorder(facts: _Facts) -> dict | None:
             continue  # an item that is not selling needs no urgent reorder
         daily = Decimal(product["units"]) / facts.days
         cover = product["cover"] if product["cover"] is not None else Decimal(max(product["stock"], 0)) / daily
-        below_threshold = product["threshold"] is not None and product["stock"] <= product["threshold"]
+        below_threshold = product["threshold"] is not None and is_low_stock(product["stock"], product["threshold"])
         if below_threshold or cover < LOW_COVER_DAYS:
             quantity = max(math.ceil(daily * REORDER_COVER_DAYS), 1)
             low.append({**product, "daily": daily, "days_left": cover, "quantity": quantity})

@@ -59,10 +59,7 @@ class SaleRow:
     customer_email: str = ""
     referral: object = None  # campaigns.Application
     bad: set = field(default_factory=set)  # fields that did not parse
-
-    @property
-    def sku_key(self):
-        return self.sku.lower()
+    sku_key: str = ""  # the SKU as the SKU rule folds it (catalog's sku_keys), set before writing
 
 
 def read_sales(rows, vendor, problems: "Problems") -> dict[str, list[SaleRow]]:

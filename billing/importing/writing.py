@@ -11,6 +11,7 @@ from django.utils import timezone
 from billing.importing.reading import Problems, SaleRow
 from billing.models import Bill, BillItem
 from billing.pricing import MAX_TOTAL, ZERO, amounts, bill_totals, line_amounts, priced_line
+from catalog.models import sku_keys
 from catalog.selectors import products_by_sku
 from catalog.services import categories_for_names, category_slug, products_create_unstocked
 
@@ -78,6 +79,9 @@ class _Catalog:
     def __init__(self, vendor, bills):
         self.vendor = vendor
         rows = [row for bill_rows in bills.values() for row in bill_rows]
+        folded = sku_keys(row.sku for row in rows)
+        for row in rows:
+            row.sku_key = folded[row.sku]
         keys = list(dict.fromkeys(row.sku_key for row in rows))
         self.products = {}
         for start in range(0, len(keys), BATCH_SIZE):

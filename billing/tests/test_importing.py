@@ -157,6 +157,16 @@ def test_reimporting_the_same_file_creates_nothing(vendor, good_csv):
     assert database_counts() == before
 
 
+@pytest.mark.parametrize("sku", ["AB-1", "ÄB-1", "ΣΑΣ-1", "İX-1", "ǅZ-1"])
+def test_a_sale_of_an_existing_product_with_exactly_its_sku_is_that_product(vendor, sku):
+    """Whatever letters the SKU holds, the importer groups SKUs as the database's SKU rule does:
+    a line naming an existing product's SKU sells that product and creates none."""
+    product = ProductFactory(vendor=vendor, name="Existing", sku=sku, quantity=3)
+    result = sales_import(vendor=vendor, rows=io.StringIO(csv_text(f"2025-03-01,U-1,Existing,{sku},,2,10.00,,,,")))
+    assert (result.created_bills, result.created_products) == (1, 0)
+    assert BillItem.objects.get(bill__import_ref="U-1").product == product
+
+
 def test_another_vendor_can_import_the_same_bill_refs(vendor, referral, good_csv):
     sales_import(vendor=vendor, rows=io.StringIO(good_csv))
     other = VendorFactory()

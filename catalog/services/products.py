@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from catalog import hooks
-from catalog.models import Category, Product
+from catalog.models import Category, Product, sku_keys
 from catalog.services.common import MAX_PRICE, MAX_QUANTITY, CatalogError
 from catalog.services.stock import stock_adjust, stock_open
 
@@ -63,12 +63,13 @@ def products_create_unstocked(*, vendor, products: list[dict]) -> list[Product]:
         )
         for fields in products
     ]
-    seen = set()
     for product in new:
         product_check(product, check_sku=False)
-        if product.sku.lower() in seen:
+    keys, seen = sku_keys(product.sku for product in new), set()
+    for product in new:
+        if keys[product.sku] in seen:
             raise CatalogError(errors={"sku": [f'The SKU "{product.sku}" is given twice.']})
-        seen.add(product.sku.lower())
+        seen.add(keys[product.sku])
     taken = Product.objects.filter(vendor=vendor).with_sku([product.sku for product in new]).first()
     if taken is not None:
         raise CatalogError(errors={"sku": [_sku_taken(taken.sku)]})
