@@ -1,6 +1,7 @@
 """The delivery log across all your broadcasts: ``GET /api/v1/broadcasts/deliveries/``, paged JSON,
 or with ``?format=csv`` the whole filtered log as a streamed CSV download."""
 
+from django.core.handlers.asgi import ASGIRequest
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -169,6 +170,7 @@ class DeliveryLogApi(generics.ListAPIView):
         if request.accepted_renderer.format == "csv":
             tz = user_time_zone(request.user)
             filename = f"deliveries-{timezone.now().astimezone(tz):%Y-%m-%d}.csv"
-            return streamed_csv(CSV_COLUMNS, _csv_rows(deliveries, tz), filename)
+            asgi = isinstance(request._request, ASGIRequest)
+            return streamed_csv(CSV_COLUMNS, _csv_rows(deliveries, tz), filename, asgi=asgi)
         page = self.paginate_queryset(deliveries)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -4,6 +4,7 @@ CSV) and the page ``/broadcasts/deliveries/``."""
 import csv
 import datetime
 import io
+import warnings
 import zoneinfo
 from types import SimpleNamespace
 
@@ -417,3 +418,33 @@ def test_the_page_query_count_does_not_grow_with_the_rows(logged_in, shop, djang
     log_rows(festive, influencers(60, prefix="more"), channel="email")
     with django_assert_num_queries(EXPECTED_PAGE_QUERIES):
         assert logged_in.get(PAGE, {"start": "2020-01-01"}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_csv_streams_over_asgi_in_batches(settings):
+    """Served by daphne (ASGI), the download is an asynchronous stream of batches, not one buffered body."""
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+    from django.test import AsyncClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    def make():
+        vendor = VendorFactory()
+        broadcast = make_broadcast(vendor, CampaignFactory(vendor=vendor), title="Big list")
+        log_rows(broadcast, influencers(1200, prefix="asgi"))
+        return str(RefreshToken.for_user(vendor).access_token)
+
+    token = await sync_to_async(make)()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response = await AsyncClient().get(URL, {"format": "csv"}, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+        assert response.is_async
+        chunks = [chunk async for chunk in response.streaming_content]
+    assert not [warning for warning in caught if "StreamingHttpResponse" in str(warning.message)]
+    assert len(chunks) == 3  # 1201 lines in batches of 500
+    lines = b"".join(chunks).decode().splitlines()
+    assert len(lines) == 1 + 1200
+    assert lines[1].split(",")[4] == "Fan 1199"
+    # The test client ran the view in asgiref's shared thread; its connection is closed there.
+    await sync_to_async(connections.close_all)()
