@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import AdminFactory, InfluencerFactory, VendorFactory
 from anwariya.tests.api import api_client, assert_error
+from anwariya.tests.schema import assert_matches, component, operation, parameter
 from broadcasts.models import Delivery
 from broadcasts.tests.factories import accepted_on, influencers, make_broadcast
 from campaigns.tests.factories import CampaignFactory
@@ -291,6 +292,27 @@ def test_csv_errors_are_json(shop):
     response = api_client(shop.vendor).get(URL, {"format": "csv", "status": "lost"})
     assert_error(response, 400, "status")
     assert response["Content-Type"] == "application/json"
+
+
+def test_answers_match_the_schema_which_documents_filters_and_the_csv(shop):
+    path = "/api/v1/broadcasts/deliveries/"
+    log_rows(shop.festive, shop.fans[:1], status="sent")
+    log_rows(shop.winter, shop.fans[1:], channel="telegram", status="retrying", next_attempt_at=timezone.now())
+    client = api_client(shop.vendor)
+    assert_matches(client.get(URL), path, "get")
+    assert_matches(client.get(URL, {"status": "lost"}), path, "get")
+    assert_matches(api_client(shop.fans[0]).get(URL), path, "get")
+    for name in ("broadcast", "channel", "status", "start", "end", "search", "page", "page_size", "format"):
+        assert parameter(path, "get", name)
+    assert parameter(path, "get", "channel")["schema"]["enum"] == ["chat", "email", "telegram"]
+    assert parameter(path, "get", "format")["schema"]["enum"] == ["csv", "json"]
+    answers = operation(path, "get")["responses"]
+    assert set(answers["200"]["content"]) == {"application/json", "text/csv"}
+    assert set(answers["400"]["content"]) == {"application/json"}
+    row = component("DeliveryLog")
+    assert row["properties"]["sent_at"]["nullable"] is True
+    assert row["properties"]["next_attempt_at"]["nullable"] is True
+    assert "nullable" not in row["properties"]["created_at"]
 
 
 def _api_queries(client, query):
