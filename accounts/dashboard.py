@@ -25,6 +25,9 @@ SECTIONS = {
         Section("Applications", "Review who wants to work with you.", "campaigns:application-list", in_nav=False),
         Section("Chats", "Talk with influencers.", "chat:chat-list"),
         Section("Broadcasts", "Message many influencers at once.", "broadcasts:broadcast-list", in_nav=False),
+        Section(
+            "Delivery log", "Every delivery of your broadcasts, with CSV.", "broadcasts:delivery-log", in_nav=False
+        ),
         Section("Wallet", "Your token balance.", "wallet"),
         Section("Business profile", "Your website, description and location.", "profiles:profile", in_nav=False),
     ],

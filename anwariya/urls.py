@@ -6,7 +6,8 @@ from rest_framework.routers import SimpleRouter
 from anwariya.api.exceptions import api_not_found
 from anwariya.health import HealthView
 from billing.api import BillInvoiceApi, BillViewSet
-from broadcasts.api import BroadcastViewSet
+from broadcasts.api.broadcasts import BroadcastViewSet
+from broadcasts.api.deliveries import DeliveryLogApi
 from campaigns.api import ApplicationViewSet, CampaignViewSet
 from catalog.api import CategoryViewSet, ProductViewSet
 from chat.api.chats import ChatViewSet
@@ -28,6 +29,8 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("bills/<int:pk>/invoice.pdf", BillInvoiceApi.as_view(), name="bill-invoice-pdf"),
     path("profile/", ProfileApi.as_view(), name="api-profile"),
+    # Before the router: "deliveries" is not a broadcast id (the router reads only digits as one).
+    path("broadcasts/deliveries/", DeliveryLogApi.as_view(), name="delivery-log"),
     path("", include("analytics.api.urls")),
     path("", include("chat.api.urls")),
     *router.urls,

@@ -12,6 +12,24 @@ from campaigns.models import Application
 from profiles.filters import InfluencerFilter
 
 SAMPLE_SIZE = 10
+# What the delivery log shows of a delivery, its broadcast and its recipient (not the bodies).
+DELIVERY_LOG_FIELDS = (
+    "id",
+    "channel",
+    "status",
+    "attempts",
+    "last_error",
+    "next_attempt_at",
+    "sent_at",
+    "created_at",
+    "updated_at",
+    "broadcast__id",
+    "broadcast__title",
+    "recipient__id",
+    "recipient__display_name",
+    "recipient__role",
+    "recipient__business_name",
+)
 
 
 def broadcasts_for_user(user: User) -> QuerySet[Broadcast]:
@@ -37,6 +55,21 @@ def deliveries_of_broadcast(broadcast: Broadcast, *, status: str = "", channel: 
     if channel:
         deliveries = deliveries.filter(channel=channel)
     return deliveries
+
+
+def deliveries_for_user(user: User) -> QuerySet[Delivery]:
+    """The delivery log across a vendor's own broadcasts (every broadcast's for staff, none for
+    anyone else), newest first (ties by id), each with its broadcast's title and its recipient."""
+    deliveries = (
+        Delivery.objects.select_related("broadcast", "recipient")
+        .only(*DELIVERY_LOG_FIELDS)
+        .order_by("-created_at", "-pk")
+    )
+    if user.is_staff:
+        return deliveries
+    if user.role == Role.VENDOR:
+        return deliveries.filter(broadcast__vendor=user)
+    return deliveries.none()
 
 
 def telegram_deliveries_waiting() -> int:

@@ -1,4 +1,5 @@
-"""Broadcast pages: compose (with the audience count), progress with live counters, deliveries."""
+"""Broadcast pages: compose (with the audience count), progress with live counters, a broadcast's
+deliveries, and the delivery log across all of them."""
 
 import datetime
 
@@ -7,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -14,10 +16,13 @@ from accounts.wallet import wallet_for_user
 from anwariya.errors import DomainError
 from anwariya.forms import apply_domain_errors
 from anwariya.mixins import VendorRequiredMixin
+from anwariya.page_filters import filter_page_list, query_without_page
 from broadcasts import selectors, services
+from broadcasts.filters import DeliveryLogPageFilter
 from broadcasts.forms import BroadcastForm
 from broadcasts.models import Broadcast, Delivery
 from broadcasts.validation import error_text
+from profiles.selectors import user_time_zone
 
 PAGE_SIZE = 20
 DELIVERIES_PAGE_SIZE = 50
@@ -32,6 +37,30 @@ class BroadcastListView(VendorRequiredMixin, View):
         mine = selectors.broadcasts_for_user(request.user).filter(vendor=request.user)
         page = Paginator(mine.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "broadcasts/broadcast_list.html", {"page": page})
+
+
+class DeliveryLogView(VendorRequiredMixin, View):
+    """Every delivery of the vendor's broadcasts, filtered as the API filters them, with its CSV."""
+
+    def get(self, request):
+        filters, deliveries, search = filter_page_list(
+            request, selectors.deliveries_for_user(request.user), DeliveryLogPageFilter
+        )
+        page = Paginator(deliveries, DELIVERIES_PAGE_SIZE).get_page(request.GET.get("page"))
+        # The download carries the filters that apply (the chosen, valid ones), as the API reads them.
+        csv_query = filters.data.copy()
+        for name in [*filters.form.errors, "page", "format"]:
+            csv_query.pop(name, None)
+        csv_query["format"] = "csv"
+        context = {
+            "filters": filters.form,
+            "search": search,
+            "page": page,
+            "query": query_without_page(request),
+            "csv_url": f"{reverse('delivery-log')}?{csv_query.urlencode()}",
+            "time_zone": user_time_zone(request.user),
+        }
+        return render(request, "broadcasts/delivery_log.html", context)
 
 
 class BroadcastComposeView(VendorRequiredMixin, View):

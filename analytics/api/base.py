@@ -15,10 +15,9 @@ from rest_framework.views import APIView
 from analytics import selectors
 from analytics.access import analytics_vendor_for
 from analytics.ranges import DAY_PATTERN, check_bucket, check_range, report_period, validate_report_day
+from anwariya.api.csv_export import spreadsheet_cell
 from anwariya.api.filters import MAX_ID
 from anwariya.api.serializers import StrictInputMixin
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @extend_schema_field({"type": "string", "format": "date", "pattern": DAY_PATTERN})
@@ -31,16 +30,6 @@ class DayField(serializers.DateField):
         if isinstance(value, str) and not re.fullmatch(DAY_PATTERN, value):
             self.fail("invalid", format="YYYY-MM-DD")
         return super().to_internal_value(value)
-
-
-def _cell(value):
-    """Spreadsheet-safe text: a cell that starts like a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        try:
-            Decimal(value)
-        except ArithmeticError:
-            return "'" + value
-    return value
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -61,7 +50,7 @@ class CSVRenderer(renderers.BaseRenderer):
                 raise ImproperlyConfigured("A CSV table needs its columns: answer with AnalyticsView.table().")
             writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
-            writer.writerows({key: _cell(value) for key, value in row.items()} for row in data)
+            writer.writerows({key: spreadsheet_cell(value) for key, value in row.items()} for row in data)
         elif isinstance(data, dict):
             for key, value in data.items():
                 out.write(f"{key}: {value}\n")

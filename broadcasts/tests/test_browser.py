@@ -42,3 +42,51 @@ def test_vendor_broadcasts_to_a_campaign_and_the_influencer_reads_it_in_chats(li
     expect(reader.get_by_text("Masala launch")).to_be_visible()
     reader.get_by_text("Masala launch").first.click()
     expect(reader.get_by_text("Hi Fan 1, join us for Masala launch on Friday!")).to_be_visible()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_the_delivery_log_fits_a_phone_and_filters_and_downloads(live_server, browser):
+    from broadcasts.models import Delivery
+    from broadcasts.tests.factories import influencers, make_broadcast
+
+    campaign = CampaignFactory(title="Masala launch")
+    broadcast = make_broadcast(campaign.vendor, campaign, title="A rather long broadcast title for a phone screen")
+    fans = influencers(3)
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                broadcast=broadcast,
+                recipient=fan,
+                channel="email",
+                status="failed" if i == 0 else "sent",
+                sent_at=None if i == 0 else broadcast.created_at,
+                last_error="The mail server refused the recipient address, twice" if i == 0 else "",
+            )
+            for i, fan in enumerate(fans)
+        ]
+    )
+    context = browser.new_context(viewport=PHONE, is_mobile=True, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, campaign.vendor.email)
+        page.goto(f"{live_server.url}/broadcasts/")
+        page.get_by_role("link", name="Delivery log").click()
+        expect(page.get_by_role("heading", name="Delivery log")).to_be_visible()
+        expect(page.locator("tbody tr")).to_have_count(3)
+        # The page never scrolls sideways: the wide table scrolls inside its box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.evaluate("document.querySelector('.table-wrap').scrollWidth") > PHONE["width"]
+        page.get_by_label("Status").select_option(label="Failed")
+        page.get_by_role("button", name="Filter").click()
+        expect(page.locator("tbody tr")).to_have_count(1)
+        expect(page.locator("tbody")).to_contain_text("Fan 0")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download CSV").click()
+        lines = download.value.path().read_text(encoding="utf-8").splitlines()
+        assert len(lines) == 2
+        assert ",Fan 0,email,failed," in lines[1]
+    finally:
+        context.close()
