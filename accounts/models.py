@@ -115,10 +115,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def public_name(self):
-        """How others see this user: a vendor's business, else the display name; "Deleted user"
-        once the account is closed."""
-        if self.closed_at is not None:
-            return CLOSED_ACCOUNT_NAME
+        """How others see this user: a vendor's business, else the display name ("Deleted user"
+        once the account is closed: closing writes that name and empties the business name, so
+        the rule reads only the names and a list that loads just them stays one query)."""
         return (self.is_vendor and self.business_name) or self.display_name
 
 
