@@ -2,6 +2,7 @@
 (``GET /api/v1/chats/``), so the same query lists the same chats on both."""
 
 import django_filters
+from django import forms
 
 from anwariya.api.filters import FilterSet
 from chat import selectors
@@ -53,3 +54,22 @@ class ChatFilter(FilterSet):
 
     def filter_search(self, queryset, name, value):
         return selectors.chats_matching(queryset, value, self.request.user)
+
+
+class ChatPageFilter(ChatFilter):
+    """The chat list page's form of the same filters; its search box is ``?search=`` (``?q=``
+    links read the same), and the Archived view is a link (``?archived=true``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        fields["tag"].widget = forms.Select(choices=[("", "Any tag"), *Tag.choices])
+        fields["tag"].label = "Tag"
+        fields["open_question"].widget = forms.Select(
+            choices=[("", "Any chat"), ("true", "Open question"), ("false", "No open question")]
+        )
+        fields["open_question"].label = "Questions"
+        fields["search"].label = "Search"
+        fields["archived"].widget = forms.HiddenInput()
+        for field in fields.values():
+            field.widget.attrs["aria-label"] = field.label

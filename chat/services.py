@@ -153,7 +153,7 @@ def messages_analyse(*, messages) -> int:
     for message in messages:
         deleted = message.deleted_at is not None
         message.tags = [] if deleted else message_tags(message.text)
-        message.language = detect_language(message.text) if message.text else ""
+        message.language = detect_language(message.text)
     with transaction.atomic():
         Message.objects.bulk_update(messages, ["tags", "language"])
         MessageTag.objects.filter(message__in=messages).delete()
