@@ -225,7 +225,8 @@ RULES: dict[str, list[str]] = {
 
 
 def _compile(patterns: list[str]) -> re.Pattern:
-    body = "|".join(pattern.replace(" ", r"\s+") for pattern in patterns)
+    # A space matches any run of spaces; \w also takes Devanagari vowel signs ("भेज\w*": "भेजिए").
+    body = "|".join(pattern.replace(" ", r"\s+").replace(r"\w", _WORD) for pattern in patterns)
     return re.compile(rf"(?<!{_WORD})(?:{body})(?!{_WORD})", re.IGNORECASE)
 
 
