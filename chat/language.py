@@ -6,7 +6,8 @@ or ``UNDETERMINED`` (``"und"``) when the text is too short to tell (fewer than
 ``MIN_LETTERS`` letters, e.g. "ok", "👍") or the model is not sure enough (its best guess below
 ``MIN_CONFIDENCE``). Romanised Hindi is not a language the model knows: mixed with English words
 it usually comes out ``en``, on its own mostly ``und`` (its guesses are low-confidence Polish,
-Portuguese, …, which the threshold drops). Devanagari Hindi is ``hi``. A stored ``""`` means
+Portuguese, …, which the threshold drops), and now and then a confident wrong guess ("Rate kya
+hai? Payment kab?" reads as Italian). Devanagari Hindi is ``hi``. A stored ``""`` means
 "not analysed yet" (see ``manage.py chat_analyse_messages``).
 """
 
