@@ -47,12 +47,12 @@ def test_search_and_tag_filter_in_a_chat(client):
     detail = reverse("chat:chat-detail", args=[chat.pk])
 
     page = client.get(detail, {"q": "rate"}).content.decode()
-    assert 'data-id="%d"' % rate.pk in page
-    assert 'data-id="%d"' % ship.pk not in page
+    assert f'data-id="{rate.pk}"' in page
+    assert f'data-id="{ship.pk}"' not in page
     assert "1 message found" in page
     page = client.get(detail, {"tag": "shipping"}).content.decode()
-    assert 'data-id="%d"' % ship.pk in page
-    assert 'data-id="%d"' % rate.pk not in page
+    assert f'data-id="{ship.pk}"' in page
+    assert f'data-id="{rate.pk}"' not in page
     assert "No messages match." in client.get(detail, {"q": "zzz"}).content.decode()
     bad = client.get(detail, {"tag": "gossip"})
     assert bad.status_code == 400
