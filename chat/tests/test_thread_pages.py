@@ -34,7 +34,7 @@ def test_messages_show_their_tag_chips_and_language(client):
     shown = bubble(page, hindi)
     assert '<span class="chip" data-tag="payment">Payment</span>' in shown
     assert '<span class="chip" data-tag="question">Question</span>' in shown
-    assert '<span data-role="language" lang="hi">Hindi</span>' in shown
+    assert '<small class="language" data-role="language" data-code="hi">Hindi</small>' in shown
     assert "chip" not in bubble(page, plain)
     assert 'data-role="language"' not in bubble(page, plain)  # undetermined: nothing shown
 

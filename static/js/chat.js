@@ -55,6 +55,15 @@
     payment: "Payment", contract: "Contract / terms", question: "Question"
   };
 
+  // A language's English name ("Hindi" for hi), as the server writes it; "" for none or "und".
+  var languageNames = null;
+  try { languageNames = new Intl.DisplayNames(["en"], { type: "language" }); } catch (error) {}
+
+  function languageName(code) {
+    if (!code || code === "und") return "";
+    try { return languageNames ? languageNames.of(code) : code; } catch (error) { return code; }
+  }
+
   function renderTags(tags) {
     var box = document.createElement("span");
     box.className = "tags";
@@ -83,6 +92,15 @@
     item.appendChild(text);
     if (!message.deleted) item.appendChild(renderTags(message.tags));
     item.appendChild(meta);
+    var name = message.deleted ? "" : languageName(message.language);
+    if (name) {
+      var language = document.createElement("small");
+      language.className = "language";
+      language.dataset.role = "language";
+      language.dataset.code = message.language;
+      language.textContent = name;
+      item.appendChild(language);
+    }
   }
 
   function upsert(message) {
