@@ -10,7 +10,6 @@ import httpx2
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.tests.factories import VendorFactory
 from anwariya import gemini as gemini_module
@@ -20,6 +19,7 @@ from campaigns.tests.factories import CampaignFactory
 from chat import services
 from chat.tests.factories import make_chat
 from chat.tests.gemini import MODEL, FakeGeminiEndpoint, gemini_reply
+from chat.throttles import SuggestionsThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -206,10 +206,9 @@ def test_nothing_to_reply_to_is_a_409_and_strangers_get_404(no_gemini):
 
 
 def test_suggestions_are_throttled_per_user_on_api_and_page_together(no_gemini, monkeypatch, client):
-    # DRF reads the rates once, when the throttle classes load.
-    monkeypatch.setattr(
-        SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, "chat_suggestions": "3/minute"}
-    )
+    # DRF reads the rates once, when the throttle classes load: set them on the class itself.
+    rates = {**SuggestionsThrottle.THROTTLE_RATES, "chat_suggestions": "3/minute"}
+    monkeypatch.setattr(SuggestionsThrottle, "THROTTLE_RATES", rates)
     chat = make_chat()
     send(chat, chat.vendor, "Hello")
     api = api_client(chat.influencer)
