@@ -210,7 +210,7 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         ),
     )
     @extend_schema(methods=["POST"], request=MessageInputSerializer, responses={201: MessageSerializer})
-    @action(detail=True, methods=["get", "post"], pagination_class=MessageCursorPagination)
+    @action(detail=True, methods=["get", "post"], pagination_class=MessageCursorPagination, filter_backends=[])
     def messages(self, request, pk=None):
         chat = self.get_object()
         if request.method == "POST":
@@ -225,7 +225,7 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
     @extend_schema(request=ReadInputSerializer, responses=ReadStateSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def read(self, request, pk=None):
         chat = self.get_object()
         serializer = ReadInputSerializer(data=request.data)
@@ -244,13 +244,13 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             "the first time."
         ),
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def archive(self, request, pk=None):
         services.chat_archive(chat=self.get_object(), user=request.user)
         return Response(ChatSerializer(self.get_object(), context={"request": request}).data)
 
     @extend_schema(request=None, responses=ChatSerializer, description="Bring an archived chat back to your list.")
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def unarchive(self, request, pk=None):
         services.chat_unarchive(chat=self.get_object(), user=request.user)
         return Response(ChatSerializer(self.get_object(), context={"request": request}).data)
@@ -268,6 +268,6 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             "message. Never sent by themselves. Throttled per user (`CHAT_SUGGESTIONS_THROTTLE`)."
         ),
     )
-    @action(detail=True, methods=["post"], throttle_classes=[UserRateThrottle, SuggestionsThrottle])
+    @action(detail=True, methods=["post"], throttle_classes=[UserRateThrottle, SuggestionsThrottle], filter_backends=[])
     def suggestions(self, request, pk=None):
         return Response(suggestions.suggestions_for(chat=self.get_object(), user=request.user))

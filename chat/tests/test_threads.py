@@ -6,7 +6,7 @@ from django.db import connection
 
 from accounts.tests.factories import InfluencerFactory, VendorFactory
 from anwariya.tests.api import api_client, assert_error
-from anwariya.tests.schema import assert_matches
+from anwariya.tests.schema import assert_matches, operation, parameter
 from chat import selectors, services
 from chat.tests.factories import make_chat
 
@@ -234,3 +234,22 @@ def test_messages_list_query_count_is_fixed(django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         response = client.get(f"{CHATS}{chat.pk}/messages/", {"tag": "payment", "q": "kab"})
     assert len(response.json()["results"]) == 25
+
+
+def test_the_schema_documents_each_lists_own_parameters():
+    def names(path):
+        return {p["name"] for p in operation(path, "get").get("parameters", []) if p["in"] == "query"}
+
+    assert names("/api/v1/chats/") >= {"archived", "tag", "open_question", "q", "search", "page", "page_size"}
+    messages = names("/api/v1/chats/{id}/messages/")
+    assert messages >= {"before", "after", "tag", "q", "cursor"}
+    assert not messages & {"archived", "open_question", "search"}  # the chat list's filters are not its
+    assert parameter("/api/v1/chats/", "get", "tag")["schema"]["enum"] == [
+        "contract",
+        "deadline",
+        "deliverables",
+        "payment",
+        "price",
+        "question",
+        "shipping",
+    ]
