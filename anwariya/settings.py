@@ -307,6 +307,8 @@ GEMINI_MODEL = env.str("GEMINI_MODEL", default="gemini-2.5-flash")
 GEMINI_TIMEOUT_SECONDS = env.int("GEMINI_TIMEOUT_SECONDS", default=10)
 # Insights are cached per vendor and data fingerprint: reloading the page does not call Gemini again.
 INSIGHTS_CACHE_SECONDS = env.int("INSIGHTS_CACHE_SECONDS", default=6 * 60 * 60)
+# Chat reply suggestions are cached per chat, user and replied message (chat/suggestions.py).
+CHAT_SUGGESTIONS_CACHE_SECONDS = env.int("CHAT_SUGGESTIONS_CACHE_SECONDS", default=60 * 60)
 # Vendors with at least this many paid bills get their sales series from the daily rollup.
 ANALYTICS_ROLLUP_MIN_BILLS = env.int("ANALYTICS_ROLLUP_MIN_BILLS", default=1000)
 # The Telegram bot bridge is on when both the token and the webhook secret are set.
@@ -352,6 +354,8 @@ REST_FRAMEWORK = {
         "password_reset_client": env.str("PASSWORD_RESET_PER_CLIENT", default="20/hour"),
         # Data exports per user, shared by the API and the account page.
         "account_export": env.str("ACCOUNT_EXPORT_RATE", default="5/hour"),
+        # Reply suggestions per user, shared by the API and the chat page (each may call Gemini).
+        "chat_suggestions": env.str("CHAT_SUGGESTIONS_THROTTLE", default="30/minute"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "anwariya.api.schema.AutoSchema",

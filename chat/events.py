@@ -25,6 +25,8 @@ def message_payload(message) -> dict:
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "deleted": deleted,
+        "tags": [] if deleted else list(message.tags),
+        "language": "" if deleted else message.language,
     }
 
 

@@ -6,6 +6,9 @@ from django import forms
 from accounts.models import User
 from anwariya.api.filters import MAX_ID
 from campaigns.models import Campaign
+from chat.filters import SEARCH_MAX_LENGTH
+from chat.models import Message
+from chat.tagging import Tag
 
 
 class ChatStartForm(forms.Form):
@@ -25,6 +28,10 @@ class ChatStartForm(forms.Form):
 
 
 class HistoryForm(forms.Form):
-    """``?before=<message id>``: the chat page's "Load older messages"."""
+    """``?before=<message id>``: the chat page's "Load older messages"; ``?q=`` and ``?tag=``: its
+    search; ``?draft=``: a text to put in the message box (a picked reply suggestion, without JS)."""
 
     before = forms.IntegerField(min_value=1, max_value=MAX_ID, required=False, label="Older than message")
+    q = forms.CharField(max_length=SEARCH_MAX_LENGTH, required=False, strip=True, label="Search messages")
+    tag = forms.ChoiceField(choices=[("", "Any tag"), *Tag.choices], required=False, label="Tag")
+    draft = forms.CharField(max_length=Message.MAX_LENGTH, required=False, strip=False, label="Draft")

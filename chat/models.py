@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from chat.tagging import Tag
+
 
 class Chat(models.Model):
     """A one-to-one conversation between a vendor and an influencer, usually about a campaign."""
@@ -14,6 +16,9 @@ class Chat(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     last_message_at = models.DateTimeField(null=True, blank=True)
+    # Each participant archives the chat for themselves only (``chat.services.chat_archive``).
+    vendor_archived_at = models.DateTimeField(null=True, blank=True)
+    influencer_archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_message_at", "-created_at", "-pk"]
@@ -44,6 +49,10 @@ class Chat(models.Model):
     def has_participant(self, user):
         return user.pk in (self.vendor_id, self.influencer_id)
 
+    def archived_field(self, user_id) -> str:
+        """The field that holds when the participant ``user_id`` archived this chat."""
+        return "vendor_archived_at" if user_id == self.vendor_id else "influencer_archived_at"
+
 
 class Message(models.Model):
     MAX_LENGTH = 4000
@@ -54,6 +63,11 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Set from the text whenever it is saved (``chat.services``): the tag slugs (``chat.tagging``;
+    # also rows of ``MessageTag``, which the filters use), and the language (``chat.language``:
+    # a code, "und" when undetermined, "" when not analysed yet).
+    tags = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["-pk"]
@@ -68,6 +82,22 @@ class Message(models.Model):
     @property
     def is_deleted(self):
         return self.deleted_at is not None
+
+
+class MessageTag(models.Model):
+    """One tag of one message, for filtering: ``?tag=`` on messages and on chats. The same slugs
+    as ``Message.tags``, written with them; a deleted message has none."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="tag_rows")
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="+")
+    tag = models.CharField(max_length=16, choices=Tag.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "tag"], name="message_tag_once_per_message")]
+        indexes = [models.Index(fields=["chat", "tag", "message"], name="message_tag_chat_idx")]
+
+    def __str__(self):
+        return f"{self.tag} on message {self.message_id}"
 
 
 class ReadState(models.Model):

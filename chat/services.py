@@ -1,4 +1,5 @@
-"""Chat writes: opening chats, sending, editing, deleting and reading messages."""
+"""Chat writes: opening chats, sending, editing, deleting and reading messages, archiving chats,
+and a message's tags and language (computed from its text whenever it is saved)."""
 
 from datetime import timedelta
 
@@ -10,7 +11,9 @@ from django.utils import timezone
 from accounts.models import Role, User
 from anwariya.errors import Conflict, DomainError
 from chat import events
-from chat.models import Chat, Message, ReadState
+from chat.language import detect_language
+from chat.models import Chat, Message, MessageTag, ReadState
+from chat.tagging import message_tags
 from chat.telegram.services import telegram_notify_new_message
 
 EDIT_WINDOW = timedelta(minutes=10)
@@ -91,29 +94,38 @@ def campaign_chat_open(application) -> Chat:
 
 def message_send(*, chat: Chat, sender: User, text: str, notify_telegram: bool = True) -> Message:
     """Save a message first, then push it to both participants' sockets (and to the other's
-    Telegram, if linked, unless the caller delivers it there itself)."""
+    Telegram, if linked, unless the caller delivers it there itself). The message gets its tags
+    and language, and brings the chat back from the recipient's archive (the sender's stays)."""
     if not chat.has_participant(sender):
         raise NotAllowed("Only the two participants write in a chat.")
     text = _clean_text(text)
+    other_id = chat.influencer_id if sender.pk == chat.vendor_id else chat.vendor_id
     with transaction.atomic():
-        message = Message.objects.create(chat=chat, sender=sender, text=text)
+        message = Message.objects.create(
+            chat=chat, sender=sender, text=text, tags=message_tags(text), language=detect_language(text)
+        )
+        _store_tag_rows(message)
         Chat.objects.filter(pk=chat.pk).update(last_message_at=message.created_at)
+        recipient_archived = chat.archived_field(other_id)
+        Chat.objects.filter(pk=chat.pk, **{f"{recipient_archived}__isnull": False}).update(**{recipient_archived: None})
         # Writing a message means having read everything before it.
         _advance_read_state(chat, sender, message)
         events.publish(events.chat_group(chat.pk), {"type": "message.new", "message": events.message_payload(message)})
-        other = chat.influencer_id if sender.pk == chat.vendor_id else chat.vendor_id
-        events.publish(events.user_group(other), {"type": "unread.changed"})
+        events.publish(events.user_group(other_id), {"type": "unread.changed"})
         if notify_telegram:
             telegram_notify_new_message(message=message)
     return message
 
 
 def message_edit(*, message: Message, actor: User, text: str) -> Message:
+    """Change one's own recent message; its tags and language are found again from the new text."""
     _check_own_and_recent(message, actor)
     text = _clean_text(text)
     with transaction.atomic():
         message.text, message.edited_at = text, timezone.now()
-        message.save(update_fields=["text", "edited_at"])
+        message.tags, message.language = message_tags(text), detect_language(text)
+        message.save(update_fields=["text", "edited_at", "tags", "language"])
+        _store_tag_rows(message)
         events.publish(
             events.chat_group(message.chat_id), {"type": "message.edited", "message": events.message_payload(message)}
         )
@@ -121,15 +133,65 @@ def message_edit(*, message: Message, actor: User, text: str) -> Message:
 
 
 def message_delete(*, message: Message, actor: User) -> Message:
-    """Delete one's own message: both participants see it as deleted."""
+    """Delete one's own message: both participants see it as deleted, and it keeps no tags."""
     _check_own_and_recent(message, actor)
     with transaction.atomic():
         message.deleted_at = timezone.now()
-        message.save(update_fields=["deleted_at"])
+        message.tags = []
+        message.save(update_fields=["deleted_at", "tags"])
+        _store_tag_rows(message)
         events.publish(
             events.chat_group(message.chat_id), {"type": "message.deleted", "message": events.message_payload(message)}
         )
     return message
+
+
+def messages_analyse(*, messages) -> int:
+    """Find the tags and language of existing ``messages`` again (the backfill after an upgrade,
+    or after the rules changed): one batch in one transaction. Returns how many were saved."""
+    messages = list(messages)
+    for message in messages:
+        deleted = message.deleted_at is not None
+        message.tags = [] if deleted else message_tags(message.text)
+        message.language = detect_language(message.text)
+    with transaction.atomic():
+        Message.objects.bulk_update(messages, ["tags", "language"])
+        MessageTag.objects.filter(message__in=messages).delete()
+        MessageTag.objects.bulk_create(
+            [MessageTag(message=m, chat_id=m.chat_id, tag=tag) for m in messages for tag in m.tags]
+        )
+    return len(messages)
+
+
+def _store_tag_rows(message) -> None:
+    """``MessageTag`` rows mirror ``message.tags`` (the filters read the rows)."""
+    MessageTag.objects.filter(message=message).exclude(tag__in=message.tags).delete()
+    MessageTag.objects.bulk_create(
+        [MessageTag(message=message, chat_id=message.chat_id, tag=tag) for tag in message.tags],
+        ignore_conflicts=True,
+    )
+
+
+def chat_archive(*, chat: Chat, user: User) -> Chat:
+    """Archive the chat for ``user`` only: it leaves their default list (and their unread total)
+    until they unarchive it or the other participant writes. The other participant sees no change."""
+    return _set_archived(chat=chat, user=user, archived_at=timezone.now())
+
+
+def chat_unarchive(*, chat: Chat, user: User) -> Chat:
+    return _set_archived(chat=chat, user=user, archived_at=None)
+
+
+def _set_archived(*, chat, user, archived_at) -> Chat:
+    if not chat.has_participant(user):
+        raise NotAllowed("Only the two participants archive a chat.")
+    field = chat.archived_field(user.pk)
+    with transaction.atomic():
+        if (getattr(chat, field) is None) != (archived_at is None):  # no change keeps the first time
+            setattr(chat, field, archived_at)
+            chat.save(update_fields=[field])
+            events.publish(events.user_group(user.pk), {"type": "unread.changed"})
+    return chat
 
 
 def chat_mark_read(*, chat: Chat, user: User, message_id: int) -> ReadState:

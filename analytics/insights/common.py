@@ -3,6 +3,8 @@
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from anwariya.gemini import GeminiUnavailable
+
 KINDS = ("best_seller", "falling", "reorder", "margin", "campaign", "general")
 TITLE_MAX, DETAIL_MAX, ACTION_MAX = 100, 400, 200
 MIN_INSIGHTS, MAX_INSIGHTS = 3, 5
@@ -13,12 +15,8 @@ REORDER_COVER_DAYS = 14  # a suggested order covers this many days of average sa
 MARGIN_GAP_POINTS = Decimal("15")  # this many points below the average margin is an outlier
 
 
-class InsightsUnavailable(Exception):
+class InsightsUnavailable(GeminiUnavailable):
     """Gemini gave no usable insights; ``reason`` is short, safe to show, and names no secret."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 # --- Small helpers -----------------------------------------------------------------------------

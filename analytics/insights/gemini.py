@@ -1,13 +1,9 @@
-"""Gemini, through the google-genai SDK: one structured-JSON call with a timeout."""
+"""Gemini, through the google-genai SDK (``anwariya.gemini``): one structured-JSON call with a timeout."""
 
-import contextlib
-import importlib
 import json
 import logging
-from typing import Any
 
 from google import genai
-from google.genai import errors as genai_errors
 from google.genai import types as genai_types
 
 from analytics.insights.common import (
@@ -20,21 +16,11 @@ from analytics.insights.common import (
     InsightsUnavailable,
     make_insight,
 )
+from anwariya.gemini import GeminiUnavailable, generate_json, make_client
+
+__all__ = ["INSIGHTS_SCHEMA", "SYSTEM_INSTRUCTION", "gemini_insights", "make_client", "parse_insights"]
 
 logger = logging.getLogger(__name__)
-
-
-def _timeout_errors() -> tuple[type[BaseException], ...]:
-    """The SDK lets its HTTP library's timeouts through unwrapped; it uses httpx2 or httpx,
-    whichever is installed, so recognise both."""
-    errors: tuple[type[BaseException], ...] = (TimeoutError,)
-    for module_name in ("httpx2", "httpx"):
-        with contextlib.suppress(ImportError):
-            errors += (importlib.import_module(module_name).TimeoutException,)
-    return errors
-
-
-_TIMEOUT_ERRORS = _timeout_errors()
 
 
 # --- Gemini ------------------------------------------------------------------------------------
@@ -71,18 +57,6 @@ INSIGHTS_SCHEMA = genai_types.Schema(
 )
 
 
-def make_client(api_key: str, timeout: float, *, client_args: dict[str, Any] | None = None) -> genai.Client:
-    """A Gemini API client whose every request gives up after ``timeout`` seconds.
-
-    ``client_args`` go to the SDK's HTTP client (e.g. a proxy, or the fake transport in tests).
-    No retries (the SDK default): a page is waiting, and the rules are the fallback.
-    """
-    # The SDK takes milliseconds and reads 0 as "no timeout", so never pass 0.
-    http_options = genai_types.HttpOptions(timeout=max(int(timeout * 1000), 1), client_args=client_args)
-    # vertexai=False: an environment variable must not send the key to another backend.
-    return genai.Client(api_key=api_key, vertexai=False, http_options=http_options)
-
-
 def gemini_insights(
     facts: dict, *, api_key: str, model: str, timeout: float, client: genai.Client | None = None
 ) -> list[dict]:
@@ -94,23 +68,21 @@ def gemini_insights(
     prompt = "Sales facts (JSON; money in the given currency):\n" + json.dumps(
         facts, separators=(",", ":"), ensure_ascii=False, default=str
     )
-    config = genai_types.GenerateContentConfig(
-        system_instruction=SYSTEM_INSTRUCTION,
-        response_mime_type="application/json",
-        response_schema=INSIGHTS_SCHEMA,
-        temperature=0.4,
-    )
     own_client = client is None
     try:
         if own_client:
-            client = make_client(api_key, timeout)
-        response = client.models.generate_content(model=model, contents=prompt, config=config)
-        text = response.text
-    except _TIMEOUT_ERRORS as exc:
-        raise InsightsUnavailable("timeout") from exc
-    except genai_errors.APIError as exc:
-        raise InsightsUnavailable(f"Gemini API error {exc.code}") from exc
-    except Exception as exc:  # the SDK and its HTTP library raise many types; none may reach the page
+            client = make_client(api_key, timeout)  # looked up here, so tests can hand it a fake transport
+        text = generate_json(
+            client,
+            model=model,
+            prompt=prompt,
+            system_instruction=SYSTEM_INSTRUCTION,
+            response_schema=INSIGHTS_SCHEMA,
+            temperature=0.4,
+        )
+    except GeminiUnavailable as exc:
+        raise InsightsUnavailable(exc.reason) from exc
+    except Exception as exc:  # making the client failed: the rules answer, as for a failed call
         raise InsightsUnavailable(f"Gemini call failed ({type(exc).__name__})") from exc
     finally:
         if own_client and client is not None:

@@ -1,19 +1,26 @@
-"""Your chats: the list, opening one, its messages (paged, and sending) and its read marker."""
+"""Your chats: the list (filtered, searched), opening one, its messages (paged, filtered,
+searched, and sending), its read marker, archiving it for yourself, and reply suggestions."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 
 from accounts.api.wallet import InsufficientTokensSerializer
 from accounts.models import User
 from anwariya.api.filters import MAX_ID
 from anwariya.api.pagination import CursorPagination
+from anwariya.api.schema import conflict
 from anwariya.api.serializers import StrictInputMixin
 from campaigns.models import Campaign
-from chat import selectors, services
+from chat import selectors, services, suggestions
 from chat.api.messages import MessageInputSerializer, MessageSerializer
+from chat.filters import SEARCH_MAX_LENGTH, ChatFilter
 from chat.models import Chat
+from chat.tagging import Tag
+from chat.throttles import SuggestionsThrottle
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -31,11 +38,21 @@ class LastMessageSerializer(serializers.Serializer):
     deleted = serializers.BooleanField()
 
 
+class OpenQuestionSerializer(serializers.Serializer):
+    message = serializers.IntegerField(help_text="The newest question not answered yet.")
+    asked_by = serializers.IntegerField(help_text="Who asked it: the other side answers it.")
+
+
 class ChatSerializer(serializers.ModelSerializer):
     other = serializers.SerializerMethodField(help_text="The other participant.")
     campaign_title = serializers.CharField(source="campaign.title", allow_null=True, read_only=True)
     last_message = serializers.SerializerMethodField()
     unread_count = serializers.IntegerField(read_only=True, help_text="Messages to you after your read marker.")
+    archived = serializers.SerializerMethodField(help_text="Whether you archived it (the other side's view is theirs).")
+    archived_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="When you archived it.")
+    open_question = serializers.SerializerMethodField(
+        help_text="A question one side asked that the other has not written after (null when none)."
+    )
 
     class Meta:
         model = Chat
@@ -50,6 +67,9 @@ class ChatSerializer(serializers.ModelSerializer):
             "unread_count",
             "last_message_at",
             "created_at",
+            "archived",
+            "archived_at",
+            "open_question",
         ]
 
     @extend_schema_field(ParticipantSerializer)
@@ -67,6 +87,32 @@ class ChatSerializer(serializers.ModelSerializer):
             "text": "" if deleted else chat.last_message_text,
             "deleted": deleted,
         }
+
+    def get_archived(self, chat) -> bool:
+        return chat.archived_at is not None
+
+    @extend_schema_field(OpenQuestionSerializer(allow_null=True))
+    def get_open_question(self, chat):
+        if chat.open_question_id is None:
+            return None
+        return {"message": chat.open_question_id, "asked_by": chat.open_question_by}
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(
+        choices=["gemini", "rules"], help_text="gemini when Gemini answered, rules otherwise."
+    )
+    suggestions = serializers.ListField(
+        child=serializers.CharField(max_length=suggestions.MAX_LENGTH),
+        min_length=suggestions.COUNT,
+        max_length=suggestions.COUNT,
+        help_text="Three short replies. Put one in the message box; nothing is sent by itself.",
+    )
+    message = serializers.IntegerField(help_text="The other side's message they reply to.")
+    cached = serializers.BooleanField(help_text="Whether this answer was made earlier for the same messages.")
+    fallback_reason = serializers.CharField(
+        allow_null=True, help_text="Why the rules answered (no key, timeout, …); null when Gemini did."
+    )
 
 
 class ChatOpenSerializer(StrictInputMixin, serializers.Serializer):
@@ -100,15 +146,24 @@ class BackfillQuerySerializer(StrictInputMixin, serializers.Serializer):
         required=False,
         help_text="Only messages newer than this id (backfill after reconnect).",
     )
+    tag = serializers.ChoiceField(choices=Tag.choices, required=False, help_text="Only messages with this tag.")
+    q = serializers.CharField(
+        max_length=SEARCH_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Search the messages' text (full text on PostgreSQL; every word on other databases).",
+    )
 
 
 @extend_schema(tags=["chat"])
 class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Your chats, most recent activity first."""
+    """Your chats, most recent activity first (without the ones you archived, unless `?archived=true`)."""
 
     queryset = Chat.objects.none()
     serializer_class = ChatSerializer
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ChatFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -149,10 +204,13 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         methods=["GET"],
         parameters=[BackfillQuerySerializer],
         responses=MessageSerializer(many=True),
-        description="Newest first, cursor-paginated.",
+        description=(
+            "Newest first, cursor-paginated. `?tag=` only messages with that tag, `?q=` a search of the "
+            "text (deleted messages never match); both combine with `before`/`after`."
+        ),
     )
     @extend_schema(methods=["POST"], request=MessageInputSerializer, responses={201: MessageSerializer})
-    @action(detail=True, methods=["get", "post"], pagination_class=MessageCursorPagination)
+    @action(detail=True, methods=["get", "post"], pagination_class=MessageCursorPagination, filter_backends=[])
     def messages(self, request, pk=None):
         chat = self.get_object()
         if request.method == "POST":
@@ -167,7 +225,7 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
     @extend_schema(request=ReadInputSerializer, responses=ReadStateSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def read(self, request, pk=None):
         chat = self.get_object()
         serializer = ReadInputSerializer(data=request.data)
@@ -176,3 +234,40 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             chat=chat, user=request.user, message_id=serializer.validated_data["message_id"]
         )
         return Response({"user": request.user.pk, "last_read_message_id": state.last_read_message_id})
+
+    @extend_schema(
+        request=None,
+        responses=ChatSerializer,
+        description=(
+            "Archive the chat for yourself: it leaves your default list (`?archived=true` lists it) and "
+            "your unread total. A new message from the other side brings it back. Archiving twice keeps "
+            "the first time."
+        ),
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def archive(self, request, pk=None):
+        services.chat_archive(chat=self.get_object(), user=request.user)
+        return Response(ChatSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(request=None, responses=ChatSerializer, description="Bring an archived chat back to your list.")
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def unarchive(self, request, pk=None):
+        services.chat_unarchive(chat=self.get_object(), user=request.user)
+        return Response(ChatSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: SuggestionsSerializer,
+            409: conflict("The other side has not written anything yet (`errors.message`)."),
+        },
+        description=(
+            "Three short replies to the other side's last message: from Gemini when the site has a "
+            "`GEMINI_API_KEY` (the prompt holds only this chat's recent messages and the campaign's "
+            "brief), from rules otherwise or when Gemini fails; `source` says which. Cached per last "
+            "message. Never sent by themselves. Throttled per user (`CHAT_SUGGESTIONS_THROTTLE`)."
+        ),
+    )
+    @action(detail=True, methods=["post"], throttle_classes=[UserRateThrottle, SuggestionsThrottle], filter_backends=[])
+    def suggestions(self, request, pk=None):
+        return Response(suggestions.suggestions_for(chat=self.get_object(), user=request.user))

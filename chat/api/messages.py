@@ -1,6 +1,6 @@
 """One message: reading it, and its sender editing or deleting it."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -9,6 +9,7 @@ from anwariya.api.serializers import StrictInputMixin
 from chat import selectors, services
 from chat.events import message_payload
 from chat.models import Message
+from chat.tagging import Tag
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -17,16 +18,38 @@ class MessageSerializer(serializers.ModelSerializer):
     )
     text = serializers.SerializerMethodField()
     deleted = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField(help_text="What the message is about (none for a deleted one).")
+    language = serializers.SerializerMethodField(
+        help_text='Detected language code (e.g. "en", "hi"); "und" when too short or unclear; "" when not known.'
+    )
 
     class Meta:
         model = Message
-        fields = ["id", "chat", "sender", "sender_name", "text", "created_at", "edited_at", "deleted"]
+        fields = [
+            "id",
+            "chat",
+            "sender",
+            "sender_name",
+            "text",
+            "created_at",
+            "edited_at",
+            "deleted",
+            "tags",
+            "language",
+        ]
 
     def get_text(self, message) -> str:
         return message_payload(message)["text"]
 
     def get_deleted(self, message) -> bool:
         return message.is_deleted
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Tag.choices)))
+    def get_tags(self, message):
+        return message_payload(message)["tags"]
+
+    def get_language(self, message) -> str:
+        return message_payload(message)["language"]
 
 
 class MessageInputSerializer(StrictInputMixin, serializers.Serializer):

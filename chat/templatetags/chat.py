@@ -6,6 +6,9 @@ from django import template
 from django.utils import dateformat, timezone
 from django.utils.text import Truncator
 
+from chat.language import language_name
+from chat.tagging import Tag
+
 register = template.Library()
 
 # "30 Nov, 12:29": day, English month, 24-hour clock. static/js/chat.js's formatTime writes live
@@ -30,3 +33,15 @@ def message_time(value, zone):
     if not value:
         return ""
     return dateformat.format(timezone.localtime(value, zone), MESSAGE_TIME_FORMAT)
+
+
+@register.filter
+def tag_label(slug):
+    """A tag's name as the chips show it: "Price / rate" for ``price``."""
+    return Tag(slug).label if slug in Tag.values else slug
+
+
+@register.filter(name="language_name")
+def language_name_filter(code):
+    """ "Hindi" for ``hi``; nothing for an undetermined or unknown language."""
+    return language_name(code)

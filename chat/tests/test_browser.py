@@ -52,6 +52,7 @@ def daphne_server(tmp_path_factory):
         "TIME_ZONE": PLATFORM_ZONE,
     }
     env.pop("REDIS_URL", None)
+    env.pop("GEMINI_API_KEY", None)  # reply suggestions from the rules: never the network
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "--verbosity", "0"], env=env, check=True, cwd=BASE_DIR)
     chat_id = subprocess.run(
@@ -140,5 +141,41 @@ def test_a_live_message_shows_the_same_time_as_after_a_reload_in_each_viewers_zo
         page.reload()
         bubble = page.locator("li[data-id]", has_text="What time is it where you are?")
         assert bubble.locator(".meta").inner_text() == expected, zone
+    for page in pages.values():
+        page.context.close()
+
+
+def test_tags_show_live_and_a_picked_suggestion_fills_the_box_without_sending(daphne_server, browser):
+    base, chat_id = daphne_server
+    pages = {}
+    for email in ("shop@example.com", "ira@example.com"):
+        context = browser.new_context()
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        log_in(page, base, email, PASSWORD)
+        page.goto(f"{base}/chats/{chat_id}/")
+        page.wait_for_function("document.querySelector('#connection').hidden === true")
+        pages[email] = page
+    vendor, influencer = pages["shop@example.com"], pages["ira@example.com"]
+    time.sleep(0.5)
+
+    vendor.get_by_role("textbox", name="Message").fill("Payment kab milega? Invoice bhej do.")
+    vendor.get_by_role("button", name="Send").click()
+    bubble = influencer.locator("li[data-id]", has_text="Payment kab milega?")
+    expect(bubble.locator(".chip[data-tag=payment]")).to_have_text("Payment")
+    expect(bubble.locator(".chip[data-tag=question]")).to_have_text("Question")
+
+    count_before = len(influencer.request.get(f"{base}/api/v1/chats/{chat_id}/messages/").json()["results"])
+    influencer.get_by_role("button", name="Suggest replies").click()
+    suggestion = influencer.get_by_role("button", name="Thanks, I'll check and confirm the payment.")
+    expect(suggestion).to_be_visible()
+    expect(influencer.locator("#suggestions-source")).to_contain_text("Suggested replies")
+    suggestion.click()
+    expect(influencer.get_by_role("textbox", name="Message")).to_have_value(
+        "Thanks, I'll check and confirm the payment."
+    )
+    time.sleep(0.5)
+    after = influencer.request.get(f"{base}/api/v1/chats/{chat_id}/messages/").json()["results"]
+    assert len(after) == count_before  # picking a suggestion sends nothing
     for page in pages.values():
         page.context.close()

@@ -84,6 +84,23 @@ async def test_both_participants_receive_a_message(chat):
     await influencer_socket.disconnect()
 
 
+async def test_new_and_edited_message_events_carry_tags_and_language(chat):
+    socket, _ = await connect(f"/ws/chats/{chat.pk}/", chat.vendor)
+    await socket.send_json_to({"type": "send", "text": "भुगतान कब होगा? रेट कितना है?"})
+    event = await receive(socket, "message.new")
+    assert event["message"]["tags"] == ["price", "payment", "question"]
+    assert event["message"]["language"] == "hi"
+
+    message = await database_sync_to_async(chat.messages.get)()
+    await database_sync_to_async(services.message_edit)(
+        message=message, actor=chat.vendor, text="Please sign the contract by Friday."
+    )
+    event = await receive(socket, "message.edited")
+    assert event["message"]["tags"] == ["deadline", "contract"]
+    assert event["message"]["language"] == "en"
+    await socket.disconnect()
+
+
 async def test_anonymous_and_bad_token_are_closed_with_4403(chat):
     anonymous, _ = await connect(f"/ws/chats/{chat.pk}/")
     assert await closed_with(anonymous) == 4403

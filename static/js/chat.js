@@ -1,11 +1,13 @@
-// Chat page: live messages over a websocket, typing indicator, read receipts, and reconnect
-// with backfill from the REST API. Without JavaScript the form posts and the page reloads.
+// Chat page: live messages over a websocket (with their tag chips), typing indicator, read
+// receipts, reconnect with backfill from the REST API, and reply suggestions that fill the
+// message box. Without JavaScript the forms post and the page reloads.
 (function () {
   "use strict";
   var root = document.getElementById("chat");
   if (!root || !window.WebSocket) return;
 
   var chatId = root.dataset.chat;
+  var searching = root.dataset.searching === "true"; // search results: no live additions, no read receipts
   var me = Number(root.dataset.me);
   var otherRead = Number(root.dataset.otherRead) || 0;
   var list = document.getElementById("messages");
@@ -47,6 +49,35 @@
     return Number(parts.day) + " " + MONTHS[Number(parts.month) - 1] + ", " + parts.hour + ":" + parts.minute;
   }
 
+  // Tag names as the server's chips show them (chat/tagging.py Tag labels).
+  var TAG_LABELS = {
+    price: "Price / rate", deliverables: "Deliverables", deadline: "Deadline", shipping: "Shipping / product",
+    payment: "Payment", contract: "Contract / terms", question: "Question"
+  };
+
+  // A language's English name ("Hindi" for hi), as the server writes it; "" for none or "und".
+  var languageNames = null;
+  try { languageNames = new Intl.DisplayNames(["en"], { type: "language" }); } catch (error) {}
+
+  function languageName(code) {
+    if (!code || code === "und") return "";
+    try { return languageNames ? languageNames.of(code) : code; } catch (error) { return code; }
+  }
+
+  function renderTags(tags) {
+    var box = document.createElement("span");
+    box.className = "tags";
+    box.dataset.role = "tags";
+    (tags || []).forEach(function (tag) {
+      var chip = document.createElement("span");
+      chip.className = "chip";
+      chip.dataset.tag = tag;
+      chip.textContent = TAG_LABELS[tag] || tag;
+      box.appendChild(chip);
+    });
+    return box;
+  }
+
   function render(item, message) {
     item.className = "bubble" + (message.sender === me ? " mine" : "") + (message.deleted ? " deleted" : "");
     item.dataset.id = message.id;
@@ -59,17 +90,28 @@
     meta.className = "meta";
     meta.textContent = formatTime(message.created_at) + (message.edited_at && !message.deleted ? " · edited" : "");
     item.appendChild(text);
+    if (!message.deleted) item.appendChild(renderTags(message.tags));
     item.appendChild(meta);
+    var name = message.deleted ? "" : languageName(message.language);
+    if (name) {
+      var language = document.createElement("small");
+      language.className = "language";
+      language.dataset.role = "language";
+      language.dataset.code = message.language;
+      language.textContent = name;
+      item.appendChild(language);
+    }
   }
 
   function upsert(message) {
     var empty = document.getElementById("no-messages");
-    if (empty) empty.remove();
+    if (empty && !searching) empty.remove();
     var existing = list.querySelector('li[data-id="' + message.id + '"]');
     if (existing) {
       render(existing, message);
       return;
     }
+    if (searching) return;
     var item = document.createElement("li");
     render(item, message);
     list.appendChild(item);
@@ -82,6 +124,7 @@
   }
 
   function markRead() {
+    if (searching) return;
     var id = lastId();
     if (id && socket && socket.readyState === WebSocket.OPEN && document.visibilityState === "visible") {
       socket.send(JSON.stringify({ type: "read", message_id: id }));
@@ -183,6 +226,73 @@
       typingSentAt = 0;
     }, 3000);
   });
+
+  // Reply suggestions: asked from the API, shown as buttons that put their text in the box.
+  var suggestForm = document.getElementById("suggest-form");
+  var suggestBox = document.getElementById("suggestions");
+
+  function useSuggestion(event) {
+    var button = event.target.closest("button.suggestion");
+    if (!button) return;
+    event.preventDefault(); // fill the box; never send
+    input.value = button.dataset.text;
+    input.focus();
+  }
+
+  function showSuggestions(body) {
+    var old = document.getElementById("suggestion-list");
+    if (old) old.remove();
+    var note = document.getElementById("suggestions-source");
+    if (note) note.remove();
+    note = document.createElement("p");
+    note.className = "muted small";
+    note.id = "suggestions-source";
+    note.textContent = (body.source === "gemini" ? "Suggested by Gemini" : "Suggested replies") +
+      " — pick one to edit it, nothing is sent by itself:";
+    var listing = document.createElement("ul");
+    listing.className = "suggestion-list";
+    listing.id = "suggestion-list";
+    body.suggestions.forEach(function (text) {
+      var entry = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "chip suggestion";
+      button.dataset.text = text;
+      button.textContent = text;
+      entry.appendChild(button);
+      listing.appendChild(entry);
+    });
+    suggestBox.insertBefore(listing, suggestForm);
+    suggestBox.insertBefore(note, listing);
+  }
+
+  if (suggestBox) suggestBox.addEventListener("click", useSuggestion);
+  if (suggestForm && window.fetch) {
+    suggestForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var token = suggestForm.querySelector("input[name=csrfmiddlewaretoken]").value;
+      var button = suggestForm.querySelector("button");
+      button.disabled = true;
+      fetch(root.dataset.suggestionsUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": token }
+      })
+        .then(function (response) {
+          return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+        })
+        .then(function (answer) {
+          if (answer.ok) {
+            showSuggestions(answer.body);
+            showStatus("");
+          } else {
+            showStatus(answer.body.detail || "No suggestions right now.");
+          }
+        })
+        .catch(function () { showStatus("No suggestions right now."); })
+        .then(function () { button.disabled = false; });
+    });
+  }
 
   document.addEventListener("visibilitychange", markRead);
   list.scrollTop = list.scrollHeight;

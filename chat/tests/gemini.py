@@ -1,0 +1,40 @@
+"""A fake Gemini REST endpoint for chat's tests: google-genai's real client, request and parsing,
+with an ``httpx2.MockTransport`` in place of the socket (as analytics' insights tests do)."""
+
+import json
+
+import httpx2
+
+MODEL = "gemini-2.5-flash"
+
+
+def gemini_reply(payload, *, status=200):
+    """A ``generateContent`` answer whose text part is ``payload`` (JSON-encoded unless a string)."""
+    text = payload if isinstance(payload, str) else json.dumps(payload)
+    return httpx2.Response(
+        status,
+        json={
+            "candidates": [
+                {"content": {"parts": [{"text": text}], "role": "model"}, "finishReason": "STOP", "index": 0}
+            ],
+            "modelVersion": MODEL,
+        },
+    )
+
+
+class FakeGeminiEndpoint:
+    """Answers every request with ``respond(request)`` and records the requests."""
+
+    def __init__(self, answer):
+        self.requests = []
+        self.respond = lambda request: gemini_reply(answer)
+
+    def __call__(self, request):
+        self.requests.append(request)
+        return self.respond(request)
+
+    def transport(self):
+        return httpx2.MockTransport(self)
+
+    def prompt(self, index=-1):
+        return json.loads(self.requests[index].content)["contents"][0]["parts"][0]["text"]
