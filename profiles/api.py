@@ -6,11 +6,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.fields import empty
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role, User
+from anwariya.api.permissions import IsVendorOrStaff
 from anwariya.api.schema import URL_PATTERN, ByFieldProxySerializer
 from anwariya.api.serializers import StrictInputMixin
 from profiles import selectors, services
@@ -127,12 +127,8 @@ class ProfileApi(APIView):
         return Response(serializer_class(profile).data)
 
 
-class IsVendorOrStaff(BasePermission):
+class DirectoryPermission(IsVendorOrStaff):
     message = "The influencer directory is for vendors."
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_vendor or user.is_staff))
 
 
 class InfluencerSerializer(serializers.ModelSerializer):
@@ -191,7 +187,7 @@ class InfluencerViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = User.objects.none()
     serializer_class = InfluencerSerializer
-    permission_classes = [IsVendorOrStaff]
+    permission_classes = [DirectoryPermission]
     # The filters and the search are the page's (InfluencerFilter); DRF's SearchFilter, with no
     # search_fields here, only documents ``search``, as on every list.
     filterset_class = InfluencerFilter

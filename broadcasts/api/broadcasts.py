@@ -8,12 +8,12 @@ from rest_framework.response import Response
 from accounts.api.wallet import InsufficientTokensSerializer
 from accounts.models import Role, User
 from anwariya.api.filters import MAX_ID
+from anwariya.api.permissions import IsVendorOrStaff
 from anwariya.api.serializers import StrictInputMixin
 from broadcasts import selectors, services
 from broadcasts.models import Broadcast, Delivery
 from broadcasts.validation import FILTER_KEYS, NO_SUCH_CAMPAIGN
 from campaigns.models import Campaign
-from profiles.api import IsVendorOrStaff
 from profiles.models import FollowerBand
 
 

@@ -10,11 +10,11 @@ from rest_framework import generics, renderers, serializers
 from rest_framework.filters import SearchFilter
 
 from anwariya.api.csv_export import StreamedCSVRenderer, streamed_csv
+from anwariya.api.permissions import IsVendorOrStaff
 from anwariya.api.schema import AutoSchema
 from broadcasts import selectors
 from broadcasts.filters import DeliveryLogFilter
 from broadcasts.models import Delivery
-from profiles.api import IsVendorOrStaff
 from profiles.selectors import user_time_zone
 
 FORMATS = ["json", "csv"]

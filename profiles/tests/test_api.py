@@ -92,7 +92,8 @@ def test_directory_filters_for_vendors_only():
     assert names(country="india") == ["Asha"]
     assert client.get(f"{INFLUENCERS}{travel.pk}/").json()["niches"] == ["travel"]
     assert_error(client.get(f"{INFLUENCERS}{VendorFactory().pk}/"), 404)
-    assert_error(api_client(InfluencerFactory()).get(INFLUENCERS), 403)
+    refused = assert_error(api_client(InfluencerFactory()).get(INFLUENCERS), 403)
+    assert refused["detail"] == "The influencer directory is for vendors."
 
 
 def test_directory_query_count_does_not_grow():
