@@ -5,6 +5,7 @@ admin shows what went out, what waits and what failed (with Telegram's reason).
 """
 
 import secrets
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -110,9 +111,8 @@ def telegram_message_queue(
 
     notification = kind == TelegramMessage.Kind.NOTIFICATION and message is not None
     rule = "telegram_message_one_notification_per_recipient"
-    with unique_rule_atomic(
-        TelegramMessage, rule, message.pk if notification else "", user.pk if user else ""
-    ) as locked:
+    lock = unique_rule_atomic(TelegramMessage, rule, message.pk, user.pk if user else "") if notification else None
+    with lock or nullcontext(False) as locked:
         # One notification of a message per recipient, where the database has no index for it.
         if locked and notification:
             earlier = TelegramMessage.objects.filter(kind=kind, message=message, user=user).first()
