@@ -48,8 +48,6 @@ def _service_markers(request):
     wants_row_locks = request.node.get_closest_marker("concurrency") or request.node.get_closest_marker("postgres")
     if wants_row_locks and connection.vendor not in ROW_LOCKING_VENDORS:
         pytest.skip("needs real row locks: set DATABASE_URL=postgres://... or mysql://...")
-    if request.node.get_closest_marker("postgresql_only") and connection.vendor != "postgresql":
-        pytest.skip("asserts PostgreSQL's own SQL: set DATABASE_URL=postgres://...")
     if request.node.get_closest_marker("database_unique_rules") and connection.vendor == "mysql":
         pytest.skip(
             f"{connection.display_name} ignores conditional/expression unique constraints: their "

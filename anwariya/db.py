@@ -85,6 +85,8 @@ def rule_locks_create(using="default", **kwargs) -> None:
 
     if not any(True for _ in unenforced_unique_constraints(using)):
         return
+    if RuleLock._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back to before the table
     names = [f"{rule}:{bucket}" for rule in SERVICE_ENFORCED for bucket in range(RULE_LOCK_BUCKETS)]
     RuleLock.objects.using(using).bulk_create([RuleLock(name=name) for name in names], ignore_conflicts=True)
 
