@@ -37,10 +37,24 @@ def _clear_cache():
     _clear_cache_keys()
 
 
+# Databases with real row locks (SELECT ... FOR UPDATE blocks another transaction): the threaded
+# concurrency tests run on these. SQLite locks the whole file instead.
+ROW_LOCKING_VENDORS = {"postgresql", "mysql"}  # "mysql" is MySQL and MariaDB
+
+
 @pytest.fixture(autouse=True)
 def _service_markers(request):
-    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    # ``postgres`` (the older name) and ``concurrency`` mean the same: real row locks.
+    wants_row_locks = request.node.get_closest_marker("concurrency") or request.node.get_closest_marker("postgres")
+    if wants_row_locks and connection.vendor not in ROW_LOCKING_VENDORS:
+        pytest.skip("needs real row locks: set DATABASE_URL=postgres://... or mysql://...")
+    if request.node.get_closest_marker("database_unique_rules") and connection.vendor == "mysql":
+        pytest.skip(
+            f"{connection.display_name} ignores conditional/expression unique constraints: their "
+            "services enforce them instead (anwariya/tests/test_database_rules.py)"
+        )
+    if request.node.get_closest_marker("exact_text_unique") and connection.vendor == "mysql":
+        pytest.skip(f"{connection.display_name}'s case- and accent-insensitive collation refuses these rows already")
     if request.node.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         pytest.skip("needs Redis: set REDIS_URL=redis://...")
 

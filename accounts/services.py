@@ -14,6 +14,7 @@ from accounts.models import Role, User, canonical_email
 from accounts.tasks import send_email
 from accounts.wallet import wallet_signup_grant
 from anwariya.celery import enqueue_on_commit
+from anwariya.db import unique_rule_lock
 from anwariya.errors import DomainError
 
 EMAIL_TAKEN = "An account with this email address already exists."
@@ -55,6 +56,7 @@ def user_create(
     user.set_password(password)
     try:
         with transaction.atomic():
+            _hold_email(user.email)
             user.save()
             wallet_signup_grant(user=user)
     except IntegrityError:
@@ -105,6 +107,8 @@ def user_update(*, user: User, current_password: str | None = None, actor: User 
         setattr(user, field, value)
     try:
         with transaction.atomic():
+            if "email" in changes:
+                _hold_email(changes["email"], exclude_pk=user.pk)
             if changes:
                 user.save(update_fields=list(changes))
             if "email" in changes:
@@ -112,6 +116,14 @@ def user_update(*, user: User, current_password: str | None = None, actor: User 
     except IntegrityError:
         raise AccountError(EMAIL_TAKEN, errors={"email": [EMAIL_TAKEN]}) from None
     return user
+
+
+def _hold_email(email: str, *, exclude_pk=None) -> None:
+    """Where the database has no index for ``user_email_unique_ignoring_case`` (MariaDB), wait
+    for other writers of ``email`` and refuse it if one took it meanwhile."""
+    rule = "user_email_unique_ignoring_case"
+    if unique_rule_lock(User, rule, email) and User.objects.filter(email=email).exclude(pk=exclude_pk).exists():
+        raise AccountError(EMAIL_TAKEN, errors={"email": [EMAIL_TAKEN]})
 
 
 def _notify_email_changed(*, user: User, old_email: str) -> None:

@@ -12,6 +12,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User, Wallet, WalletTransaction
+from anwariya.db import duplicate_inserts_hold_locks
 from anwariya.errors import DomainError
 
 # The most tokens one change may move; larger numbers are typing mistakes.
@@ -46,7 +47,15 @@ class NegativeBalance(WalletError):
 
 def wallet_for_user(user: User) -> Wallet:
     """The user's wallet, created empty for users from before wallets existed."""
-    wallet, _ = Wallet.objects.get_or_create(user=user)
+    wallet = Wallet.objects.filter(user=user).first()
+    if wallet is None:
+        with transaction.atomic():
+            if duplicate_inserts_hold_locks():
+                # Openers of one user's first wallet queue on the user's row: a refused duplicate
+                # insert keeps a shared lock on the new wallet, and two such holders deadlock
+                # when both then update its balance.
+                User.objects.select_for_update().filter(pk=user.pk).exists()
+            wallet, _ = Wallet.objects.get_or_create(user=user)
     return wallet
 
 

@@ -22,7 +22,7 @@ MAX_DAYS_BY_NAME = 60
 
 
 class EpochSeconds(Func):
-    """Whole seconds since 1970 of a datetime column (PostgreSQL and SQLite)."""
+    """Whole seconds since 1970 of a datetime column (PostgreSQL, SQLite, MariaDB and MySQL)."""
 
     output_field = BigIntegerField()
 
@@ -33,6 +33,11 @@ class EpochSeconds(Func):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         template = "CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400) AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_mysql(self, compiler, connection, **extra_context):
+        # Arithmetic on the stored UTC value: UNIX_TIMESTAMP would read it in the session's zone.
+        template = "ROUND(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', %(expressions)s) / 1000000)"
         return self.as_sql(compiler, connection, template=template, **extra_context)
 
 

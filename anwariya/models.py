@@ -19,3 +19,13 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.response_status})"
+
+
+class RuleLock(models.Model):
+    """A row a service locks to check a unique rule the database does not enforce itself
+    (conditional and expression unique constraints on MariaDB/MySQL): ``anwariya.db``."""
+
+    name = models.CharField(max_length=150, primary_key=True)
+
+    def __str__(self):
+        return self.name

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, User, WalletTransaction
 from accounts.wallet import wallet_grant, wallet_spend
 from anwariya.celery import enqueue_on_commit
+from anwariya.db import select_for_update_own_rows
 from anwariya.errors import Conflict, DomainError
 from broadcasts.models import DELIVERY_ACTIVE, Broadcast, Delivery
 from broadcasts.selectors import broadcast_audience, stalled_before
@@ -311,7 +312,9 @@ def _set(broadcast: Broadcast, **fields) -> None:
 
 
 def _locked(broadcast: Broadcast) -> Broadcast:
-    return Broadcast.objects.select_for_update(of=("self",)).select_related("vendor", "campaign").get(pk=broadcast.pk)
+    return select_for_update_own_rows(
+        Broadcast.objects.select_related("vendor", "campaign").filter(pk=broadcast.pk)
+    ).get()
 
 
 def _require(broadcast: Broadcast, statuses: set, message: str) -> None:
@@ -330,9 +333,18 @@ def _new_run(broadcast: Broadcast, **fields) -> None:
     from broadcasts.tasks import broadcast_dispatch  # the tasks module imports the sending code, which imports this
 
     _set(broadcast, run=broadcast.run + 1, **fields)
-    broadcast.deliveries.filter(status=Delivery.Status.SENDING).exclude(claimed_run=broadcast.run).update(
-        status=Delivery.Status.PENDING, updated_at=timezone.now()
+    # Found first, then updated by primary key: an update that walked the (broadcast, status) index
+    # would hold its entries while waiting for a row a batch is sending, and that batch's own
+    # update of the row's status needs them (InnoDB, MariaDB/MySQL: a deadlock). No claim can add a
+    # row in between, as claims wait for the broadcast's lock, which this holds.
+    earlier_claims = list(
+        broadcast.deliveries.filter(status=Delivery.Status.SENDING)
+        .exclude(claimed_run=broadcast.run)
+        .values_list("pk", flat=True)
     )
+    Delivery.objects.filter(pk__in=earlier_claims, status=Delivery.Status.SENDING).exclude(
+        claimed_run=broadcast.run
+    ).update(status=Delivery.Status.PENDING, updated_at=timezone.now())
     enqueue_on_commit(broadcast_dispatch, broadcast.pk, broadcast.run)
 
 

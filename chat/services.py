@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
+from anwariya.db import unique_rule_lock
 from anwariya.errors import Conflict, DomainError
 from chat import events
 from chat.language import detect_language
@@ -61,6 +62,13 @@ def chat_open(*, actor: User, other: User, campaign=None, free: bool = False) ->
         raise NotAllowed("Influencers can message a vendor about a campaign they are accepted on.")
 
     with transaction.atomic():
+        # Where the database has no index for the pair's conditional unique constraints (MariaDB,
+        # MySQL), openings of the same chat take turns and a later one finds the first.
+        rule = "chat_unique_per_pair_without_campaign" if campaign is None else "chat_unique_per_campaign_and_pair"
+        if unique_rule_lock(Chat, rule, vendor.pk, influencer.pk, campaign.pk if campaign else ""):
+            existing = Chat.objects.filter(vendor=vendor, influencer=influencer, campaign=campaign).first()
+            if existing:
+                return existing, False
         try:
             with transaction.atomic():
                 chat = Chat.objects.create(vendor=vendor, influencer=influencer, campaign=campaign)

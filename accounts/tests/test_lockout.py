@@ -247,6 +247,7 @@ def test_admin_saves_the_canonical_address(client):
     assert vendor.email == "new.shop@sec.test"
 
 
+@pytest.mark.exact_text_unique
 def test_migration_canonicalises_stored_addresses_and_deactivates_look_alikes():
     migration = importlib.import_module("accounts.migrations.0005_canonical_emails")
     real = InfluencerFactory(email="x")

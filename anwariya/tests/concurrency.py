@@ -15,6 +15,8 @@ def run_concurrently(function, count, timeout=120):
 
     def worker(index):
         try:
+            # Connected before the start, so no thread is still connecting while others race.
+            connections["default"].ensure_connection()
             barrier.wait(timeout=timeout)
             results[index] = function(index)
         except Exception as exc:  # noqa: BLE001 - reported to the test as the result

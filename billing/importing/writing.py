@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from anwariya.db import unique_rule_lock
 from billing.importing.reading import Problems, SaleRow
 from billing.models import Bill, BillItem
 from billing.pricing import MAX_TOTAL, ZERO, amounts, bill_totals, line_amounts, priced_line
@@ -37,6 +38,9 @@ def write_sales(vendor, bills: dict[str, list[SaleRow]], problems: Problems, act
     amounts too large to record) before anything is written."""
     result = ImportResult()
     total, done = len(bills), 0
+    # Where the database has no index for the conditional bill_import_ref_unique_per_vendor
+    # (MariaDB, MySQL), the vendor's imports take turns, so the next one skips what this one wrote.
+    unique_rule_lock(Bill, "bill_import_ref_unique_per_vendor", vendor.pk)
     skipped = _imported_refs(vendor, list(bills)) if bills else set()
     new_bills = {ref: rows for ref, rows in bills.items() if ref not in skipped}
     catalog = _Catalog(vendor, new_bills)

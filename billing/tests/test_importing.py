@@ -321,6 +321,7 @@ def test_only_vendors_import():
         sales_import(vendor=InfluencerFactory(), rows=io.StringIO(csv_text("2025-03-01,H-1,Tea,T,,1,1,,,,")))
 
 
+@pytest.mark.database_unique_rules
 def test_database_refuses_a_second_import_of_one_bill_ref(vendor):
     sales_import(vendor=vendor, rows=io.StringIO(csv_text("2025-03-01,J-1,Tea,TEA-1,,1,10,,,,")))
     bill = Bill.objects.get()

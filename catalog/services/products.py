@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from anwariya.db import unique_rule_lock
 from catalog import hooks
 from catalog.models import Category, Product, sku_keys
 from catalog.services.common import MAX_PRICE, MAX_QUANTITY, CatalogError
@@ -39,6 +40,7 @@ def product_create(
     product_check(product)
     try:
         with transaction.atomic():
+            _hold_skus(vendor, [product.sku])
             product.save()
             stock_open(product=product, actor=vendor)
     except IntegrityError:
@@ -75,6 +77,7 @@ def products_create_unstocked(*, vendor, products: list[dict]) -> list[Product]:
         raise CatalogError(errors={"sku": [_sku_taken(taken.sku)]})
     try:
         with transaction.atomic():
+            _hold_skus(vendor, [product.sku for product in new])
             return Product.objects.bulk_create(new, batch_size=500)
     except IntegrityError:
         raise CatalogError(errors={"sku": ["A product with one of these SKUs was added meanwhile."]}) from None
@@ -93,6 +96,8 @@ def product_update(*, product: Product, actor, note: str = "", **changes) -> Pro
             setattr(product, field, value)
         product_check(product)
         if changes:
+            if "sku" in changes:
+                _hold_skus(product.vendor, [product.sku], exclude_pk=product.pk)
             try:
                 with transaction.atomic():
                     product.save(update_fields=[*changes, "updated_at"])
@@ -141,6 +146,15 @@ def product_check(product: Product, *, check_sku: bool = True) -> None:
 
 def _sku_taken_by_another(product: Product) -> bool:
     return Product.objects.filter(vendor=product.vendor).with_sku([product.sku]).exclude(pk=product.pk).exists()
+
+
+def _hold_skus(vendor, skus: list[str], *, exclude_pk=None) -> None:
+    """Where the database has no index for ``product_sku_unique_per_vendor`` (MariaDB), wait for
+    the vendor's other product writers and refuse a SKU one of them took meanwhile."""
+    if unique_rule_lock(Product, "product_sku_unique_per_vendor", vendor.pk):
+        taken = Product.objects.filter(vendor=vendor).with_sku(skus).exclude(pk=exclude_pk).first()
+        if taken is not None:
+            raise CatalogError(errors={"sku": [_sku_taken(taken.sku)]})
 
 
 def _sku_taken(sku: str) -> str:

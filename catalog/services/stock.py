@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from anwariya.db import select_for_update_own_rows
 from anwariya.errors import Conflict
 from catalog.models import Product, StockMovement
 from catalog.services.common import MAX_QUANTITY, CatalogError
@@ -48,10 +49,8 @@ class StockLine:
 def stock_lock(*, vendor, lines: Sequence) -> dict[int, Product]:
     """Lock the products of ``lines`` for the rest of the transaction, in primary-key order, and
     return them by id; a line naming a product that is not the vendor's refuses them all."""
-    locked = (
-        Product.objects.select_for_update(of=("self",))
-        .filter(vendor=vendor, pk__in=sorted({line.product for line in lines}))
-        .order_by("pk")
+    locked = select_for_update_own_rows(
+        Product.objects.filter(vendor=vendor, pk__in=sorted({line.product for line in lines})).order_by("pk")
     )
     products = {product.pk: product for product in locked}
     unknown = {

@@ -74,6 +74,7 @@ def test_each_movement_keeps_its_bill_through_the_migrations_and_back():
     assert StockMovement.objects.get(pk=sold.pk).source == Bill.objects.get(pk=bill.pk)
 
 
+@pytest.mark.exact_text_unique
 @pytest.mark.django_db(transaction=True)
 def test_skus_that_differ_only_in_case_stop_the_migration_with_each_one_named():
     vendor = VendorFactory()

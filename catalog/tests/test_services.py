@@ -120,6 +120,7 @@ def test_a_sku_is_taken_whatever_its_case_by_the_service(taken):
     assert ProductFactory(sku=taken).sku == taken.strip()  # another vendor's catalog is its own
 
 
+@pytest.mark.database_unique_rules
 def test_the_database_refuses_a_sku_that_differs_only_in_case():
     product = ProductFactory(sku="Chai-1")
     duplicate = Product(

@@ -5,12 +5,14 @@ admin shows what went out, what waits and what failed (with Telegram's reason).
 """
 
 import secrets
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anwariya.celery import enqueue_on_commit
+from anwariya.db import unique_rule_atomic
 from anwariya.errors import Conflict, DomainError
 from chat.models import Message, TelegramAccount, TelegramLinkCode, TelegramMessage
 from chat.telegram import client as telegram_client
@@ -107,15 +109,24 @@ def telegram_message_queue(
     """Record a message for the bot to send, and send it in a task once the transaction commits."""
     from chat.tasks import telegram_deliver
 
-    outbound = TelegramMessage.objects.create(
-        user=user,
-        telegram_chat_id=telegram_chat_id,
-        kind=kind,
-        chat=chat,
-        message=message,
-        text=clip_text(text),
-        reply_to_message_id=reply_to_message_id,
-    )
+    notification = kind == TelegramMessage.Kind.NOTIFICATION and message is not None
+    rule = "telegram_message_one_notification_per_recipient"
+    lock = unique_rule_atomic(TelegramMessage, rule, message.pk, user.pk if user else "") if notification else None
+    with lock or nullcontext(False) as locked:
+        # One notification of a message per recipient, where the database has no index for it.
+        if locked and notification:
+            earlier = TelegramMessage.objects.filter(kind=kind, message=message, user=user).first()
+            if earlier is not None:
+                return earlier
+        outbound = TelegramMessage.objects.create(
+            user=user,
+            telegram_chat_id=telegram_chat_id,
+            kind=kind,
+            chat=chat,
+            message=message,
+            text=clip_text(text),
+            reply_to_message_id=reply_to_message_id,
+        )
     enqueue_on_commit(telegram_deliver, outbound.pk)
     return outbound
 
@@ -177,7 +188,19 @@ def telegram_message_deliver(*, outbound: TelegramMessage, last_attempt: bool) -
     outbound.last_error = ""
     outbound.telegram_message_id = result["message_id"]
     outbound.sent_at = timezone.now()
-    outbound.save(update_fields=["status", "attempts", "last_error", "telegram_message_id", "sent_at"])
+    rule = "telegram_message_unique_per_telegram_chat"
+    with unique_rule_atomic(TelegramMessage, rule, outbound.telegram_chat_id, outbound.telegram_message_id) as locked:
+        # What PostgreSQL's index would say, where the database has none (MariaDB, MySQL).
+        if (
+            locked
+            and TelegramMessage.objects.filter(
+                telegram_chat_id=outbound.telegram_chat_id, telegram_message_id=outbound.telegram_message_id
+            )
+            .exclude(pk=outbound.pk)
+            .exists()
+        ):
+            raise IntegrityError(f"{rule}: Telegram message {outbound.telegram_message_id} is recorded already")
+        outbound.save(update_fields=["status", "attempts", "last_error", "telegram_message_id", "sent_at"])
     return outbound
 
 
