@@ -16,8 +16,8 @@ import pytest
 
 from analytics import insights
 from analytics.insights import InsightsUnavailable, gemini_insights, insights_for_vendor, rule_insights
+from anwariya.tests.gemini import MODEL, FakeGeminiEndpoint, gemini_reply
 
-MODEL = "gemini-2.5-flash"
 REAL_MAKE_CLIENT = insights.gemini.make_client
 
 FACTS = {
@@ -138,45 +138,13 @@ GOOD_ANSWER = [
 ]
 
 
-def gemini_reply(payload, *, status=200):
-    """A Gemini REST ``generateContent`` response whose text part is ``payload`` (JSON-encoded
-    unless it is already a string)."""
-    text = payload if isinstance(payload, str) else json.dumps(payload)
-    return httpx2.Response(
-        status,
-        json={
-            "candidates": [
-                {"content": {"parts": [{"text": text}], "role": "model"}, "finishReason": "STOP", "index": 0}
-            ],
-            "usageMetadata": {"promptTokenCount": 412, "candidatesTokenCount": 230, "totalTokenCount": 642},
-            "modelVersion": MODEL,
-            "responseId": "fake-response-1",
-        },
-    )
-
-
-class FakeGeminiEndpoint:
-    """Plays the Gemini REST API at the transport level and records every request it gets."""
-
-    def __init__(self):
-        self.requests = []
-        self.respond = lambda request: gemini_reply(GOOD_ANSWER)
-
-    def __call__(self, request):
-        self.requests.append(request)
-        return self.respond(request)
-
-    def transport(self):
-        return httpx2.MockTransport(self)
-
-
 @pytest.fixture
 def gemini(monkeypatch, settings):
     """Gemini configured, with the SDK's client built by the production factory plus the fake transport."""
     settings.GEMINI_API_KEY = "test-key"
     settings.GEMINI_MODEL = MODEL
     settings.GEMINI_TIMEOUT_SECONDS = 3
-    endpoint = FakeGeminiEndpoint()
+    endpoint = FakeGeminiEndpoint(GOOD_ANSWER)
     monkeypatch.setattr(
         insights.gemini,
         "make_client",

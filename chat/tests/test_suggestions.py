@@ -14,11 +14,11 @@ from django.urls import reverse
 from accounts.tests.factories import VendorFactory
 from anwariya import gemini as gemini_module
 from anwariya.tests.api import api_client, assert_error
+from anwariya.tests.gemini import MODEL, FakeGeminiEndpoint, gemini_reply
 from anwariya.tests.schema import assert_matches
 from campaigns.tests.factories import CampaignFactory
 from chat import services
 from chat.tests.factories import make_chat
-from chat.tests.gemini import MODEL, FakeGeminiEndpoint, gemini_reply
 from chat.throttles import SuggestionsThrottle
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,6 @@
-"""A fake Gemini REST endpoint for chat's tests: google-genai's real client, request and parsing,
-with an ``httpx2.MockTransport`` in place of the socket (as analytics' insights tests do)."""
+"""A fake Gemini REST endpoint for the tests of ``anwariya.gemini``'s callers (analytics' insights,
+chat's reply suggestions): google-genai's real client, request and parsing, with an
+``httpx2.MockTransport`` in place of the socket."""
 
 import json
 
@@ -17,7 +18,9 @@ def gemini_reply(payload, *, status=200):
             "candidates": [
                 {"content": {"parts": [{"text": text}], "role": "model"}, "finishReason": "STOP", "index": 0}
             ],
+            "usageMetadata": {"promptTokenCount": 412, "candidatesTokenCount": 230, "totalTokenCount": 642},
             "modelVersion": MODEL,
+            "responseId": "fake-response-1",
         },
     )
 
