@@ -167,13 +167,11 @@ def test_tags_show_live_and_a_picked_suggestion_fills_the_box_without_sending(da
 
     count_before = len(influencer.request.get(f"{base}/api/v1/chats/{chat_id}/messages/").json()["results"])
     influencer.get_by_role("button", name="Suggest replies").click()
-    suggestion = influencer.get_by_role("button", name="Thanks, I'll check and confirm the payment.")
+    suggestion = influencer.get_by_role("button", name="I'll send my invoice and payment details.")
     expect(suggestion).to_be_visible()
     expect(influencer.locator("#suggestions-source")).to_contain_text("Suggested replies")
     suggestion.click()
-    expect(influencer.get_by_role("textbox", name="Message")).to_have_value(
-        "Thanks, I'll check and confirm the payment."
-    )
+    expect(influencer.get_by_role("textbox", name="Message")).to_have_value("I'll send my invoice and payment details.")
     time.sleep(0.5)
     after = influencer.request.get(f"{base}/api/v1/chats/{chat_id}/messages/").json()["results"]
     assert len(after) == count_before  # picking a suggestion sends nothing
