@@ -3,7 +3,7 @@ to pick (it fills the message box; nothing is ever sent by itself).
 
 With ``GEMINI_API_KEY`` set, Gemini is asked through google-genai (``anwariya.gemini``), with
 ``GEMINI_TIMEOUT_SECONDS``; the prompt holds only this chat's recent messages (as "me" and
-"them", without names) and the campaign's brief (title, description, deliverables, dates; never
+"them", without names), which side "me" is, and the campaign's brief (title, description, deliverables, dates; never
 its budget). Without a key, or on any failure or malformed answer, rules pick replies from the
 last message's tags, in Hindi when it was written in Devanagari. Answers are cached for
 ``CHAT_SUGGESTIONS_CACHE_SECONDS`` per chat, user, replied message (and its edit), newest
@@ -37,7 +37,8 @@ class NothingToReplyTo(Conflict):
 
 SYSTEM_INSTRUCTION = f"""You help a person reply in a chat between a vendor (a small brand) and an \
 influencer about an influencer-marketing collaboration. Write exactly {COUNT} short, polite, different \
-replies (each at most {MAX_LENGTH} characters) that "me" could send to the last message from "them". \
+replies (each at most {MAX_LENGTH} characters) that "me" (the side the "me" field names: \
+the vendor or the influencer) could send to the last message from "them". \
 Reply in the language and script of that message (English, Hindi, or romanised Hindi mixed with English). \
 Use only what the conversation and the campaign brief say; never invent prices, dates or promises; \
 where a number is needed, ask or leave it for the person to fill in."""
@@ -116,7 +117,8 @@ def build_prompt(*, chat, user, recent) -> str:
     conversation = [
         {"from": "me" if message.sender_id == user.pk else "them", "text": message.text} for message in recent
     ]
-    facts = {"campaign_brief": campaign_brief(chat.campaign), "messages_oldest_first": conversation}
+    me = VENDOR if user.pk == chat.vendor_id else INFLUENCER
+    facts = {"me": me, "campaign_brief": campaign_brief(chat.campaign), "messages_oldest_first": conversation}
     return "The chat so far (JSON):\n" + json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
 
 

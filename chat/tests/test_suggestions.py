@@ -90,6 +90,7 @@ def test_gemini_suggests_three_replies_to_the_other_sides_last_message(gemini):
         {"from": "me", "text": "Hi! Loved the brief."},
         {"from": "them", "text": "What is your rate for one reel?"},
     ]
+    assert prompt["me"] == "influencer"  # so Gemini answers as the side that replies
     assert prompt["campaign_brief"]["title"] == "Diwali glow"
     assert prompt["campaign_brief"]["description"] == "Festive skincare launch"
     raw = gemini.prompt()
