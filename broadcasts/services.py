@@ -413,8 +413,8 @@ def broadcasts_refuse_closing(user: User) -> None:
     )
     if titles:
         names = ", ".join(f"“{title}”" for title in titles[:3]) + (" and more" if len(titles) > 3 else "")
-        raise BroadcastsInFlight(
-            f"Your broadcasts {names} are still scheduled, running or paused. Let them finish or cancel "
-            "them, then close your account.",
-            broadcasts=len(titles),
-        )
+        if len(titles) == 1:
+            detail = f"Your broadcast {names} is still scheduled, running or paused. Let it finish or cancel it"
+        else:
+            detail = f"Your broadcasts {names} are still scheduled, running or paused. Let them finish or cancel them"
+        raise BroadcastsInFlight(f"{detail}, then close your account.", broadcasts=len(titles))

@@ -3,7 +3,7 @@ to pick (it fills the message box; nothing is ever sent by itself).
 
 With ``GEMINI_API_KEY`` set, Gemini is asked through google-genai (``anwariya.gemini``), with
 ``GEMINI_TIMEOUT_SECONDS``; the prompt holds only this chat's recent messages (as "me" and
-"them", without names) and the campaign's brief (title, description, deliverables, dates; never
+"them", without names), which side "me" is, and the campaign's brief (title, description, deliverables, dates; never
 its budget). Without a key, or on any failure or malformed answer, rules pick replies from the
 last message's tags, in Hindi when it was written in Devanagari. Answers are cached for
 ``CHAT_SUGGESTIONS_CACHE_SECONDS`` per chat, user, replied message (and its edit), newest
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 COUNT = 3
 MAX_LENGTH = 200
 RECENT = 12  # messages of context
-CACHE_VERSION = "v1"
+CACHE_VERSION = "v2"  # v2: the rules depend on who replies
 FALLBACK_CACHE_SECONDS = 300  # a failed call is tried again after this, not after the full period
 
 
@@ -37,7 +37,8 @@ class NothingToReplyTo(Conflict):
 
 SYSTEM_INSTRUCTION = f"""You help a person reply in a chat between a vendor (a small brand) and an \
 influencer about an influencer-marketing collaboration. Write exactly {COUNT} short, polite, different \
-replies (each at most {MAX_LENGTH} characters) that "me" could send to the last message from "them". \
+replies (each at most {MAX_LENGTH} characters) that "me" (the side the "me" field names: \
+the vendor or the influencer) could send to the last message from "them". \
 Reply in the language and script of that message (English, Hindi, or romanised Hindi mixed with English). \
 Use only what the conversation and the campaign brief say; never invent prices, dates or promises; \
 where a number is needed, ask or leave it for the person to fill in."""
@@ -59,6 +60,7 @@ def suggestions_for(*, chat, user) -> dict:
     recent = selectors.recent_messages(chat, limit=RECENT)
     api_key, model = settings.GEMINI_API_KEY, settings.GEMINI_MODEL
     mode = "gemini" if api_key else "rules"
+    side = VENDOR if user.pk == chat.vendor_id else INFLUENCER
     edited = replied.edited_at.timestamp() if replied.edited_at else 0
     newest = recent[-1].pk if recent else replied.pk
     key = (
@@ -71,13 +73,13 @@ def suggestions_for(*, chat, user) -> dict:
 
     seconds = settings.CHAT_SUGGESTIONS_CACHE_SECONDS
     if not api_key:
-        result = _result("rules", rule_suggestions(replied), replied, reason="no GEMINI_API_KEY")
+        result = _result("rules", rule_suggestions(replied, side=side), replied, reason="no GEMINI_API_KEY")
     else:
         try:
             texts = gemini_suggestions(chat=chat, user=user, recent=recent, api_key=api_key, model=model)
         except gemini.GeminiUnavailable as exc:
             logger.warning("Reply suggestions for chat %s fell back to rules: %s", chat.pk, exc.reason)
-            result = _result("rules", rule_suggestions(replied), replied, reason=exc.reason)
+            result = _result("rules", rule_suggestions(replied, side=side), replied, reason=exc.reason)
             seconds = min(seconds, FALLBACK_CACHE_SECONDS)
         else:
             result = _result("gemini", texts, replied, reason=None)
@@ -115,7 +117,8 @@ def build_prompt(*, chat, user, recent) -> str:
     conversation = [
         {"from": "me" if message.sender_id == user.pk else "them", "text": message.text} for message in recent
     ]
-    facts = {"campaign_brief": campaign_brief(chat.campaign), "messages_oldest_first": conversation}
+    me = VENDOR if user.pk == chat.vendor_id else INFLUENCER
+    facts = {"me": me, "campaign_brief": campaign_brief(chat.campaign), "messages_oldest_first": conversation}
     return "The chat so far (JSON):\n" + json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -163,37 +166,49 @@ def parse_suggestions(text: str) -> list[str]:
 
 # --- Rules -------------------------------------------------------------------------------------
 
-# Per tag: replies in English, and in Hindi (for a message written in Devanagari). The tags of
-# the replied message pick them in this order; general replies fill up to three.
+# Per tag: replies in English and in Hindi (for a message written in Devanagari), each said by
+# either side (ANY) or only by the vendor or only by the influencer: a vendor does not send "a
+# draft for approval", an influencer does not ask for "the delivery address". The tags of the
+# replied message pick them in this order; general replies fill up to three.
+ANY, VENDOR, INFLUENCER = "any", "vendor", "influencer"
 REPLIES = {
-    Tag.PRICE: (
-        ["Thanks for asking! Let me share the rate card for this.", "Could you tell me your budget for this?"],
-        ["पूछने के लिए धन्यवाद! मैं रेट कार्ड भेजता हूँ।", "आपका बजट कितना है, बता सकते हैं?"],
-    ),
-    Tag.DELIVERABLES: (
-        ["Sure, let's confirm the deliverables: how many reels and stories?", "I'll share a draft for approval first."],
-        ["ठीक है, डिलीवरेबल्स तय कर लेते हैं: कितनी रील और स्टोरी?", "मैं पहले ड्राफ्ट भेजूँगा, आप मंज़ूर कर दीजिए।"],
-    ),
-    Tag.DEADLINE: (
-        ["Noted. Which date works best for you?", "I can have it ready by the agreed date."],
-        ["ठीक है। आपके लिए कौन-सी तारीख ठीक रहेगी?", "तय तारीख तक हो जाएगा।"],
-    ),
-    Tag.SHIPPING: (
-        ["Please share the delivery address and pincode.", "Could you send the tracking number once it ships?"],
-        ["कृपया डिलीवरी का पता और पिनकोड भेज दीजिए।", "भेजने के बाद ट्रैकिंग नंबर भेज दीजिए।"],
-    ),
-    Tag.PAYMENT: (
-        ["Thanks, I'll check and confirm the payment.", "Could you share the invoice and payment details?"],
-        ["धन्यवाद, मैं भुगतान देखकर बताता हूँ।", "इनवॉइस और भुगतान की जानकारी भेज दीजिए।"],
-    ),
-    Tag.CONTRACT: (
-        ["Sure, please send the contract and I'll review the terms.", "Let's go through the terms once together."],
-        ["ठीक है, अनुबंध भेज दीजिए, मैं शर्तें देख लूँगा।", "एक बार शर्तें साथ में देख लेते हैं।"],
-    ),
-    Tag.QUESTION: (
-        ["Good question, let me check and get back to you.", "Yes, that works for me."],
-        ["अच्छा सवाल है, मैं देखकर बताता हूँ।", "हाँ, यह मेरे लिए ठीक है।"],
-    ),
+    Tag.PRICE: [
+        (INFLUENCER, "Thanks for asking! Let me share the rate card for this.", "पूछने के लिए धन्यवाद! मैं रेट कार्ड भेजता हूँ।"),
+        (INFLUENCER, "Could you tell me your budget for this?", "आपका बजट कितना है, बता सकते हैं?"),
+        (VENDOR, "Could you share your rate card for this?", "क्या आप इसके लिए अपना रेट कार्ड भेज सकते हैं?"),
+    ],
+    Tag.DELIVERABLES: [
+        (
+            ANY,
+            "Sure, let's confirm the deliverables: how many reels and stories?",
+            "ठीक है, डिलीवरेबल्स तय कर लेते हैं: कितनी रील और स्टोरी?",
+        ),
+        (INFLUENCER, "I'll share a draft for approval first.", "मैं पहले ड्राफ्ट भेजूँगा, आप मंज़ूर कर दीजिए।"),
+        (VENDOR, "Please share a draft for approval before you post.", "पोस्ट करने से पहले ड्राफ्ट मंज़ूरी के लिए भेज दीजिए।"),
+    ],
+    Tag.DEADLINE: [
+        (ANY, "Noted. Which date works best for you?", "ठीक है। आपके लिए कौन-सी तारीख ठीक रहेगी?"),
+        (INFLUENCER, "I can have it ready by the agreed date.", "तय तारीख तक हो जाएगा।"),
+    ],
+    Tag.SHIPPING: [
+        (VENDOR, "Please share the delivery address and pincode.", "कृपया डिलीवरी का पता और पिनकोड भेज दीजिए।"),
+        (INFLUENCER, "I'll share my delivery address and pincode.", "मैं डिलीवरी का पता और पिनकोड भेज देता हूँ।"),
+        (INFLUENCER, "Could you send the tracking number once it ships?", "भेजने के बाद ट्रैकिंग नंबर भेज दीजिए।"),
+    ],
+    Tag.PAYMENT: [
+        (VENDOR, "Thanks, I'll check and confirm the payment.", "धन्यवाद, मैं भुगतान देखकर बताता हूँ।"),
+        (VENDOR, "Could you share the invoice and payment details?", "इनवॉइस और भुगतान की जानकारी भेज दीजिए।"),
+        (INFLUENCER, "I'll send my invoice and payment details.", "मैं इनवॉइस और भुगतान की जानकारी भेज देता हूँ।"),
+        (INFLUENCER, "Could you confirm when the payment will be made?", "भुगतान कब तक होगा, बता दीजिए।"),
+    ],
+    Tag.CONTRACT: [
+        (ANY, "Sure, please send the contract and I'll review the terms.", "ठीक है, अनुबंध भेज दीजिए, मैं शर्तें देख लूँगा।"),
+        (ANY, "Let's go through the terms once together.", "एक बार शर्तें साथ में देख लेते हैं।"),
+    ],
+    Tag.QUESTION: [
+        (ANY, "Good question, let me check and get back to you.", "अच्छा सवाल है, मैं देखकर बताता हूँ।"),
+        (ANY, "Yes, that works for me.", "हाँ, यह मेरे लिए ठीक है।"),
+    ],
 }
 GENERAL = (
     ["Thanks for your message!", "Sounds good to me.", "Let me get back to you on this shortly."],
@@ -201,17 +216,19 @@ GENERAL = (
 )
 
 
-def rule_suggestions(replied) -> list[str]:
-    """Three replies from the replied message's tags; the same message gives the same replies."""
+def rule_suggestions(replied, *, side) -> list[str]:
+    """Three replies from the replied message's tags that ``side`` (``VENDOR`` or ``INFLUENCER``,
+    who is replying) would say; the same message gives the same replies."""
     hindi = 1 if (replied.language == "hi" or has_devanagari(replied.text)) else 0
+    per_tag = [[texts[hindi] for by, *texts in REPLIES.get(tag, []) if by in (ANY, side)] for tag in replied.tags]
     picked = []
-    for tag in replied.tags:
-        for reply in REPLIES.get(tag, ([], []))[hindi]:
+    for replies in per_tag:
+        for reply in replies:
             if reply not in picked:
                 picked.append(reply)
                 break  # one reply per tag first, so several topics all get one
-    for tag in replied.tags:
-        for reply in REPLIES.get(tag, ([], []))[hindi]:
+    for replies in per_tag:
+        for reply in replies:
             if reply not in picked:
                 picked.append(reply)
     for reply in GENERAL[hindi]:

@@ -232,6 +232,16 @@ def _compile(patterns: list[str]) -> re.Pattern:
 
 _COMPILED = {tag: _compile(patterns) for tag, patterns in RULES.items()}
 
+# A sentence someone ended with a full stop, "!" or a danda is a statement, whatever words it
+# holds ("Tag us when you post!"); question words count only in sentences left unpunctuated,
+# as chat often is ("paisa kab milega"). An ellipsis ("kab tak...") ends nothing.
+_SENTENCE_END = re.compile(r"(?<=[!।])|(?<=(?<!\.)\.)(?!\.)|\n")
+_STATEMENT_END = re.compile(r"(?:[!।]|(?<!\.)\.)\s*$")
+
+
+def _unpunctuated_sentences(text: str) -> str:
+    return "\n".join(part for part in _SENTENCE_END.split(text) if not _STATEMENT_END.search(part))
+
 
 def normalise(text: str) -> str:
     """One form for matching: NFC (Devanagari typed either way matches), lower case."""
@@ -240,9 +250,12 @@ def normalise(text: str) -> str:
 
 def message_tags(text: str) -> list[str]:
     """The tags of a message's text, in the order of ``TAGS``. A question mark anywhere (also the
-    full-width one) makes it a question."""
+    full-width one) makes it a question; so does a question word in a sentence not ended by a full
+    stop, "!" or "।"."""
     text = normalise(text)
-    found = {tag for tag, pattern in _COMPILED.items() if pattern.search(text)}
+    found = {tag for tag, pattern in _COMPILED.items() if tag != Tag.QUESTION and pattern.search(text)}
+    if _COMPILED[Tag.QUESTION].search(_unpunctuated_sentences(text)):
+        found.add(Tag.QUESTION)
     if "?" in text or "\uff1f" in text:  # also the full-width question mark
         found.add(Tag.QUESTION)
     return [tag for tag in TAGS if tag in found]

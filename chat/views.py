@@ -100,7 +100,9 @@ class ChatArchiveView(LoginRequiredMixin, View):
         chat = selectors.chat_for_user(request.user, pk)
         if self.archive:
             services.chat_archive(chat=chat, user=request.user)
-            flash.success(request, "Chat archived. It comes back when a new message arrives.")
+            # Only the other side's messages unarchive it (services.message_send), not your own.
+            other = chat.other(request.user).public_name
+            flash.success(request, f"Chat archived. It comes back to your list when {other} writes again.")
             return redirect("chat:chat-list")
         services.chat_unarchive(chat=chat, user=request.user)
         flash.success(request, "Chat moved back to your chats.")

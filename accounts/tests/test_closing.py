@@ -220,8 +220,20 @@ def test_a_vendor_with_a_scheduled_broadcast_is_refused_with_409_and_nothing_cha
     assert broadcast.status == "scheduled"
     response = api_client(vendor).delete(ME, {"password": PASSWORD}, format="json")
     error = assert_error(response, 409)
-    assert "Festive drop" in error["detail"]
+    assert error["detail"] == (
+        "Your broadcast “Festive drop” is still scheduled, running or paused. Let it finish or cancel it, "
+        "then close your account."
+    )
     assert_matches(response, ME, "delete")
+    broadcast_start(broadcast=make_broadcast(vendor, campaign, title="Second drop", scheduled_at=later))
+    assert (
+        api_client(vendor)
+        .delete(ME, {"password": PASSWORD}, format="json")
+        .json()["detail"]
+        .startswith(
+            "Your broadcasts “Festive drop”, “Second drop” are still scheduled, running or paused. Let them finish"
+        )
+    )
     vendor.refresh_from_db()
     assert vendor.is_active
     assert vendor.business_name == "Indigo Loom"

@@ -90,3 +90,34 @@ def test_the_delivery_log_fits_a_phone_and_filters_and_downloads(live_server, br
         assert ",Fan 0,email,failed," in lines[1]
     finally:
         context.close()
+
+
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def test_on_a_desktop_the_delivery_log_shows_every_column_and_the_whole_error(live_server, browser):
+    from broadcasts.models import Delivery
+    from broadcasts.tests.factories import influencers, make_broadcast
+
+    campaign = CampaignFactory(title="Masala launch")
+    broadcast = make_broadcast(campaign.vendor, campaign, title="Festive samples are on their way to you")
+    [fan] = influencers(1)
+    error = (
+        "SMTPRecipientsRefused: 550 5.1.1 The email account that you tried to reach does not exist. "
+        "Please try double-checking the recipient's email address for typos or unnecessary spaces."
+    )
+    Delivery.objects.create(broadcast=broadcast, recipient=fan, channel="email", status="failed", last_error=error)
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, campaign.vendor.email)
+        for path in ("/broadcasts/deliveries/", f"/broadcasts/{broadcast.pk}/deliveries/"):
+            page.goto(live_server.url + path)
+            expect(page.get_by_role("cell", name=error)).to_be_visible()
+            # No sideways scrolling inside the table's box to reach the last error.
+            assert page.evaluate("(w => w.scrollWidth <= w.clientWidth)(document.querySelector('.table-wrap'))"), path
+            box = page.get_by_role("cell", name=error).bounding_box()
+            assert box["x"] + box["width"] <= DESKTOP["width"], path
+    finally:
+        context.close()

@@ -167,15 +167,34 @@ def test_tags_show_live_and_a_picked_suggestion_fills_the_box_without_sending(da
 
     count_before = len(influencer.request.get(f"{base}/api/v1/chats/{chat_id}/messages/").json()["results"])
     influencer.get_by_role("button", name="Suggest replies").click()
-    suggestion = influencer.get_by_role("button", name="Thanks, I'll check and confirm the payment.")
+    suggestion = influencer.get_by_role("button", name="I'll send my invoice and payment details.")
     expect(suggestion).to_be_visible()
     expect(influencer.locator("#suggestions-source")).to_contain_text("Suggested replies")
     suggestion.click()
-    expect(influencer.get_by_role("textbox", name="Message")).to_have_value(
-        "Thanks, I'll check and confirm the payment."
-    )
+    expect(influencer.get_by_role("textbox", name="Message")).to_have_value("I'll send my invoice and payment details.")
     time.sleep(0.5)
     after = influencer.request.get(f"{base}/api/v1/chats/{chat_id}/messages/").json()["results"]
     assert len(after) == count_before  # picking a suggestion sends nothing
     for page in pages.values():
         page.context.close()
+
+
+def test_the_unread_badge_is_hidden_at_zero_and_counts_new_messages(daphne_server, new_page):
+    base, chat_id = daphne_server
+    vendor = new_page()
+    influencer = new_page()
+    log_in(vendor, base, "shop@example.com", PASSWORD)
+    vendor.goto(f"{base}/chats/{chat_id}/")  # reads whatever was there
+    vendor.goto(f"{base}/account/")
+    badge = vendor.locator('a[data-nav="chats"] .nav-badge')
+    vendor.wait_for_function("document.querySelector('.nav-badge').textContent !== ''")  # the count arrived
+    expect(badge).to_have_text("0")
+    expect(badge).to_be_hidden()  # no red "0" on the top bar
+
+    log_in(influencer, base, "ira@example.com", PASSWORD)
+    influencer.goto(f"{base}/chats/{chat_id}/")
+    influencer.wait_for_function("document.querySelector('#connection').hidden === true")
+    influencer.get_by_role("textbox", name="Message").fill("Any news on the shoot?")
+    influencer.get_by_role("button", name="Send").click()
+    expect(badge).to_have_text("1")
+    expect(badge).to_be_visible()

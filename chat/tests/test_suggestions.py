@@ -90,6 +90,7 @@ def test_gemini_suggests_three_replies_to_the_other_sides_last_message(gemini):
         {"from": "me", "text": "Hi! Loved the brief."},
         {"from": "them", "text": "What is your rate for one reel?"},
     ]
+    assert prompt["me"] == "influencer"  # so Gemini answers as the side that replies
     assert prompt["campaign_brief"]["title"] == "Diwali glow"
     assert prompt["campaign_brief"]["description"] == "Festive skincare launch"
     raw = gemini.prompt()
@@ -127,9 +128,9 @@ def test_a_timeout_falls_back_to_the_rules_and_says_so(gemini, caplog):
 
     gemini.respond = time_out
     chat = make_chat()
-    send(chat, chat.vendor, "Please share the invoice for the payment")
+    send(chat, chat.influencer, "I sent the invoice, please check the payment")
     with caplog.at_level(logging.WARNING, logger="chat.suggestions"):
-        body = api_client(chat.influencer).post(url(chat)).json()
+        body = api_client(chat.vendor).post(url(chat)).json()
     assert body["source"] == "rules"
     assert body["fallback_reason"] == "timeout"
     assert len(body["suggestions"]) == 3
@@ -189,7 +190,7 @@ def test_without_a_key_the_rules_answer_in_the_message_language(gemini, no_gemin
     english = api_client(chat.influencer).post(url(chat)).json()["suggestions"]
     assert english == [
         "Noted. Which date works best for you?",
-        "Please share the delivery address and pincode.",
+        "I'll share my delivery address and pincode.",
         "Good question, let me check and get back to you.",
     ]
 
@@ -224,8 +225,8 @@ def test_suggestions_are_throttled_per_user_on_api_and_page_together(no_gemini, 
 
 def test_the_page_button_works_without_javascript_and_never_sends(client, no_gemini):
     chat = make_chat()
-    send(chat, chat.vendor, "Payment kab milega?")
-    client.force_login(chat.influencer)
+    send(chat, chat.influencer, "Payment kab milega?")
+    client.force_login(chat.vendor)
     response = client.post(reverse("chat:chat-suggestions", args=[chat.pk]))
     page = response.content.decode()
     assert response.status_code == 200
@@ -236,6 +237,31 @@ def test_the_page_button_works_without_javascript_and_never_sends(client, no_gem
     picked = client.get(reverse("chat:chat-detail", args=[chat.pk]), {"draft": "Thanks, I'll check."}).content.decode()
     assert ">Thanks, I&#x27;ll check.</textarea>" in picked
 
-    client.force_login(chat.vendor)  # nothing from the other side yet: told so
+    client.force_login(chat.influencer)  # nothing from the other side yet: told so
     response = client.post(reverse("chat:chat-suggestions", args=[chat.pk]), follow=True)
     assert "There is no message from the other side to reply to yet." in response.content.decode()
+
+
+def test_the_rules_suggest_what_the_replying_side_would_say(no_gemini):
+    # A vendor is not told to send "a draft for approval", nor an influencer to ask for "the
+    # delivery address": each side gets the replies that fit it.
+    chat = make_chat()
+    send(chat, chat.influencer, "Sharing my first reel on Friday")
+    vendor = api_client(chat.vendor).post(url(chat)).json()["suggestions"]
+    assert vendor == [
+        "Sure, let's confirm the deliverables: how many reels and stories?",
+        "Please share a draft for approval before you post.",
+        "Thanks for your message!",
+    ]
+    send(chat, chat.vendor, "Your samples ship this week, what is your rate for 2 reels?")
+    influencer = api_client(chat.influencer).post(url(chat)).json()["suggestions"]
+    assert influencer == [
+        "Thanks for asking! Let me share the rate card for this.",
+        "Sure, let's confirm the deliverables: how many reels and stories?",
+        "I'll share my delivery address and pincode.",
+    ]
+    send(chat, chat.influencer, "Is the payment done?")
+    assert (
+        api_client(chat.vendor).post(url(chat)).json()["suggestions"][0]
+        == "Thanks, I'll check and confirm the payment."
+    )

@@ -109,3 +109,30 @@ def test_the_backfill_command_analyses_old_messages_only_unless_told_all(capsys)
     done.refresh_from_db()
     assert done.tags == []
     assert done.language == UNDETERMINED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Sana, your samples ship this week. Tag us when you post!",
+        "Let me know what you think.",
+        "This is how we usually work!",
+        "भुगतान कब होगा, यह कल बताएँगे।",
+        "Post kab tak hoga, bata dena.",
+    ],
+)
+def test_a_question_word_in_a_sentence_ended_by_a_full_stop_or_exclamation_is_not_a_question(text):
+    assert "question" not in message_tags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks! When will you post",
+        "Got the samples.\nkab tak post karna hai",
+        "Rs. 500 kitna hai",
+        "when can you post...",
+    ],
+)
+def test_a_question_word_in_an_unpunctuated_sentence_still_makes_a_question(text):
+    assert "question" in message_tags(text)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.tests.factories import VendorFactory
 from chat import services
@@ -91,7 +92,9 @@ def test_archive_and_unarchive_from_the_chat_page(client):
 
     response = client.post(reverse("chat:chat-archive", args=[chat.pk]), follow=True)
     page = response.content.decode()
-    assert "Chat archived." in page
+    # Only the other side's messages bring it back, so the message names them.
+    name = escape(chat.influencer.public_name)
+    assert f"Chat archived. It comes back to your list when {name} writes again." in page
     assert "Delivered the reel" not in page
     archived = client.get(LIST, {"archived": "true"}).content.decode()
     assert "Archived chats" in archived
@@ -102,7 +105,9 @@ def test_archive_and_unarchive_from_the_chat_page(client):
     response = client.post(reverse("chat:chat-unarchive", args=[chat.pk]), follow=True)
     assert "Chat moved back to your chats." in response.content.decode()
     assert "Delivered the reel" in client.get(LIST).content.decode()
-    assert "No archived chats." in client.get(LIST, {"archived": "true"}).content.decode()
+    empty = client.get(LIST, {"archived": "true"}).content.decode()
+    assert "No archived chats." in empty
+    assert "it comes back when the other person writes again." in empty
 
     # The other participant never saw a change, and a stranger cannot archive.
     client.force_login(VendorFactory())
