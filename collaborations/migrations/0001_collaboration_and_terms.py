@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0007_broadcasts_move_to_their_app'),
-        ('catalog', '0001_squashed_0006_product_sku_unique_any_case'),
+        ('catalog', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

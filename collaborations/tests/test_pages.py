@@ -147,3 +147,5 @@ def test_reachable_from_the_dashboard_the_campaign_and_the_chat(client):
     assert client.get(link)["Location"] == detail(collaboration)
     client.force_login(collaboration.influencer)
     assert reverse("collaborations:collaboration-list") in client.get(reverse("dashboard")).content.decode()
+    page = client.get(detail(collaboration)).content.decode()
+    assert f'name="other_user" value="{collaboration.vendor_id}"' in page  # the chat button opens the pair's chat
