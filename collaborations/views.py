@@ -177,9 +177,14 @@ def _form_errors(form, error, filled):
                 for name, texts in row_problems.items():
                     for text in texts:
                         form.add_error(f"{name}_{form_index}", text)
+        elif field in form.fields:
+            for text in problems:
+                form.add_error(field, text)
+        elif field == "stage":
+            form.add_error(None, error.detail)  # the stage's code is no message: the summary says it in words
         else:
-            for text in problems if isinstance(problems, list) else [error.detail]:
-                form.add_error(field if field in form.fields else None, text)
+            for text in problems:
+                form.add_error(None, text)
     if not error.errors:
         form.add_error(None, error.detail)
 

@@ -149,3 +149,13 @@ def test_reachable_from_the_dashboard_the_campaign_and_the_chat(client):
     assert reverse("collaborations:collaboration-list") in client.get(reverse("dashboard")).content.decode()
     page = client.get(detail(collaboration)).content.decode()
     assert f'name="other_user" value="{collaboration.vendor_id}"' in page  # the chat button opens the pair's chat
+
+
+def test_terms_for_a_cancelled_collaboration_are_refused_in_words(client):
+    collaboration = make_collaboration()
+    client.force_login(collaboration.vendor)
+    client.post(action(collaboration, "cancel"), {"text": "Budget cut"})
+    response = client.post(reverse("collaborations:terms-send", args=[collaboration.pk]), terms_form_data())
+    assert response.status_code == 400
+    assert "Terms can no longer be sent: the collaboration is cancelled." in response.content.decode()
+    assert not TermsVersion.objects.exists()
