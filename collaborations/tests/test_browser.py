@@ -76,6 +76,7 @@ def test_terms_are_sent_sent_back_revised_and_accepted_at_phone_width(live_serve
 
         vendor.goto(f"{live_server.url}/collaborations/pipeline/")
         expect(vendor.get_by_test_id("count-active")).to_have_text("1")
+        assert vendor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         vendor_context.close()
         influencer_context.close()
