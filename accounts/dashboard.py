@@ -23,6 +23,7 @@ SECTIONS = {
         Section("Campaigns", "Run influencer campaigns.", "campaigns:campaign-list"),
         Section("Influencers", "Find influencers and invite them.", "profiles:directory"),
         Section("Applications", "Review who wants to work with you.", "campaigns:application-list", in_nav=False),
+        Section("Collaborations", "Terms and stages of each collaboration, as a pipeline.", "collaborations:pipeline"),
         Section("Chats", "Talk with influencers.", "chat:chat-list"),
         Section("Broadcasts", "Message many influencers at once.", "broadcasts:broadcast-list", in_nav=False),
         Section(
@@ -35,6 +36,9 @@ SECTIONS = {
         Section("Profile", "How vendors find you.", "profiles:profile"),
         Section("Campaigns", "Find campaigns and apply.", "campaigns:campaign-list"),
         Section("My applications", "Applications, invitations and referral codes.", "campaigns:application-list"),
+        Section(
+            "Collaborations", "Terms from vendors: accept them or send them back.", "collaborations:collaboration-list"
+        ),
         Section("Chats", "Talk with vendors.", "chat:chat-list"),
         Section("Wallet", "Your token balance.", "wallet"),
     ],

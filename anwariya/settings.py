@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "catalog",
     "billing",
     "broadcasts",
+    "collaborations",
     "analytics",
 ]
 

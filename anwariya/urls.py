@@ -12,6 +12,7 @@ from campaigns.api import ApplicationViewSet, CampaignViewSet
 from catalog.api import CategoryViewSet, ProductViewSet
 from chat.api.chats import ChatViewSet
 from chat.api.messages import MessageViewSet
+from collaborations.api import CollaborationViewSet
 from profiles.api import InfluencerViewSet, ProfileApi
 
 router = SimpleRouter()
@@ -24,6 +25,7 @@ router.register("applications", ApplicationViewSet, basename="application")
 router.register("broadcasts", BroadcastViewSet, basename="broadcast")
 router.register("chats", ChatViewSet, basename="chat")
 router.register("messages", MessageViewSet, basename="message")
+router.register("collaborations", CollaborationViewSet, basename="collaboration")
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -50,6 +52,7 @@ urlpatterns = [
     path("analytics/", include("analytics.urls")),
     path("", include("profiles.urls")),
     path("", include("broadcasts.urls")),
+    path("collaborations/", include("collaborations.urls")),
     path("", include("campaigns.urls")),
     path("", include("accounts.urls")),
 ]

@@ -21,6 +21,7 @@ MAY_IMPORT = {
     "billing": BASE | {"catalog", "campaigns", "profiles"},
     "broadcasts": BASE | {"chat", "campaigns", "profiles"},
     "analytics": BASE | {"billing", "catalog", "campaigns", "profiles"},
+    "collaborations": BASE | {"profiles", "catalog", "campaigns", "chat"},
 }
 # The composition root wires the apps together and may import any of them.
 COMPOSITION_ROOT = {

@@ -358,6 +358,16 @@ def test_seed_demo_creates_linked_data_keeping_invariants_once(settings):
         assert bill.referral_code == bill.referral.referral_code
         assert bill.referral.campaign.vendor_id == bill.vendor_id
     assert Campaign.objects.filter(status="open").count() == 2
+    # Each accepted influencer's collaboration, in four stages between the two vendors.
+    from collaborations.models import Collaboration
+
+    stages = Collaboration.objects.order_by("pk").values_list("vendor__email", "stage")
+    assert sorted(stages) == [
+        ("vendor1@demo.anwariya.local", "active"),
+        ("vendor1@demo.anwariya.local", "terms_sent"),
+        ("vendor2@demo.anwariya.local", "cancelled"),
+        ("vendor2@demo.anwariya.local", "new"),
+    ]
     assert Message.objects.exists()
     for product in Product.objects.all():
         assert product.quantity == product.movements.aggregate(total=Sum("delta"))["total"]

@@ -28,6 +28,8 @@ from catalog.selectors import movements_for_source
 from catalog.services import category_create, product_create, stock_restock
 from chat.models import Chat
 from chat.services import message_send
+from collaborations import services as collaboration_services
+from collaborations.models import Collaboration
 from profiles.models import ContentFormat, FollowerBand, Niche
 from profiles.services import influencer_profile_update
 
@@ -92,9 +94,10 @@ class Command(BaseCommand):
         influencers = [i for i in influencers if i]
         for influencer in influencers:
             self._profile(influencer)
-        for vendor in tqdm(vendors, desc="Vendors", unit="vendor", disable=self.quiet):
+        for index, vendor in enumerate(tqdm(vendors, desc="Vendors", unit="vendor", disable=self.quiet)):
             products = self._catalog(vendor, options["products"])
             codes = self._campaigns(vendor, influencers)
+            self._collaborations(vendor, products, first_vendor=index == 0)
             self._sales(vendor, products, codes, options["bills"], options["days"])
         self._print_logins()
 
@@ -212,6 +215,50 @@ class Command(BaseCommand):
             channels=["chat", "email"],
         )
         return codes
+
+    def _collaborations(self, vendor, products, *, first_vendor):
+        """The accepted influencers' collaborations, in several stages: the first vendor's are
+        active (terms sent back once, then v2 accepted) and waiting for an answer; the others' are
+        new (no terms yet) and cancelled."""
+        today = timezone.localdate()
+        collaborations = list(Collaboration.objects.filter(vendor=vendor).select_related("influencer").order_by("pk"))
+
+        def terms(collaboration, fee):
+            return collaboration_services.terms_send(
+                collaboration=collaboration,
+                actor=vendor,
+                deliverables=[
+                    {
+                        "kind": "reel",
+                        "brief": "A 30-second reel of the festive range.",
+                        "due_date": today + datetime.timedelta(days=10),
+                    },
+                    {
+                        "kind": "story",
+                        "brief": "Three stories with the referral code.",
+                        "due_date": today + datetime.timedelta(days=14),
+                    },
+                ],
+                fee=Decimal(fee),
+                commission_rate=Decimal("8.00"),
+                gifted_products=[product.pk for product in products[:1] if product.is_active],
+                usage_rights="The brand may repost the content on its own accounts for 90 days.",
+            )
+
+        for number, collaboration in enumerate(collaborations[:2]):
+            if first_vendor and number == 0:
+                terms(collaboration, "4000.00")
+                collaboration_services.terms_reject(
+                    collaboration=collaboration, actor=collaboration.influencer, comment="Could the fee be 6000?"
+                )
+                terms(collaboration, "6000.00")
+                collaboration_services.terms_accept(collaboration=collaboration, actor=collaboration.influencer)
+            elif first_vendor:
+                terms(collaboration, "5000.00")
+            elif number == 1:
+                collaboration_services.collaboration_cancel(
+                    collaboration=collaboration, actor=vendor, reason="The festive range sold out early."
+                )
 
     # --- sales ---------------------------------------------------------------------------------
 

@@ -1,0 +1,36 @@
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.tests.factories import InfluencerFactory
+from campaigns import services as campaign_services
+from campaigns.tests.factories import CampaignFactory
+from collaborations import services
+from collaborations.models import Collaboration
+
+
+def make_collaboration(*, vendor=None, influencer=None, campaign=None) -> Collaboration:
+    """A collaboration as the platform makes one: an application, accepted by the vendor."""
+    campaign = campaign or (CampaignFactory(vendor=vendor) if vendor else CampaignFactory())
+    influencer = influencer or InfluencerFactory()
+    application = campaign_services.application_create(campaign=campaign, influencer=influencer, pitch="I fit.")
+    campaign_services.application_accept(application=application, actor=campaign.vendor)
+    return Collaboration.objects.select_related("campaign", "vendor", "influencer", "application").get(
+        application=application
+    )
+
+
+def deliverable(days=7, kind="reel", brief="A 30-second reel showing the tea being brewed."):
+    return {"kind": kind, "brief": brief, "due_date": timezone.localdate() + datetime.timedelta(days=days)}
+
+
+def send_terms(collaboration, **overrides):
+    fields = {
+        "deliverables": [deliverable()],
+        "fee": Decimal("5000.00"),
+        "commission_rate": Decimal("10.00"),
+        "usage_rights": "Organic reposts for 90 days.",
+    }
+    fields.update(overrides)
+    return services.terms_send(collaboration=collaboration, actor=collaboration.vendor, **fields)

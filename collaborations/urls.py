@@ -1,0 +1,14 @@
+from django.urls import path
+
+from collaborations import views
+
+app_name = "collaborations"
+
+urlpatterns = [
+    path("", views.CollaborationListView.as_view(), name="collaboration-list"),
+    path("pipeline/", views.PipelineView.as_view(), name="pipeline"),
+    path("chat/<int:chat_pk>/", views.ForChatView.as_view(), name="for-chat"),
+    path("<int:pk>/", views.CollaborationDetailView.as_view(), name="collaboration-detail"),
+    path("<int:pk>/terms/new/", views.TermsSendView.as_view(), name="terms-send"),
+    path("<int:pk>/<str:verb>/", views.CollaborationActionView.as_view(), name="collaboration-action"),
+]
