@@ -5,9 +5,14 @@ class CollaborationsConfig(AppConfig):
     name = "collaborations"
 
     def ready(self):
+        from accounts.hooks import register_export_section, register_on_close
         from campaigns.hooks import on_campaign_joined
-        from collaborations.services import collaboration_open
+        from collaborations.selectors import collaborations_export, collaborations_export_rows
+        from collaborations.services import collaboration_open, collaborations_end_for_closed_account
 
         # An accepted application or invitation becomes a collaboration, in the same transaction;
         # campaigns does not import collaborations.
         on_campaign_joined(collaboration_open)
+        # A user's data export holds their collaborations; closing the account cancels the open ones.
+        register_export_section("collaborations", collaborations_export, rows=collaborations_export_rows)
+        register_on_close(collaborations_end_for_closed_account)

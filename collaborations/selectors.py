@@ -80,3 +80,62 @@ def stage_counts(user: User) -> dict[str, int]:
     counts = dict.fromkeys(Collaboration.Stage.values, 0)
     counts.update(dict(rows))
     return counts
+
+
+def collaborations_export(user: User) -> list[dict]:
+    """The user's collaborations for their data export: stage, the other side by the name the
+    user sees, and every terms version with its deliverables (``accounts.hooks``)."""
+    party = Collaboration.objects.filter(Q(vendor=user) | Q(influencer=user))
+    collaborations = (
+        party.select_related("campaign", "vendor", "influencer")
+        .prefetch_related(
+            Prefetch(
+                "terms_versions",
+                queryset=TermsVersion.objects.prefetch_related("deliverables", "gifted_products").order_by("number"),
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "id": collaboration.pk,
+            "campaign": collaboration.campaign.title,
+            "with": (
+                collaboration.influencer if collaboration.vendor_id == user.pk else collaboration.vendor
+            ).public_name,
+            "stage": collaboration.stage,
+            "created_at": collaboration.created_at,
+            "cancelled_at": collaboration.cancelled_at,
+            "cancel_reason": collaboration.cancel_reason,
+            "terms": [
+                {
+                    "number": terms.number,
+                    "status": terms.status,
+                    "created_at": terms.created_at,
+                    "fee": terms.fee,
+                    "currency": terms.currency,
+                    "commission_rate": terms.commission_rate,
+                    "usage_rights": terms.usage_rights,
+                    "disclosure": terms.disclosure,
+                    "gifted_products": [product.name for product in terms.gifted_products.all()],
+                    "deliverables": [
+                        {"kind": item.kind, "brief": item.brief, "due_date": item.due_date}
+                        for item in terms.deliverables.all()
+                    ],
+                    "accepted_at": terms.accepted_at,
+                    "rejected_at": terms.rejected_at,
+                    "comment": terms.comment,
+                }
+                for terms in collaboration.terms_versions.all()
+            ],
+        }
+        for collaboration in collaborations
+    ]
+
+
+def collaborations_export_rows(user: User) -> int:
+    return Collaboration.objects.filter(Q(vendor=user) | Q(influencer=user)).count()
+
+
+def _other_side(collaboration: Collaboration, user: User) -> User:
+    return collaboration.influencer if collaboration.vendor_id == user.pk else collaboration.vendor

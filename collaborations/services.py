@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -202,6 +203,19 @@ def collaboration_cancel(*, collaboration: Collaboration, actor: User, reason: s
         )
     _copy(collaboration, locked)
     return collaboration
+
+
+CLOSED_ACCOUNT_REASON = "The account was closed."
+
+
+def collaborations_end_for_closed_account(user: User) -> None:
+    """A closing account's open collaborations are cancelled by them, with the reason said, so the
+    other side is told in the chat and by email (``accounts.hooks``; inside the closing transaction)."""
+    open_ones = Collaboration.objects.filter(Q(vendor=user) | Q(influencer=user)).exclude(
+        stage__in=[Stage.COMPLETED, Stage.CANCELLED]
+    )
+    for collaboration in open_ones.select_related("campaign").order_by("pk"):
+        collaboration_cancel(collaboration=collaboration, actor=user, reason=CLOSED_ACCOUNT_REASON)
 
 
 # --- Helpers ------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ def test_every_app_registers_what_it_does_on_close():
         "telegram_forget_user",
         "bills_keep_invoices_of_closed_account",
         "broadcasts_refuse_closing",
+        "collaborations_end_for_closed_account",
     }
 
 
@@ -132,6 +133,8 @@ def test_messages_of_a_closed_user_show_deleted_user_on_the_chat_page_api_and_te
     assert notification_text(Message.objects.get(text="Hello from Ira")).startswith("Deleted user (Diwali teas): ")
     messages = api_client(vendor).get(f"/api/v1/chats/{chat.pk}/messages/").json()["results"]
     assert [(m["sender_name"], m["text"]) for m in messages] == [
+        # Closing cancelled the pair's collaboration, and said so in their chat.
+        ("Deleted user", "Cancelled the collaboration on “Diwali teas”: The account was closed."),
         ("Indigo Loom", "Hello Ira"),
         ("Deleted user", "Hello from Ira"),
     ]

@@ -64,6 +64,7 @@ def test_every_app_registers_its_export_section():
         "bills",
         "campaigns",
         "chats",
+        "collaborations",
         "products",
         "profile",
         "telegram",
@@ -162,9 +163,10 @@ def test_exports_are_throttled_per_user(world, monkeypatch):
 
 def test_export_rows_count_what_the_document_holds(world):
     vendor, influencer = world
-    # vendor: 1 campaign + 1 application, 1 chat + 2 messages, 1 product, 1 bill + 1 line, profile, telegram, wallet
-    assert export_rows(vendor) == 2 + 3 + 1 + 2 + 1 + 1 + 0
-    assert export_rows(influencer) == 1 + 3 + 1 + 1 + 1
+    # vendor: 1 campaign + 1 application, 1 chat + 2 messages, 1 product, 1 bill + 1 line, profile, telegram, wallet,
+    # and the accepted application's collaboration
+    assert export_rows(vendor) == 2 + 3 + 1 + 2 + 1 + 1 + 0 + 1
+    assert export_rows(influencer) == 1 + 3 + 1 + 1 + 1 + 1
 
 
 # --- Large exports: the task, the emailed link ---------------------------------------------
