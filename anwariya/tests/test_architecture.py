@@ -106,3 +106,9 @@ def test_every_app_is_in_the_graph():
 
     ours = {config.name for config in apps.get_app_configs() if (ROOT / config.name).is_dir()}
     assert ours == APPS
+
+
+def test_every_app_has_its_tests_collected(pytestconfig):
+    """pytest reads only the folders of ``testpaths``: an app missing there has its tests skipped
+    silently, by ``make test`` and by CI."""
+    assert set(pytestconfig.getini("testpaths")) == APPS
