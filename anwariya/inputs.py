@@ -12,6 +12,8 @@ functions, so every surface refuses the same input with the same message.
 
 import json
 import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework.settings import api_settings
@@ -146,3 +148,15 @@ def _bad_text(problems) -> BadText:
     path, message = problems[0]
     where = ".".join(str(part) for part in path)
     return BadText(f"{where}: {message}" if where else message, errors=errors)
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """``value`` read as a finite number (a number, or its text), else None: for code that takes
+    loosely typed input (a service called with form or JSON values, a model's JSON answer)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None

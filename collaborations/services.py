@@ -7,7 +7,7 @@ and the email is queued on commit.
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +18,7 @@ from accounts.models import User
 from anwariya.celery import enqueue_on_commit
 from anwariya.db import select_for_update_own_rows
 from anwariya.errors import Conflict, DomainError
+from anwariya.inputs import as_decimal
 from campaigns.models import Application
 from catalog.models import Product
 from collaborations.models import DEFAULT_DISCLOSURE, Collaboration, TermsDeliverable, TermsVersion
@@ -259,11 +260,18 @@ def _summary(terms, rows):
 
 def _text(value, field, limit, *, required=None):
     text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise CollaborationError(errors={field: [required]})
-    if len(text) > limit:
-        raise CollaborationError(errors={field: [f"Ensure this field has no more than {limit} characters."]})
+    if problems := _text_problems(text, limit, required=required):
+        raise CollaborationError(errors={field: problems})
     return text
+
+
+def _text_problems(text: str, limit: int, *, required: str | None = None) -> list[str]:
+    """What is wrong with a stripped text: missing (when ``required`` says how to ask) or too long."""
+    if required and not text:
+        return [required]
+    if len(text) > limit:
+        return [f"Ensure this field has no more than {limit} characters."]
+    return []
 
 
 def _clean_terms(*, vendor_id, deliverables, fee, commission_rate, gifted_products, usage_rights, disclosure):
@@ -285,10 +293,8 @@ def _clean_terms(*, vendor_id, deliverables, fee, commission_rate, gifted_produc
                 problems["kind"] = [f"Choose one of: {', '.join(kinds)}."]
             brief = item.get("brief")
             brief = brief.strip() if isinstance(brief, str) else ""
-            if not brief:
-                problems["brief"] = ["Describe the deliverable."]
-            elif len(brief) > BRIEF_MAX:
-                problems["brief"] = [f"Ensure this field has no more than {BRIEF_MAX} characters."]
+            if brief_problems := _text_problems(brief, BRIEF_MAX, required="Describe the deliverable."):
+                problems["brief"] = brief_problems
             due = item.get("due_date")
             if isinstance(due, str):
                 try:
@@ -305,12 +311,12 @@ def _clean_terms(*, vendor_id, deliverables, fee, commission_rate, gifted_produc
                 rows.append({"kind": kind, "brief": brief, "due_date": due})
         if row_errors:
             errors["deliverables"] = row_errors
-    fee = _decimal(fee)
+    fee = as_decimal(fee)
     if fee is None or not (Decimal(0) <= fee <= MAX_FEE):
         errors["fee"] = [f"Give an amount from 0 to {MAX_FEE}."]
     elif fee != fee.quantize(Decimal("0.01")):
         errors["fee"] = ["At most 2 decimal places."]
-    rate = _decimal(commission_rate)
+    rate = as_decimal(commission_rate)
     if rate is None or not (Decimal(0) <= rate <= Decimal(100)):
         errors["commission_rate"] = ["Give a percentage from 0 to 100."]
     elif rate != rate.quantize(Decimal("0.01")):
@@ -334,22 +340,12 @@ def _clean_terms(*, vendor_id, deliverables, fee, commission_rate, gifted_produc
     ):
         if value is not None and not isinstance(value, str):
             errors[field] = ["Give a text."]
-        elif len((value or "").strip()) > limit:
-            errors[field] = [f"Ensure this field has no more than {limit} characters."]
+        elif text_problems := _text_problems((value or "").strip(), limit):
+            errors[field] = text_problems
     if errors:
         raise CollaborationError("The terms have errors.", errors=errors)
     disclosure = (disclosure or "").strip() or DEFAULT_DISCLOSURE
     return rows, fee, rate, ids, (usage_rights or "").strip(), disclosure
-
-
-def _decimal(value):
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 def _notify(collaboration, actor, text, *, subject):

@@ -1,9 +1,10 @@
 """What the insight builders share: the insight shape, its limits, and small number helpers."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from anwariya.gemini import GeminiUnavailable
+from anwariya.inputs import as_decimal
 
 KINDS = ("best_seller", "falling", "reorder", "margin", "campaign", "general")
 TITLE_MAX, DETAIL_MAX, ACTION_MAX = 100, 400, 200
@@ -43,16 +44,6 @@ def make_insight(kind: str, title: str, detail: str, action: str, *, product_id:
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def as_decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 def as_int(value: Any) -> int | None:

@@ -10,7 +10,6 @@ from analytics.insights.common import (
     MAX_INSIGHTS,
     MIN_INSIGHTS,
     REORDER_COVER_DAYS,
-    as_decimal,
     as_int,
     format_days,
     format_number,
@@ -18,6 +17,7 @@ from analytics.insights.common import (
     has_sales,
     make_insight,
 )
+from anwariya.inputs import as_decimal
 from catalog.models import is_low_stock
 
 # --- Rules -------------------------------------------------------------------------------------
