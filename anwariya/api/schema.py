@@ -96,6 +96,12 @@ class ByFieldProxySerializerExtension(PolymorphicProxySerializerExtension):
 
 
 class AutoSchema(openapi.AutoSchema):
+    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+        """Errors are the JSON error body whatever format was asked for (a CSV download's too)."""
+        if str(status_code) >= "400":
+            media_types = ["application/json"]
+        return super()._get_response_for_code(serializer, status_code, media_types, direction)
+
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:

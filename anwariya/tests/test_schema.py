@@ -58,6 +58,8 @@ def test_every_documented_4xx_has_the_error_body():
                     path,
                     status,
                 )
+                # Errors are JSON whatever was asked for: a CSV download's errors too.
+                assert list(response["content"]) == ["application/json"], (method, path, status)
 
 
 # --- Statuses every operation can answer ----------------------------------------------

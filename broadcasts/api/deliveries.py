@@ -11,7 +11,6 @@ from rest_framework.filters import SearchFilter
 
 from anwariya.api.csv_export import StreamedCSVRenderer, streamed_csv
 from anwariya.api.permissions import IsVendorOrStaff
-from anwariya.api.schema import AutoSchema
 from broadcasts import selectors
 from broadcasts.filters import DeliveryLogFilter
 from broadcasts.models import Delivery
@@ -97,15 +96,6 @@ CSV_EXAMPLE = (
 )
 
 
-class JSONErrorsSchema(AutoSchema):
-    """Errors are answered as JSON whatever format was asked for: the schema says so."""
-
-    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
-        if str(status_code) >= "400":
-            media_types = ["application/json"]
-        return super()._get_response_for_code(serializer, status_code, media_types, direction)
-
-
 LOG_SCHEMA = extend_schema(
     tags=["broadcasts"],
     operation_id="broadcasts_deliveries_log",
@@ -144,7 +134,6 @@ class DeliveryLogApi(generics.ListAPIView):
     filterset_class = DeliveryLogFilter
     search_fields = DeliveryLogFilter.search_fields
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, StreamedCSVRenderer]
-    schema = JSONErrorsSchema()
 
     def get_queryset(self):
         return selectors.deliveries_for_user(self.request.user)
