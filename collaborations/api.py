@@ -22,9 +22,12 @@ class CollaborationSerializer(serializers.ModelSerializer):
     referral_code = serializers.CharField(
         read_only=True, allow_null=True, help_text="The accepted application's referral code."
     )
-    tracking_url = serializers.CharField(
-        read_only=True, allow_null=True, help_text="The tracking link; null until tracking links land."
-    )
+    tracking_url = serializers.SerializerMethodField(help_text="The tracking link to share: /r/<code> on this site.")
+
+    def get_tracking_url(self, collaboration) -> str:
+        request = self.context.get("request")
+        path = collaboration.tracking_path
+        return request.build_absolute_uri(path) if request else path
 
     class Meta:
         model = Collaboration
@@ -233,4 +236,4 @@ class CollaborationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         services.collaboration_cancel(
             collaboration=collaboration, actor=request.user, reason=serializer.validated_data["reason"]
         )
-        return Response(CollaborationSerializer(self.get_object()).data)
+        return Response(CollaborationSerializer(self.get_object(), context=self.get_serializer_context()).data)

@@ -20,8 +20,8 @@ MAY_IMPORT = {
     "chat": BASE | {"campaigns", "profiles"},
     "billing": BASE | {"catalog", "campaigns", "profiles"},
     "broadcasts": BASE | {"chat", "campaigns", "profiles"},
-    "analytics": BASE | {"billing", "catalog", "campaigns", "profiles"},
-    "collaborations": BASE | {"profiles", "catalog", "campaigns", "chat"},
+    "analytics": BASE | {"billing", "catalog", "campaigns", "collaborations", "profiles"},
+    "collaborations": BASE | {"profiles", "catalog", "campaigns", "chat", "billing"},
 }
 # The composition root wires the apps together and may import any of them.
 COMPOSITION_ROOT = {

@@ -37,7 +37,7 @@ def terms_payload(**overrides):
     return payload
 
 
-def test_both_parties_list_and_read_it_with_stage_code_and_null_tracking_url():
+def test_both_parties_list_and_read_it_with_stage_code_and_tracking_link():
     collaboration = make_collaboration()
     make_collaboration()  # someone else's
     for user in (collaboration.vendor, collaboration.influencer):
@@ -50,7 +50,7 @@ def test_both_parties_list_and_read_it_with_stage_code_and_null_tracking_url():
         body = detail.json()
         assert body["stage"] == "new"
         assert body["referral_code"] == collaboration.application.referral_code
-        assert body["tracking_url"] is None
+        assert body["tracking_url"] == f"http://testserver/r/{collaboration.tracking_code}"
 
 
 def test_strangers_get_404_on_every_endpoint_and_staff_read():

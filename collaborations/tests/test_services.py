@@ -24,7 +24,8 @@ def test_accepting_an_application_opens_a_new_collaboration_with_the_pair_and_ca
     assert collaboration.vendor_id == collaboration.campaign.vendor_id
     assert collaboration.influencer_id == collaboration.application.influencer_id
     assert collaboration.referral_code == collaboration.application.referral_code
-    assert collaboration.tracking_url is None
+    assert collaboration.tracking_path == f"/r/{collaboration.tracking_code}"
+    assert len(collaboration.tracking_code) == 8
 
 
 def test_an_invitation_becomes_a_collaboration_only_when_accepted(settings):
