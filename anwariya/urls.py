@@ -12,7 +12,7 @@ from campaigns.api import ApplicationViewSet, CampaignViewSet
 from catalog.api import CategoryViewSet, ProductViewSet
 from chat.api.chats import ChatViewSet
 from chat.api.messages import MessageViewSet
-from collaborations.api import CollaborationViewSet
+from collaborations.api.collaborations import CollaborationViewSet
 from profiles.api import InfluencerViewSet, ProfileApi
 
 router = SimpleRouter()
@@ -35,6 +35,7 @@ api_v1 = [
     path("broadcasts/deliveries/", DeliveryLogApi.as_view(), name="delivery-log"),
     path("", include("analytics.api.urls")),
     path("", include("chat.api.urls")),
+    path("", include("collaborations.api.urls")),
     *router.urls,
 ]
 

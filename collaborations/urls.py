@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collaborations import views
+from collaborations.views import collaborations as views
 
 app_name = "collaborations"
 
@@ -10,5 +10,9 @@ urlpatterns = [
     path("chat/<int:chat_pk>/", views.ForChatView.as_view(), name="for-chat"),
     path("<int:pk>/", views.CollaborationDetailView.as_view(), name="collaboration-detail"),
     path("<int:pk>/terms/new/", views.TermsSendView.as_view(), name="terms-send"),
+    # deliverables
+    # shipments
+    # money: ledger and payouts
+    # results
     path("<int:pk>/<str:verb>/", views.CollaborationActionView.as_view(), name="collaboration-action"),
 ]
