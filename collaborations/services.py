@@ -126,7 +126,7 @@ def terms_send(
         )
         terms.gifted_products.set(product_ids)
         _set_stage(locked, Stage.TERMS_SENT, now)
-        _notify(
+        notify(
             locked,
             actor,
             f"Terms v{number} sent for “{locked.campaign.title}”: {_summary(terms, rows)}",
@@ -145,7 +145,7 @@ def terms_accept(*, collaboration: Collaboration, actor: User, version: int | No
         terms.status, terms.accepted_at = TermsVersion.Status.ACCEPTED, now
         terms.save(update_fields=["status", "accepted_at"])
         _set_stage(locked, Stage.ACTIVE, now)
-        _notify(
+        notify(
             locked,
             actor,
             f"Accepted terms v{terms.number} for “{locked.campaign.title}”. The collaboration is active.",
@@ -167,7 +167,7 @@ def terms_reject(
         terms.status, terms.rejected_at, terms.comment = TermsVersion.Status.REJECTED, now, comment
         terms.save(update_fields=["status", "rejected_at", "comment"])
         _set_stage(locked, Stage.NEW, now)
-        _notify(
+        notify(
             locked,
             actor,
             f"Sent terms v{terms.number} for “{locked.campaign.title}” back: {comment}",
@@ -196,7 +196,7 @@ def collaboration_cancel(*, collaboration: Collaboration, actor: User, reason: s
         locked.cancelled_at, locked.cancelled_by, locked.cancel_reason = now, actor, reason
         locked.stage, locked.updated_at = Stage.CANCELLED, now
         locked.save(update_fields=["stage", "updated_at", "cancelled_at", "cancelled_by", "cancel_reason"])
-        _notify(
+        notify(
             locked,
             actor,
             f"Cancelled the collaboration on “{locked.campaign.title}”: {reason}",
@@ -348,7 +348,7 @@ def _clean_terms(*, vendor_id, deliverables, fee, commission_rate, gifted_produc
     return rows, fee, rate, ids, (usage_rights or "").strip(), disclosure
 
 
-def _notify(collaboration, actor, text, *, subject):
+def notify(collaboration, actor, text, *, subject):
     """A line in the pair's chat about the campaign, from the acting user, and an email to the
     other side, queued on commit. A closed account on either side gets neither."""
     from accounts.tasks import send_email
