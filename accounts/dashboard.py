@@ -1,5 +1,11 @@
-"""What the dashboard offers each role. A section appears once its app provides its page."""
+"""What the dashboard offers each role. A section appears once its app provides its page.
 
+A section's link in the top bar may carry a badge: how many things wait for the user there. The
+app behind the section registers the count (``register_nav_count`` in its ``AppConfig.ready()``),
+so ``accounts`` imports none of them; the badge shows only when the count is above zero.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -48,6 +54,21 @@ SECTIONS = {
 STAFF_SECTIONS = [
     Section("Analytics", "Pick a vendor and read their numbers.", "analytics:dashboard"),
 ]
+
+
+_nav_counts: dict[str, Callable[[object], int]] = {}
+
+
+def register_nav_count(url_name: str, count: Callable[[object], int]) -> None:
+    """Show ``count(user)`` as a badge on the top-bar link of the section ``url_name`` (one query
+    a page at most: keep it to a single count)."""
+    _nav_counts[url_name] = count
+
+
+def nav_count(user, url_name: str) -> int:
+    """The badge of a section for ``user``: 0 when no app registered one."""
+    count = _nav_counts.get(url_name)
+    return count(user) if count else 0
 
 
 def sections_for(user):

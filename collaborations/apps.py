@@ -5,9 +5,10 @@ class CollaborationsConfig(AppConfig):
     name = "collaborations"
 
     def ready(self):
+        from accounts.dashboard import register_nav_count
         from accounts.hooks import register_export_section, register_on_close
         from campaigns.hooks import on_campaign_joined
-        from collaborations.selectors import collaborations_export, collaborations_export_rows
+        from collaborations.selectors import collaborations_export, collaborations_export_rows, waiting_count
         from collaborations.services import collaboration_open, collaborations_end_for_closed_account
 
         # An accepted application or invitation becomes a collaboration, in the same transaction;
@@ -16,3 +17,6 @@ class CollaborationsConfig(AppConfig):
         # A user's data export holds their collaborations; closing the account cancels the open ones.
         register_export_section("collaborations", collaborations_export, rows=collaborations_export_rows)
         register_on_close(collaborations_end_for_closed_account)
+        # The top bar's Collaborations link shows how many wait for the user (both roles' sections).
+        register_nav_count("collaborations:pipeline", waiting_count)
+        register_nav_count("collaborations:collaboration-list", waiting_count)

@@ -1,10 +1,10 @@
 """Reads of collaborations: only the two parties and staff see one; for anyone else it does not exist."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from collaborations.models import Collaboration, TermsVersion
+from collaborations.models import Collaboration, Deliverable, TermsVersion
 
 
 def collaborations_for_user(user: User) -> QuerySet[Collaboration]:
@@ -80,6 +80,28 @@ def stage_counts(user: User) -> dict[str, int]:
     counts = dict.fromkeys(Collaboration.Stage.values, 0)
     counts.update(dict(rows))
     return counts
+
+
+def waiting_for_user_q(user: User) -> Q:
+    """The collaborations where the next step is ``user``'s: for the vendor, terms to send, content
+    to review and money payable; for the influencer, terms to answer and changes to make."""
+    if user.is_vendor:
+        return Q(vendor=user) & (
+            Q(stage__in=[Collaboration.Stage.NEW, Collaboration.Stage.CONTENT_SUBMITTED])
+            | (~Q(stage=Collaboration.Stage.CANCELLED) & Q(payable__gt=0))
+        )
+    if user.is_influencer:
+        changes = Deliverable.objects.filter(collaboration=OuterRef("pk"), status=Deliverable.Status.CHANGES_REQUESTED)
+        return Q(influencer=user) & (
+            Q(stage=Collaboration.Stage.TERMS_SENT)
+            | (Q(stage__in=[Collaboration.Stage.ACTIVE, Collaboration.Stage.CONTENT_SUBMITTED]) & Exists(changes))
+        )
+    return Q(pk__in=[])
+
+
+def waiting_count(user: User) -> int:
+    """How many collaborations wait for ``user`` (the badge on the Collaborations link)."""
+    return Collaboration.objects.filter(waiting_for_user_q(user)).count()
 
 
 def collaborations_export(user: User) -> list[dict]:
