@@ -426,8 +426,9 @@ def test_the_broadcasts_list_and_the_dashboard_link_the_log(logged_in):
     assert link in logged_in.get(reverse("dashboard")).content.decode()
 
 
-# The session, the user, the vendor's time zone, the broadcasts to choose from, the count, the page.
-EXPECTED_PAGE_QUERIES = 6
+# The session, the user, the vendor's time zone, the broadcasts to choose from, the count, the page,
+# and the top bar's count of collaborations waiting for the vendor.
+EXPECTED_PAGE_QUERIES = 7
 
 
 def test_the_page_query_count_does_not_grow_with_the_rows(logged_in, shop, django_assert_num_queries):

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('billing', '0005_bill_index_with_total'),
         ('campaigns', '0007_broadcasts_move_to_their_app'),
-        ('catalog', '0001_squashed_0006_product_sku_unique_any_case'),
+        ('catalog', '0001_initial'),
         ('collaborations', '0002_collaborations_for_accepted_applications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
