@@ -75,7 +75,8 @@ TRACKABLE = (Status.PREPARING, Status.SHIPPED)
 
 def shipping_address_set(*, collaboration: Collaboration, actor: User, address: str) -> Collaboration:
     """The influencer gives (or changes, or clears with "") the address gifts are sent to, while the
-    collaboration is open. The vendor's new-shipment form starts from it."""
+    collaboration is open; the vendor is told of a new one. The vendor's new-shipment form starts
+    from it."""
     if actor.pk != collaboration.influencer_id:
         raise NotAllowed("Only the collaboration's influencer gives their shipping address.")
     address = _text(address, "shipping_address", ADDRESS_MAX)
@@ -86,16 +87,16 @@ def shipping_address_set(*, collaboration: Collaboration, actor: User, address: 
                 f"This collaboration is {locked.get_stage_display().lower()}; its address no longer changes.",
                 errors={"stage": [locked.stage]},
             )
-        changed = address != locked.shipping_address
-        locked.shipping_address, locked.updated_at = address, timezone.now()
-        locked.save(update_fields=["shipping_address", "updated_at"])
-        if changed and address:
-            notify(
-                locked,
-                actor,
-                f"Gave a shipping address for gifts on “{locked.campaign.title}”.",
-                subject=f"Shipping address for “{locked.campaign.title}”",
-            )
+        if address != locked.shipping_address:
+            locked.shipping_address, locked.updated_at = address, timezone.now()
+            locked.save(update_fields=["shipping_address", "updated_at"])
+            if address:
+                notify(
+                    locked,
+                    actor,
+                    f"Gave a shipping address for gifts on “{locked.campaign.title}”.",
+                    subject=f"Shipping address for “{locked.campaign.title}”",
+                )
     collaboration.shipping_address, collaboration.updated_at = locked.shipping_address, locked.updated_at
     return collaboration
 
@@ -247,12 +248,13 @@ def shipment_update_status(
 def shipment_update_tracking(
     *, shipment: Shipment, actor: User, carrier: str | None = None, tracking_number: str | None = None
 ) -> Shipment:
-    """The vendor corrects the carrier or the tracking number of a shipment not yet delivered; a
-    shipped one keeps both (neither may be cleared), and the influencer is told the new ones."""
+    """The vendor corrects the carrier or the tracking number (those given; neither: nothing
+    changes) of a shipment not yet delivered; a shipped one keeps both (neither may be cleared),
+    and the influencer is told the new ones."""
     check_sender(shipment.collaboration, actor)
     changes = _tracking_changes(carrier, tracking_number)
     if not changes:
-        raise CollaborationError(errors={"tracking_number": ["Give a carrier or a tracking number."]})
+        return shipment
     with transaction.atomic():
         locked = _lock(shipment)
         if locked.status not in TRACKABLE:

@@ -139,7 +139,9 @@ class ShippingAddressInputSerializer(StrictInputMixin, serializers.Serializer):
     shipping_address = serializers.CharField(
         max_length=shipments.ADDRESS_MAX,
         allow_blank=True,
-        help_text="Where gifted products are sent (name, street, city, PIN code, phone); empty clears it.",
+        required=False,
+        help_text="Where gifted products are sent (name, street, city, PIN code, phone); empty clears it, "
+        "left out keeps it.",
     )
 
 
@@ -175,9 +177,8 @@ class CollaborationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         collaboration = self.get_object()
         serializer = ShippingAddressInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        shipments.shipping_address_set(
-            collaboration=collaboration, actor=request.user, address=serializer.validated_data["shipping_address"]
-        )
+        address = serializer.validated_data.get("shipping_address", collaboration.shipping_address)
+        shipments.shipping_address_set(collaboration=collaboration, actor=request.user, address=address)
         return Response(CollaborationSerializer(self.get_object(), context=self.get_serializer_context()).data)
 
     @extend_schema(
