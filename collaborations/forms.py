@@ -127,5 +127,6 @@ class ShippingAddressForm(forms.Form):
         max_length=shipments.ADDRESS_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Name, street, city, PIN code and a phone number for the courier. Only this vendor sees it.",
+        help_text="Name, street, city, PIN code and a phone number for the courier. Only this "
+        "collaboration's vendor sees it.",
     )
