@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from anwariya.api.filters import MAX_ID
 from anwariya.api.schema import ErrorSerializer, conflict
 from anwariya.api.serializers import StrictInputMixin
+from anwariya.idempotency import idempotent
 from billing.api import BillLineResultSerializer
 from collaborations import selectors, shipments
 from collaborations.models import Shipment, ShipmentItem
@@ -143,11 +144,18 @@ class CollaborationShipmentsApi(generics.GenericAPIView):
     @extend_schema(
         tags=["collaborations"],
         request=ShipmentInputSerializer,
-        responses={201: ShipmentSerializer, 409: CREATE_CONFLICT},
+        responses={
+            201: ShipmentSerializer,
+            409: CREATE_CONFLICT,
+            422: OpenApiResponse(
+                ErrorSerializer, description="This `Idempotency-Key` was used with a different request."
+            ),
+        },
         description="The vendor gifts products of their active catalog to the influencer: a `preparing` "
         "shipment whose stock leaves at once (all lines or none). The collaboration must be open with "
-        "accepted terms.",
+        "accepted terms. Honours `Idempotency-Key` (a retry sends the gift once).",
     )
+    @idempotent
     def post(self, request, pk):
         collaboration = selectors.collaboration_for_user(request.user, pk)
         shipments.check_sender(collaboration, request.user)

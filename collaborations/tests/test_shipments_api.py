@@ -280,3 +280,20 @@ def test_list_query_count_does_not_grow_with_shipments_or_items(django_assert_ma
         response = client.get(url(LIST, collaboration))
     assert len(response.json()["results"]) == 7
     assert response.json()["results"][0]["items"][2]["quantity"] == 2
+
+
+def test_a_retried_post_with_the_same_idempotency_key_sends_the_gift_once():
+    collaboration = make_active_collaboration()
+    tea = ProductFactory(vendor=collaboration.vendor, quantity=5)
+    client = api_client(collaboration.vendor)
+    payload = {"items": [{"product": tea.pk, "quantity": 2}], "address": "X"}
+    first = client.post(url(LIST, collaboration), payload, format="json", HTTP_IDEMPOTENCY_KEY="gift-1")
+    again = client.post(url(LIST, collaboration), payload, format="json", HTTP_IDEMPOTENCY_KEY="gift-1")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert Shipment.objects.count() == 1
+    assert Product.objects.get(pk=tea.pk).quantity == 3
+    other = {"items": [{"product": tea.pk, "quantity": 1}], "address": "X"}
+    response = client.post(url(LIST, collaboration), other, format="json", HTTP_IDEMPOTENCY_KEY="gift-1")
+    assert_error(response, 422)
+    assert_matches(response, LIST, "post")
