@@ -297,3 +297,22 @@ def test_a_retried_post_with_the_same_idempotency_key_sends_the_gift_once():
     response = client.post(url(LIST, collaboration), other, format="json", HTTP_IDEMPOTENCY_KEY="gift-1")
     assert_error(response, 422)
     assert_matches(response, LIST, "post")
+
+
+def test_the_products_movements_name_the_gift_and_its_return():
+    collaboration = make_active_collaboration()
+    tea = ProductFactory(vendor=collaboration.vendor, quantity=5)
+    shipment = make_shipment(collaboration, (tea, 2))
+    client = api_client(collaboration.vendor)
+    client.patch(url(DETAIL, shipment), {"status": "returned"}, format="json")
+    path = "/api/v1/products/{id}/movements/"
+    response = client.get(path.replace("{id}", str(tea.pk)))
+    assert_matches(response, path, "get")
+    rows = [
+        (m["reason"], m["delta"], m["bill"], m["bill_number"], m["source_type"]) for m in response.json()["results"]
+    ]
+    assert rows == [
+        ("gift_return", 2, shipment.pk, f"Gift shipment #{shipment.pk}", "collaborations.shipment"),
+        ("gift", -2, shipment.pk, f"Gift shipment #{shipment.pk}", "collaborations.shipment"),
+        ("initial", 5, None, None, None),
+    ]
