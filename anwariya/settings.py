@@ -413,6 +413,7 @@ SPECTACULAR_SETTINGS = {
         "BroadcastStatusEnum": "broadcasts.models.Broadcast.Status",
         "DeliveryStatusEnum": "broadcasts.models.Delivery.Status",
         "RoleEnum": "accounts.models.Role",
+        "ShipmentStatusEnum": "collaborations.models.Shipment.Status",
         # A profile's role: one value per shape, so an answer matches one of them (profiles/api.py).
         "InfluencerRoleEnum": ["influencer"],
         "VendorRoleEnum": ["vendor"],

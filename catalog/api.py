@@ -135,14 +135,40 @@ class LowStockQuerySerializer(StrictInputMixin, serializers.Serializer):
 
 class StockMovementSerializer(serializers.ModelSerializer):
     created_by = serializers.EmailField(source="created_by.email", read_only=True, allow_null=True)
-    # What the movement belongs to (``source``: so far always a sale's bill), under the names the
-    # API has always given it: its id and its number (the source's ``str()``).
-    bill = serializers.IntegerField(source="source_id", required=False, allow_null=True)
-    bill_number = serializers.CharField(source="source", read_only=True, allow_null=True)
+    # What the movement belongs to (``source``), under the names the API gave it when that was
+    # always a sale's bill: its id and its name (the source's ``str()``); ``source_type`` says what it is.
+    bill = serializers.IntegerField(
+        source="source_id",
+        required=False,
+        allow_null=True,
+        help_text="The id of what the movement belongs to: a bill for a sale or a void, a shipment for a gift "
+        "(see `source_type`).",
+    )
+    bill_number = serializers.CharField(
+        source="source", read_only=True, allow_null=True, help_text="Its name: a bill's number, a shipment's title."
+    )
+    source_type = serializers.SerializerMethodField(
+        help_text='What `bill` is: "billing.bill", "collaborations.shipment", or null for none.'
+    )
+
+    def get_source_type(self, movement) -> str | None:
+        kind = movement.source_type
+        return f"{kind.app_label}.{kind.model}" if kind is not None else None
 
     class Meta:
         model = StockMovement
-        fields = ["id", "delta", "quantity_after", "reason", "note", "created_by", "bill", "bill_number", "created_at"]
+        fields = [
+            "id",
+            "delta",
+            "quantity_after",
+            "reason",
+            "note",
+            "created_by",
+            "bill",
+            "bill_number",
+            "source_type",
+            "created_at",
+        ]
 
 
 class ProductDeleteSerializer(serializers.Serializer):

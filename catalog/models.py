@@ -113,8 +113,8 @@ class Product(models.Model):
 class StockMovement(models.Model):
     """One change of a product's stock, with why, who, and what it belongs to when the caller says.
 
-    ``source`` is whatever the caller passes in (a sale's bill): catalog stores the reference and
-    shows it (its ``str()`` and ``get_absolute_url()``) without knowing what it is.
+    ``source`` is whatever the caller passes in (a sale's bill, a gift's shipment): catalog stores
+    the reference and shows it (its ``str()`` and ``get_absolute_url()``) without knowing what it is.
     """
 
     class Reason(models.TextChoices):
@@ -123,6 +123,8 @@ class StockMovement(models.Model):
         SALE = "sale", "Sale"
         VOID = "void", "Bill voided"
         ADJUSTMENT = "adjustment", "Manual adjustment"
+        GIFT = "gift", "Gifted to an influencer"
+        GIFT_RETURN = "gift_return", "Gift returned"
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="movements")
     delta = models.IntegerField()

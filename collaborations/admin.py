@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from anwariya.admin import service_action
-from collaborations import services
-from collaborations.models import Collaboration, TermsDeliverable, TermsVersion
+from collaborations import services, shipments
+from collaborations.models import Collaboration, Shipment, ShipmentItem, TermsDeliverable, TermsVersion
 
 
 class TermsDeliverableInline(admin.TabularInline):
@@ -93,9 +93,90 @@ class CollaborationAdmin(admin.ModelAdmin):
         "cancelled_at",
         "cancelled_by",
         "cancel_reason",
+        "shipping_address",
     ]
     inlines = [TermsVersionInline]
     actions = [service_action(_cancel, name="cancel_collaborations", description="Cancel the selected collaborations")]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Shipments ------------------------------------------------------------------------------
+
+
+class ShipmentItemInline(admin.TabularInline):
+    model = ShipmentItem
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["product", "quantity", "unit_cost"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _step(status):
+    """An action moving each selected shipment to ``status`` through the service, on the vendor's
+    behalf (as the vendor would from the page; shipped needs the carrier and tracking number)."""
+
+    def run(request, shipment):
+        shipments.shipment_update_status(shipment=shipment, actor=shipment.collaboration.vendor, status=status)
+        return f"{Shipment.Status(status).label} (on the vendor's behalf, by {request.user.email})."
+
+    return run
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(admin.ModelAdmin):
+    """Gifts and their stock are the services': everything here is read-only; the steps are actions."""
+
+    list_display = ["__str__", "collaboration", "status", "cost", "carrier", "tracking_number", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["collaboration__campaign", "collaboration__influencer"]
+    search_fields = ["tracking_number", "collaboration__campaign__title", "collaboration__influencer__email"]
+    readonly_fields = [
+        "collaboration",
+        "status",
+        "address",
+        "carrier",
+        "tracking_number",
+        "cost",
+        "created_by",
+        "created_at",
+        "shipped_at",
+        "delivered_at",
+        "returned_at",
+    ]
+    inlines = [ShipmentItemInline]
+    actions = [
+        service_action(_step("shipped"), name="mark_shipped", description="Mark the selected shipments shipped"),
+        service_action(_step("delivered"), name="mark_delivered", description="Mark the selected shipments delivered"),
+        service_action(
+            _step("returned"),
+            name="mark_returned",
+            description="Mark the selected shipments returned (their stock goes back)",
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("collaboration__vendor")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ShipmentItem)
+class ShipmentItemAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "shipment", "product", "quantity", "unit_cost"]
+    list_select_related = ["shipment", "product"]
+    search_fields = ["product__name", "product__sku"]
+    readonly_fields = ["shipment", "product", "quantity", "unit_cost"]
 
     def has_add_permission(self, request):
         return False

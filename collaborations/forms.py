@@ -2,9 +2,10 @@
 
 from django import forms
 
+from billing.forms import ProductChoiceField
 from catalog.models import Product
-from collaborations import services
-from collaborations.models import DEFAULT_DISCLOSURE, TermsDeliverable
+from collaborations import services, shipments
+from collaborations.models import DEFAULT_DISCLOSURE, Shipment, TermsDeliverable
 
 DELIVERABLE_ROWS = 5
 
@@ -54,3 +55,78 @@ class TermsForm(forms.Form):
 
 class ReasonForm(forms.Form):
     text = forms.CharField(max_length=1000)
+
+
+# --- Shipments ------------------------------------------------------------------------------
+
+
+class ShipmentForm(forms.Form):
+    """The vendor's new gift shipment, beside its lines (``ShipmentLineFormSet``)."""
+
+    address = forms.CharField(
+        max_length=shipments.ADDRESS_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Starts as the address the influencer gave.",
+    )
+    carrier = forms.CharField(
+        max_length=shipments.CARRIER_MAX, required=False, help_text="Optional until it is shipped."
+    )
+    tracking_number = forms.CharField(max_length=shipments.TRACKING_NUMBER_MAX, required=False)
+
+
+class ShipmentLineForm(forms.Form):
+    product = ProductChoiceField(queryset=Product.objects.none(), empty_label="Choose a product", required=False)
+    quantity = forms.IntegerField(min_value=1, max_value=shipments.MAX_QUANTITY, required=False, help_text="Empty: 1.")
+
+    def __init__(self, *args, vendor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(vendor=vendor, is_active=True).order_by("name", "pk")
+        self.fields["quantity"].widget.attrs.update(min="1", placeholder="1")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("product") and not cleaned.get("quantity"):
+            cleaned["quantity"] = 1
+        return cleaned
+
+
+class BaseShipmentLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not any(form.cleaned_data.get("product") for form in self.forms):
+            raise forms.ValidationError("Choose at least one product.")
+
+    def filled(self):
+        """The lines with a product, in order (what the service gets, so its line errors map back)."""
+        return [form for form in self.forms if form.cleaned_data.get("product")]
+
+
+SHIPMENT_LINES = 3
+ShipmentLineFormSet = forms.formset_factory(
+    ShipmentLineForm,
+    formset=BaseShipmentLineFormSet,
+    extra=SHIPMENT_LINES,
+    max_num=shipments.MAX_LINES,
+    validate_max=True,
+    absolute_max=shipments.MAX_LINES,
+)
+
+
+class ShipmentUpdateForm(forms.Form):
+    """A status button, with the carrier and tracking number where the step takes them."""
+
+    status = forms.ChoiceField(choices=[("", "—"), *Shipment.Status.choices], required=False)
+    carrier = forms.CharField(max_length=shipments.CARRIER_MAX, required=False)
+    tracking_number = forms.CharField(max_length=shipments.TRACKING_NUMBER_MAX, required=False)
+
+
+class ShippingAddressForm(forms.Form):
+    shipping_address = forms.CharField(
+        label="Your shipping address",
+        max_length=shipments.ADDRESS_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Name, street, city, PIN code and a phone number for the courier. Only this "
+        "collaboration's vendor sees it.",
+    )

@@ -283,7 +283,8 @@ class Submission(models.Model):
 
 class Shipment(models.Model):
     """Products from the vendor's catalog gifted to the influencer. Stock leaves when it is made
-    (``catalog`` movement ``gift``) and comes back if it is returned."""
+    (``catalog`` movement ``gift``) and comes back if it is returned (``gift_return``); the
+    statuses and who moves them are in ``collaborations.shipments``."""
 
     class Status(models.TextChoices):
         PREPARING = "preparing", "Preparing"
@@ -311,10 +312,27 @@ class Shipment(models.Model):
                 name="shipment_status_known",
             ),
             models.CheckConstraint(condition=Q(cost__gte=0), name="shipment_cost_not_negative"),
+            # Each status has the times of the steps it went through; a returned one may never
+            # have been sent (cancelled while preparing), and was delivered only if it was sent.
+            models.CheckConstraint(
+                condition=Q(status="preparing", shipped_at=None, delivered_at=None, returned_at=None)
+                | Q(status="shipped", shipped_at__isnull=False, delivered_at=None, returned_at=None)
+                | Q(status="delivered", shipped_at__isnull=False, delivered_at__isnull=False, returned_at=None)
+                | (
+                    Q(status="returned", returned_at__isnull=False)
+                    & (Q(delivered_at=None) | Q(shipped_at__isnull=False))
+                ),
+                name="shipment_times_match_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(shipped_at__isnull=True) | (~Q(carrier="") & ~Q(tracking_number="")),
+                name="shipment_sent_has_tracking",
+            ),
         ]
 
     def __str__(self):
-        return f"Shipment #{self.pk} for {self.collaboration}"
+        # Without its relations: catalog lists many movements with their source's name.
+        return f"Gift shipment #{self.pk}"
 
     def get_absolute_url(self):
         return reverse("collaborations:collaboration-detail", args=[self.collaboration_id]) + f"#shipment-{self.pk}"
@@ -331,6 +349,7 @@ class ShipmentItem(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="shipment_item_quantity_positive"),
             models.UniqueConstraint(fields=["shipment", "product"], name="shipment_item_product_unique"),
+            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="shipment_item_unit_cost_not_negative"),
         ]
 
     def __str__(self):

@@ -1,10 +1,12 @@
 """Reads of collaborations: only the two parties and staff see one; for anyone else it does not exist."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from collaborations.models import Collaboration, Deliverable, TermsVersion
+from collaborations.models import Collaboration, Deliverable, Shipment, ShipmentItem, TermsVersion
 
 
 def collaborations_for_user(user: User) -> QuerySet[Collaboration]:
@@ -84,11 +86,12 @@ def stage_counts(user: User) -> dict[str, int]:
 
 def waiting_for_user_q(user: User) -> Q:
     """The collaborations where the next step is ``user``'s: for the vendor, terms to send, content
-    to review and money payable; for the influencer, terms to answer and changes to make."""
+    to review, gifts to send and money payable; for the influencer, terms to answer and changes to make."""
     if user.is_vendor:
+        to_send = Shipment.objects.filter(collaboration=OuterRef("pk"), status=Shipment.Status.PREPARING)
         return Q(vendor=user) & (
             Q(stage__in=[Collaboration.Stage.NEW, Collaboration.Stage.CONTENT_SUBMITTED])
-            | (~Q(stage=Collaboration.Stage.CANCELLED) & Q(payable__gt=0))
+            | (~Q(stage=Collaboration.Stage.CANCELLED) & (Q(payable__gt=0) | Exists(to_send)))
         )
     if user.is_influencer:
         changes = Deliverable.objects.filter(collaboration=OuterRef("pk"), status=Deliverable.Status.CHANGES_REQUESTED)
@@ -104,9 +107,47 @@ def waiting_count(user: User) -> int:
     return Collaboration.objects.filter(waiting_for_user_q(user)).count()
 
 
+# --- Shipments -------------------------------------------------------------------------------
+
+
+def shipments_of_collaboration(collaboration: Collaboration) -> QuerySet[Shipment]:
+    """Its gift shipments, newest first, each with its items and their products."""
+    return (
+        Shipment.objects.filter(collaboration=collaboration)
+        .prefetch_related(Prefetch("items", queryset=ShipmentItem.objects.select_related("product").order_by("pk")))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def shipment_for_user(user: User, pk) -> Shipment:
+    """A shipment of a collaboration ``user`` sees (``collaborations_for_user``), or 404."""
+    queryset = Shipment.objects.select_related(
+        "collaboration__campaign", "collaboration__vendor", "collaboration__influencer"
+    ).prefetch_related(Prefetch("items", queryset=ShipmentItem.objects.select_related("product").order_by("pk")))
+    return get_object_or_404(queryset, pk=pk, collaboration__in=collaborations_for_user(user).values("pk"))
+
+
+def gift_cost_q(prefix: str = "") -> Q:
+    """Which shipments' cost counts as what a collaboration's gifts cost (its ROI): those not
+    returned (a returned gift is back in stock). ``prefix`` reads it through a relation
+    (``"shipments__"`` from a collaboration)."""
+    return ~Q(**{f"{prefix}status": Shipment.Status.RETURNED})
+
+
+def gift_cost(collaborations: QuerySet[Collaboration]) -> Decimal:
+    """What the gifts of ``collaborations`` cost, at cost price when sent (``gift_cost_q``)."""
+    total = (
+        Shipment.objects.filter(gift_cost_q(), collaboration__in=collaborations.values("pk"))
+        .aggregate(total=Sum("cost"))
+        .get("total")
+    )
+    return total if total is not None else Decimal("0.00")
+
+
 def collaborations_export(user: User) -> list[dict]:
     """The user's collaborations for their data export: stage, the other side by the name the
-    user sees, and every terms version with its deliverables (``accounts.hooks``)."""
+    user sees, every terms version with its deliverables, the shipping address and the gift
+    shipments (with what they cost for the vendor only, as the pages show it) (``accounts.hooks``)."""
     party = Collaboration.objects.filter(Q(vendor=user) | Q(influencer=user))
     collaborations = (
         party.select_related("campaign", "vendor", "influencer")
@@ -114,7 +155,13 @@ def collaborations_export(user: User) -> list[dict]:
             Prefetch(
                 "terms_versions",
                 queryset=TermsVersion.objects.prefetch_related("deliverables", "gifted_products").order_by("number"),
-            )
+            ),
+            Prefetch(
+                "shipments",
+                queryset=Shipment.objects.prefetch_related(
+                    Prefetch("items", queryset=ShipmentItem.objects.select_related("product").order_by("pk"))
+                ).order_by("created_at", "pk"),
+            ),
         )
         .order_by("created_at", "pk")
     )
@@ -150,9 +197,39 @@ def collaborations_export(user: User) -> list[dict]:
                 }
                 for terms in collaboration.terms_versions.all()
             ],
+            "shipping_address": collaboration.shipping_address,
+            "shipments": [
+                _shipment_export(shipment, with_cost=collaboration.vendor_id == user.pk)
+                for shipment in collaboration.shipments.all()
+            ],
         }
         for collaboration in collaborations
     ]
+
+
+def _shipment_export(shipment: Shipment, *, with_cost: bool) -> dict:
+    cost = {"cost": shipment.cost} if with_cost else {}
+    return {
+        "id": shipment.pk,
+        "status": shipment.status,
+        "address": shipment.address,
+        "carrier": shipment.carrier,
+        "tracking_number": shipment.tracking_number,
+        **cost,
+        "items": [
+            {
+                "product": item.product.name,
+                "sku": item.product.sku,
+                "quantity": item.quantity,
+                **({"unit_cost": item.unit_cost} if with_cost else {}),
+            }
+            for item in shipment.items.all()
+        ],
+        "created_at": shipment.created_at,
+        "shipped_at": shipment.shipped_at,
+        "delivered_at": shipment.delivered_at,
+        "returned_at": shipment.returned_at,
+    }
 
 
 def collaborations_export_rows(user: User) -> int:

@@ -260,12 +260,12 @@ def _summary(terms, rows):
 
 def _text(value, field, limit, *, required=None):
     text = value.strip() if isinstance(value, str) else ""
-    if problems := _text_problems(text, limit, required=required):
+    if problems := text_problems(text, limit, required=required):
         raise CollaborationError(errors={field: problems})
     return text
 
 
-def _text_problems(text: str, limit: int, *, required: str | None = None) -> list[str]:
+def text_problems(text: str, limit: int, *, required: str | None = None) -> list[str]:
     """What is wrong with a stripped text: missing (when ``required`` says how to ask) or too long."""
     if required and not text:
         return [required]
@@ -293,7 +293,7 @@ def _clean_terms(*, vendor_id, deliverables, fee, commission_rate, gifted_produc
                 problems["kind"] = [f"Choose one of: {', '.join(kinds)}."]
             brief = item.get("brief")
             brief = brief.strip() if isinstance(brief, str) else ""
-            if brief_problems := _text_problems(brief, BRIEF_MAX, required="Describe the deliverable."):
+            if brief_problems := text_problems(brief, BRIEF_MAX, required="Describe the deliverable."):
                 problems["brief"] = brief_problems
             due = item.get("due_date")
             if isinstance(due, str):
@@ -340,8 +340,8 @@ def _clean_terms(*, vendor_id, deliverables, fee, commission_rate, gifted_produc
     ):
         if value is not None and not isinstance(value, str):
             errors[field] = ["Give a text."]
-        elif text_problems := _text_problems((value or "").strip(), limit):
-            errors[field] = text_problems
+        elif problems := text_problems((value or "").strip(), limit):
+            errors[field] = problems
     if errors:
         raise CollaborationError("The terms have errors.", errors=errors)
     disclosure = (disclosure or "").strip() or DEFAULT_DISCLOSURE

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from collaborations.views import collaborations as views
+from collaborations.views import shipments
 
 app_name = "collaborations"
 
@@ -12,6 +13,9 @@ urlpatterns = [
     path("<int:pk>/terms/new/", views.TermsSendView.as_view(), name="terms-send"),
     # deliverables
     # shipments
+    path("<int:pk>/shipments/new/", shipments.ShipmentCreateView.as_view(), name="shipment-create"),
+    path("<int:pk>/shipping-address/", shipments.ShippingAddressView.as_view(), name="shipping-address"),
+    path("shipments/<int:pk>/", shipments.ShipmentUpdateView.as_view(), name="shipment-update"),
     # money: ledger and payouts
     # results
     path("<int:pk>/<str:verb>/", views.CollaborationActionView.as_view(), name="collaboration-action"),

@@ -1,8 +1,9 @@
 """Every change of stock, each with its movement: catalog is the only writer of ``Product.quantity``.
 
-A caller that sells or takes back goods (billing) says which products and how many, and passes in
-what the movement belongs to (``source``, a bill); catalog stores that reference without knowing
-what it is. Rows are locked in primary-key order, so two sales of the same products never wait on
+A caller that sells or takes back goods (billing), or gives them away and gets them back (a
+collaboration's gift shipment), says which products and how many, why (``reason``), and passes in
+what the movement belongs to (``source``, a bill or a shipment); catalog stores that reference
+without knowing what it is. Rows are locked in primary-key order, so two sales of the same products never wait on
 each other in a cycle; every decrement is also conditional, so stock never goes below 0 or above
 ``MAX_QUANTITY`` even without the locks.
 """
@@ -77,22 +78,37 @@ def stock_shortfalls(lines: Sequence, products: dict[int, Product]) -> list[dict
     return failed
 
 
-def stock_sell(*, vendor, lines: Sequence, source=None, actor=None) -> list[StockMovement]:
+# The reasons stock leaves by ``stock_sell``: a sale, or a gift (a caller's shipment to an influencer).
+OUTGOING_REASONS = (StockMovement.Reason.SALE, StockMovement.Reason.GIFT)
+# The reasons stock comes back by ``stock_return``: a voided sale, or a gift sent back.
+RETURN_REASONS = (StockMovement.Reason.VOID, StockMovement.Reason.GIFT_RETURN)
+
+
+def stock_sell(
+    *, vendor, lines: Sequence, source=None, actor=None, reason=StockMovement.Reason.SALE, note: str = ""
+) -> list[StockMovement]:
     """Take every line out of the vendor's stock, or none: ``InsufficientStock`` lists each line
-    that cannot be sold. One ``SALE`` movement a line, belonging to ``source``."""
+    that cannot be sold (an inactive product, or fewer units than asked). One movement a line,
+    with ``reason`` (``SALE``, or ``GIFT`` for goods given away), belonging to ``source``.
+    Returns the movements in the order of ``lines``; each ``movement.product`` is the locked row."""
+    if reason not in OUTGOING_REASONS:
+        raise ValueError(f"stock_sell takes stock out; {reason!r} is not one of {OUTGOING_REASONS}.")
     with transaction.atomic():
         products = stock_lock(vendor=vendor, lines=lines)
         failed = stock_shortfalls(lines, products)
         if failed:
             raise InsufficientStock.for_lines(failed)
-        return _move_lines(lines, products, -1, StockMovement.Reason.SALE, source=source, actor=actor)
+        return _move_lines(lines, products, -1, reason, source=source, actor=actor, note=note)
 
 
 def stock_return(
     *, vendor, lines: Sequence, source=None, actor=None, note: str = "", reason=StockMovement.Reason.VOID
 ) -> list[StockMovement]:
-    """Put every line back into the vendor's stock (a voided sale), or none:
-    ``StockLimitExceeded`` names each line that would take its product past ``MAX_QUANTITY``."""
+    """Put every line back into the vendor's stock (a voided sale; ``GIFT_RETURN`` for a gift sent
+    back), or none: ``StockLimitExceeded`` names each line that would take its product past
+    ``MAX_QUANTITY``."""
+    if reason not in RETURN_REASONS:
+        raise ValueError(f"stock_return puts stock back; {reason!r} is not one of {RETURN_REASONS}.")
     with transaction.atomic():
         products = stock_lock(vendor=vendor, lines=lines)
         after = {pk: product.quantity for pk, product in products.items()}

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from anwariya.api.filters import MAX_ID
 from anwariya.api.schema import conflict
 from anwariya.api.serializers import StrictInputMixin
-from collaborations import selectors, services
+from collaborations import selectors, services, shipments
 from collaborations.filters import CollaborationFilter
 from collaborations.models import DEFAULT_DISCLOSURE, Collaboration, TermsDeliverable, TermsVersion
 
@@ -48,6 +48,7 @@ class CollaborationSerializer(serializers.ModelSerializer):
             "cancelled_at",
             "cancelled_by",
             "cancel_reason",
+            "shipping_address",
         ]
         read_only_fields = fields
 
@@ -134,6 +135,16 @@ class CancelInputSerializer(StrictInputMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=services.REASON_MAX, help_text="Why you cancel.")
 
 
+class ShippingAddressInputSerializer(StrictInputMixin, serializers.Serializer):
+    shipping_address = serializers.CharField(
+        max_length=shipments.ADDRESS_MAX,
+        allow_blank=True,
+        required=False,
+        help_text="Where gifted products are sent (name, street, city, PIN code, phone); empty clears it, "
+        "left out keeps it.",
+    )
+
+
 STAGE = conflict("The collaboration's stage refuses this (e.g. no terms waiting, or it is cancelled).")
 
 
@@ -141,6 +152,12 @@ STAGE = conflict("The collaboration's stage refuses this (e.g. no terms waiting,
 @extend_schema_view(
     list=extend_schema(description="Your collaborations (vendor or influencer), most recently changed first."),
     retrieve=extend_schema(description="A collaboration you are a party to; 404 for anyone else."),
+    partial_update=extend_schema(
+        request=ShippingAddressInputSerializer,
+        responses={200: CollaborationSerializer, 409: STAGE},
+        description="The influencer gives the address their gifts are sent to (only the influencer; "
+        "only while the collaboration is open).",
+    ),
 )
 class CollaborationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Collaboration.objects.none()
@@ -155,6 +172,14 @@ class CollaborationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def get_object(self):
         return selectors.collaboration_for_user(self.request.user, self.kwargs["pk"])
+
+    def partial_update(self, request, pk=None):
+        collaboration = self.get_object()
+        serializer = ShippingAddressInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        address = serializer.validated_data.get("shipping_address", collaboration.shipping_address)
+        shipments.shipping_address_set(collaboration=collaboration, actor=request.user, address=address)
+        return Response(CollaborationSerializer(self.get_object(), context=self.get_serializer_context()).data)
 
     @extend_schema(
         methods=["GET"],

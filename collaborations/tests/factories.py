@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.tests.factories import InfluencerFactory
 from campaigns import services as campaign_services
 from campaigns.tests.factories import CampaignFactory
-from collaborations import services
+from collaborations import services, shipments
 from collaborations.models import Collaboration
 
 
@@ -34,3 +34,25 @@ def send_terms(collaboration, **overrides):
     }
     fields.update(overrides)
     return services.terms_send(collaboration=collaboration, actor=collaboration.vendor, **fields)
+
+
+# --- Shipments ------------------------------------------------------------------------------
+
+
+def make_active_collaboration(**kwargs) -> Collaboration:
+    """A collaboration whose influencer accepted the terms: gifts can be sent."""
+    collaboration = make_collaboration(**kwargs)
+    send_terms(collaboration)
+    services.terms_accept(collaboration=collaboration, actor=collaboration.influencer)
+    return collaboration
+
+
+def make_shipment(collaboration, *lines, address="12 MG Road, Bengaluru 560001", **fields):
+    """A gift shipment of ``lines`` (``(product, quantity)``) through the service."""
+    return shipments.shipment_create(
+        collaboration=collaboration,
+        actor=collaboration.vendor,
+        items=[{"product": product.pk, "quantity": quantity} for product, quantity in lines],
+        address=address,
+        **fields,
+    )

@@ -2,8 +2,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import AdminFactory
-from collaborations.models import Collaboration
-from collaborations.tests.factories import make_collaboration, send_terms
+from catalog.models import Product
+from catalog.tests.factories import ProductFactory
+from collaborations.models import Collaboration, Shipment
+from collaborations.tests.factories import make_active_collaboration, make_collaboration, make_shipment, send_terms
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +40,34 @@ def test_admin_cancel_action_goes_through_the_service(client):
     assert open_one.stage == "cancelled"
     assert open_one.cancelled_by_id == open_one.vendor_id
     assert Collaboration.objects.get(pk=done.pk).stage == "completed"
+
+
+def test_staff_see_shipments_read_only_and_move_them_with_actions_through_the_service(client):
+    collaboration = make_active_collaboration()
+    tea = ProductFactory(vendor=collaboration.vendor, quantity=4)
+    ready = make_shipment(collaboration, (tea, 1), carrier="DTDC", tracking_number="D42")
+    untracked = make_shipment(collaboration, (tea, 2))
+    client.force_login(AdminFactory())
+    changelist = reverse("admin:collaborations_shipment_changelist")
+    assert str(ready) in client.get(changelist).content.decode()
+    page = client.get(reverse("admin:collaborations_shipment_change", args=[ready.pk])).content.decode()
+    assert "D42" in page
+    assert "60.00" in page
+    assert 'name="cost"' not in page  # money is read-only
+    assert 'name="status"' not in page  # a state the service owns
+    assert client.get(reverse("admin:collaborations_shipment_add")).status_code == 403
+
+    response = client.post(
+        changelist, {"action": "mark_shipped", "_selected_action": [ready.pk, untracked.pk]}, follow=True
+    )
+    text = response.content.decode()
+    assert f"{ready}: Shipped (on the vendor" in text
+    assert f"{untracked}: A shipped gift needs its carrier and tracking number." in text
+    assert Shipment.objects.get(pk=ready.pk).status == "shipped"
+    assert Shipment.objects.get(pk=untracked.pk).status == "preparing"
+
+    client.post(changelist, {"action": "mark_returned", "_selected_action": [untracked.pk]})
+    assert Shipment.objects.get(pk=untracked.pk).status == "returned"
+    assert Product.objects.get(pk=tea.pk).quantity == 3
+    items = client.get(reverse("admin:collaborations_shipmentitem_changelist")).content.decode()
+    assert tea.name in items
