@@ -6,7 +6,9 @@ class CollaborationsConfig(AppConfig):
 
     def ready(self):
         from accounts.hooks import register_export_section, register_on_close
+        from billing.hooks import on_referred_bill_created, on_referred_bill_voided
         from campaigns.hooks import on_campaign_joined
+        from collaborations.commission import commission_earn, commission_reverse
         from collaborations.selectors import collaborations_export, collaborations_export_rows
         from collaborations.services import collaboration_open, collaborations_end_for_closed_account
 
@@ -16,3 +18,7 @@ class CollaborationsConfig(AppConfig):
         # A user's data export holds their collaborations; closing the account cancels the open ones.
         register_export_section("collaborations", collaborations_export, rows=collaborations_export_rows)
         register_on_close(collaborations_end_for_closed_account)
+        # A bill with a collaboration's referral code earns commission; voiding it reverses that,
+        # in the bill's transaction; billing does not import collaborations.
+        on_referred_bill_created(commission_earn)
+        on_referred_bill_voided(commission_reverse)
