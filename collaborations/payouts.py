@@ -24,6 +24,7 @@ from collaborations.models import Collaboration, LedgerEntry, Payout
 from collaborations.services import CollaborationError, NotAllowed, notify
 
 Kind = LedgerEntry.Kind
+MIN_AMOUNT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # what a ledger amount (14 digits, 2 places) can hold
 REFERENCE_MAX = Payout._meta.get_field("reference").max_length
 PAYOUT_NOTE_MAX = Payout._meta.get_field("note").max_length

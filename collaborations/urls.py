@@ -1,6 +1,7 @@
 from django.urls import path
 
 from collaborations.views import collaborations as views
+from collaborations.views import money
 
 app_name = "collaborations"
 
@@ -13,6 +14,10 @@ urlpatterns = [
     # deliverables
     # shipments
     # money: ledger and payouts
+    path("earnings/", money.EarningsView.as_view(), name="earnings"),
+    path("owed/", money.OwedView.as_view(), name="owed"),
+    path("<int:pk>/ledger/", money.LedgerView.as_view(), name="ledger"),
+    path("<int:pk>/payouts/new/", money.PayoutRecordView.as_view(), name="payout-record"),
     # results
     path("<int:pk>/<str:verb>/", views.CollaborationActionView.as_view(), name="collaboration-action"),
 ]

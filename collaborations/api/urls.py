@@ -3,9 +3,13 @@
 
 from django.urls import path  # noqa: F401 (the areas add their paths)
 
+from collaborations.api import money
+
 urlpatterns = [
     # deliverables
     # shipments
     # money: ledger and payouts
+    path("collaborations/<int:pk>/ledger/", money.CollaborationLedgerApi.as_view(), name="collaboration-ledger"),
+    path("collaborations/<int:pk>/payouts/", money.CollaborationPayoutsApi.as_view(), name="collaboration-payouts"),
     # results
 ]

@@ -308,11 +308,11 @@ def test_the_database_refuses_a_malformed_ledger_row(kind, amounts):
         _post(kind, **amounts)
 
 
-def test_the_database_refuses_a_second_earning_for_one_bill_and_negative_balances():
+@pytest.mark.database_unique_rules
+def test_the_database_refuses_a_second_earning_for_one_bill():
     collaboration = make_collaboration()
     accept_terms(collaboration)
     bill = referred_bill(collaboration)
-    earning = LedgerEntry.objects.get()
 
     def second_earning():
         with transaction.atomic():
@@ -321,6 +321,11 @@ def test_the_database_refuses_a_second_earning_for_one_bill_and_negative_balance
 
     with pytest.raises(IntegrityError):
         second_earning()
+    assert LedgerEntry.objects.filter(bill=bill).count() == 1
+
+
+def test_the_database_refuses_a_negative_paid_balance():
+    collaboration = make_collaboration()
     with pytest.raises(IntegrityError), transaction.atomic():
         Collaboration.objects.filter(pk=collaboration.pk).update(paid=-1)
-    assert earning.held == balances(collaboration)[0]
+    assert balances(collaboration) == (0, 0, 0)
