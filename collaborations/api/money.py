@@ -13,8 +13,8 @@ from anwariya.api.schema import ErrorSerializer, conflict
 from anwariya.api.serializers import StrictInputMixin
 from anwariya.idempotency import HEADER, MAX_KEY_LENGTH, idempotent
 from collaborations import balances, payouts, selectors
-from collaborations.services import NotAllowed
 from collaborations.models import MONEY, LedgerEntry, Payout
+from collaborations.services import NotAllowed
 
 AMOUNT = {"max_digits": MONEY["max_digits"], "decimal_places": MONEY["decimal_places"]}
 
@@ -186,4 +186,3 @@ class CollaborationPayoutsApi(generics.ListAPIView):
             note=data["note"],
         )
         return Response(PayoutSerializer(payout).data, status=status.HTTP_201_CREATED)
-

@@ -17,8 +17,12 @@ from collaborations.tests.factories import make_collaboration
 pytestmark = pytest.mark.django_db
 
 LANDING = "https://chai.example.com/diwali?utm_source=anwariya"
-PHONE = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36"
-LAPTOP = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36"
+)
+LAPTOP = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"
+)
 
 
 @pytest.fixture
@@ -123,7 +127,7 @@ def test_clicks_and_unique_visitors_are_counted_per_day(client, collaboration):
     assert counts(collaboration) == (4, 3)
 
 
-def test_the_next_day_counts_afresh_with_a_new_salt_and_prunes_the_old_one(client, collaboration, time_machine=None):
+def test_the_next_day_counts_afresh_with_a_new_salt_and_prunes_the_old_one(client, collaboration):
     visit(client, collaboration)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     ClickDay.objects.update(day=yesterday)
@@ -185,7 +189,8 @@ def test_bots_and_link_previews_are_redirected_but_not_counted(client, collabora
         "Mobile/15E148 Instagram 329.0.0.0.58 (iPhone15,2; iOS 17_4; en_IN)",
         "Mozilla/5.0 (Linux; Android 13; SM-A536E Build/TP1A; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Version/4.0 Chrome/123.0 Mobile Safari/537.36 [FBAN/EMA;FBLC/en_GB;FBAV/401.0.0.12.108;]",
-        "Mozilla/5.0 (Linux; Android 9; CUBOT X19) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/96.0 Mobile Safari/537.36",
+        "Mozilla/5.0 (Linux; Android 9; CUBOT X19) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/96.0 Mobile Safari/537.36",
     ],
 )
 def test_people_in_browsers_and_in_app_browsers_are_counted(client, collaboration, agent):

@@ -3,6 +3,8 @@ Earnings and the vendor's Owed (each with a CSV download). The balances and the 
 on the collaboration's page (``{% money_panel %}``). Thin: ``collaborations.payouts`` writes,
 ``collaborations.balances`` reads."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -73,6 +75,11 @@ class PayoutRecordView(LoginRequiredMixin, View):
         return render(request, "collaborations/payout_form.html", context, status=status)
 
 
+def _amount(value):
+    """A sum as money, with its 2 places (SQLite's sums lose them)."""
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
 def _wants_csv(request):
     return request.GET.get("format") == "csv"
 
@@ -115,9 +122,9 @@ class OwedView(VendorRequiredMixin, View):
                     row["influencer_id"],
                     row["influencer__display_name"],
                     row["collaborations"],
-                    row["held_total"],
-                    row["payable_total"],
-                    row["paid_total"],
+                    _amount(row["held_total"]),
+                    _amount(row["payable_total"]),
+                    _amount(row["paid_total"]),
                     settings.CURRENCY,
                 ]
                 for row in owed.iterator(chunk_size=500)
