@@ -23,6 +23,10 @@ SERVICE_ENFORCED = {
     "chat.TelegramMessage.telegram_message_one_notification_per_recipient": (
         "chat.telegram.services.telegram_message_queue"
     ),
+    # Checked with the collaboration's row locked (collaborations.ledger.collaboration_lock).
+    "collaborations.LedgerEntry.ledger_entry_one_earning_per_bill": "collaborations.commission.commission_earn",
+    "collaborations.LedgerEntry.ledger_entry_earning_released_once": "collaborations.commission.commission_release",
+    "collaborations.LedgerEntry.ledger_entry_earning_reversed_once": "collaborations.commission.commission_reverse",
 }
 
 # Locks are rows of RuleLock, a rule's values hashed into this many: two values that share a row

@@ -234,6 +234,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "broadcasts.tasks.broadcasts_tick",
         "schedule": timedelta(seconds=30),
     },
+    # Commission whose hold period has ended becomes payable.
+    "collaborations-release-commission": {
+        "task": "collaborations.tasks.commission_release",
+        "schedule": timedelta(hours=1),
+    },
+    # Yesterday's tracking salts and visitor marks go (also done on the first click of a day).
+    "collaborations-tracking-prune": {
+        "task": "collaborations.tasks.tracking_prune",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------
@@ -325,6 +335,8 @@ GEMINI_TIMEOUT_SECONDS = env.int("GEMINI_TIMEOUT_SECONDS", default=10)
 INSIGHTS_CACHE_SECONDS = env.int("INSIGHTS_CACHE_SECONDS", default=6 * 60 * 60)
 # Chat reply suggestions are cached per chat, user and replied message (chat/suggestions.py).
 CHAT_SUGGESTIONS_CACHE_SECONDS = env.int("CHAT_SUGGESTIONS_CACHE_SECONDS", default=60 * 60)
+# Commission on an attributed sale is held this many days (for returns and voids), then payable.
+COLLAB_COMMISSION_HOLD_DAYS = env.int("COLLAB_COMMISSION_HOLD_DAYS", default=14)
 # Vendors with at least this many paid bills get their sales series from the daily rollup.
 ANALYTICS_ROLLUP_MIN_BILLS = env.int("ANALYTICS_ROLLUP_MIN_BILLS", default=1000)
 # The Telegram bot bridge is on when both the token and the webhook secret are set.

@@ -13,6 +13,7 @@ from catalog.api import CategoryViewSet, ProductViewSet
 from chat.api.chats import ChatViewSet
 from chat.api.messages import MessageViewSet
 from collaborations.api.collaborations import CollaborationViewSet
+from collaborations.views.tracking import TrackingLinkView
 from profiles.api import InfluencerViewSet, ProfileApi
 
 router = SimpleRouter()
@@ -42,6 +43,9 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", HealthView.as_view(), name="healthz"),
+    # A collaboration's tracking link (public; redirects to its campaign's landing URL only).
+    # Any path after r/ reaches it, so a mistyped one is answered as a link (JSON or page), not elsewhere.
+    path("r/<path:code>", TrackingLinkView.as_view(), name="tracking-link"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from anwariya.celery import enqueue_on_commit
 from anwariya.errors import Conflict, DomainError
+from billing.hooks import referred_bill_created, referred_bill_voided
 from billing.invoices import invoice_pdf_stored
 from billing.models import Bill, BillItem, InvoiceCounter
 from billing.pricing import MAX_TOTAL, amounts, bill_totals, priced_line
@@ -114,6 +115,8 @@ def bill_create(
         else:  # e.g. demo data: a sale recorded without emailing anyone
             bill.email_status = Bill.EmailStatus.NOT_SENT
             bill.save(update_fields=["total", "cost", "profit", "email_status"])
+        if referral is not None:
+            referred_bill_created(bill)  # e.g. the collaboration's commission (billing.hooks)
 
     purchased = [
         {"line": line_no, "product": line.product, "sku": products[line.product].sku, "quantity": line.quantity}
@@ -138,6 +141,8 @@ def bill_void(*, bill: Bill, actor=None) -> Bill:
         stale_pdf = bill.invoice_pdf.name
         bill.invoice_pdf = ""  # the next download renders it again, marked VOID
         bill.save(update_fields=["status", "voided_at", "voided_by", "invoice_pdf"])
+        if bill.referral_id is not None:
+            referred_bill_voided(bill)  # e.g. the commission it earned is reversed (billing.hooks)
         if stale_pdf:
             transaction.on_commit(lambda: bill.invoice_pdf.storage.delete(stale_pdf))
     return bill

@@ -3,6 +3,7 @@ from django.contrib import admin
 from accounts.models import Role, User
 from anwariya.admin import ServiceFormAdmin, ServiceModelForm, service_action
 from campaigns import services
+from campaigns.forms import landing_url_field
 from campaigns.models import Application, Campaign
 from catalog.models import Product
 
@@ -29,13 +30,25 @@ class RoleLimitedForeignKeys:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-CAMPAIGN_CONTENT = ["title", "description", "product", "niches", "deliverables", "budget", "start_date", "end_date"]
+CAMPAIGN_CONTENT = [
+    "title",
+    "description",
+    "product",
+    "niches",
+    "deliverables",
+    "budget",
+    "start_date",
+    "end_date",
+    "landing_url",
+]
 CAMPAIGN_STATUS = ["status", "created_at", "updated_at", "opened_at", "closed_at"]
 
 
 class CampaignAdminForm(ServiceModelForm):
     """Adds a draft with ``campaign_create`` for the chosen vendor; edits the content with
     ``campaign_update``. Either refuses another vendor's product (an error on ``product``)."""
+
+    landing_url = landing_url_field()
 
     class Meta:
         model = Campaign

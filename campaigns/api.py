@@ -13,7 +13,7 @@ from anwariya.api.schema import conflict
 from anwariya.api.serializers import StrictInputMixin
 from campaigns import selectors, services
 from campaigns.filters import CampaignFilter
-from campaigns.models import Application, Campaign
+from campaigns.models import LANDING_URL_MAX, Application, Campaign
 from catalog.models import Product
 from profiles.models import Niche
 
@@ -30,6 +30,13 @@ class CampaignSerializer(StrictInputMixin, serializers.ModelSerializer):
         many=True, slug_field="slug", queryset=Niche.objects.all(), required=False, help_text="Target niche slugs."
     )
     budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, max_value=services.MAX_BUDGET)
+    landing_url = serializers.URLField(
+        max_length=LANDING_URL_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="Where the tracking links /r/<code> of the campaign's collaborations redirect (http or "
+        "https); blank: the links show that the vendor has not set one yet.",
+    )
     status = serializers.ChoiceField(
         choices=Campaign.Status.choices, required=False, help_text="Moves draft → open → closed."
     )
@@ -56,6 +63,7 @@ class CampaignSerializer(StrictInputMixin, serializers.ModelSerializer):
             "budget",
             "start_date",
             "end_date",
+            "landing_url",
             "status",
             "application_count",
             "pending_count",

@@ -1,13 +1,37 @@
 from django import forms
 
-from campaigns.models import Campaign
+from campaigns.models import LANDING_URL_MAX, Campaign
 from catalog.models import Product
 
 
+def landing_url_field():
+    """The landing page as the campaign forms take it: a typed "shop.example.com" means https."""
+    return forms.URLField(
+        max_length=LANDING_URL_MAX,
+        required=False,
+        assume_scheme="https",
+        label="Landing page",
+        help_text=Campaign._meta.get_field("landing_url").help_text,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+
 class CampaignForm(forms.ModelForm):
+    landing_url = landing_url_field()
+
     class Meta:
         model = Campaign
-        fields = ["title", "description", "product", "niches", "deliverables", "budget", "start_date", "end_date"]
+        fields = [
+            "title",
+            "description",
+            "product",
+            "niches",
+            "deliverables",
+            "budget",
+            "start_date",
+            "end_date",
+            "landing_url",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "deliverables": forms.Textarea(attrs={"rows": 2}),

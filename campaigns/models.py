@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from profiles.models import Niche
+
+LANDING_URL_MAX = 500
 
 
 class Campaign(models.Model):
@@ -24,6 +26,13 @@ class Campaign(models.Model):
         max_length=2000, help_text="What the influencer delivers, e.g. 2 reels + 3 stories."
     )
     budget = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    landing_url = models.URLField(
+        max_length=LANDING_URL_MAX,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where the collaborations' tracking links (/r/<code>) send visitors: your shop or product "
+        "page (http or https). Add your own UTM parameters to see the visits in your shop's analytics.",
+    )
     start_date = models.DateField()
     end_date = models.DateField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)

@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from anwariya.errors import Conflict, DomainError
 from campaigns.hooks import campaign_joined
-from campaigns.models import Application, Campaign
+from campaigns.models import LANDING_URL_MAX, Application, Campaign
 
 MAX_BUDGET = Decimal("9999999999.99")
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
@@ -133,8 +135,25 @@ def _check_campaign(campaign: Campaign) -> None:
         errors["end_date"] = ["The campaign must end on or after its start date."]
     if campaign.product_id is not None and campaign.product.vendor_id != campaign.vendor_id:
         errors["product"] = ["Choose one of your own products."]
+    campaign.landing_url = (campaign.landing_url or "").strip()
+    if problem := landing_url_problem(campaign.landing_url):
+        errors["landing_url"] = [problem]
     if errors:
         raise CampaignError(errors=errors)
+
+
+def landing_url_problem(url: str) -> str | None:
+    """What is wrong with a landing URL (blank is fine: the campaign has none), or None. Only
+    http and https: the tracking links redirect there, and nowhere else."""
+    if not url:
+        return None
+    if len(url) > LANDING_URL_MAX:
+        return f"Ensure this field has no more than {LANDING_URL_MAX} characters."
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return "Enter a web address starting with http:// or https://."
+    return None
 
 
 # --- Applications and invitations -------------------------------------------------------------

@@ -1,8 +1,16 @@
 from django.contrib import admin
 
-from anwariya.admin import service_action
-from collaborations import services, shipments
-from collaborations.models import Collaboration, Shipment, ShipmentItem, TermsDeliverable, TermsVersion
+from anwariya.admin import ServiceFormAdmin, ServiceModelForm, service_action
+from collaborations import payouts, services, shipments
+from collaborations.models import (
+    Collaboration,
+    LedgerEntry,
+    Payout,
+    Shipment,
+    ShipmentItem,
+    TermsDeliverable,
+    TermsVersion,
+)
 
 
 class TermsDeliverableInline(admin.TabularInline):
@@ -67,6 +75,35 @@ class TermsVersionInline(admin.TabularInline):
         return False
 
 
+LEDGER_COLUMNS = [
+    "created_at",
+    "kind",
+    "held",
+    "payable",
+    "paid",
+    "held_after",
+    "payable_after",
+    "paid_after",
+    "bill",
+    "note",
+    "created_by",
+]
+
+
+class LedgerEntryInline(admin.TabularInline):
+    """The collaboration's ledger, newest first: read-only (corrections are adjustments)."""
+
+    model = LedgerEntry
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = readonly_fields = LEDGER_COLUMNS
+    ordering = ["-created_at", "-pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 def _cancel(request, collaboration):
     services.collaboration_cancel(
         collaboration=collaboration,
@@ -94,8 +131,12 @@ class CollaborationAdmin(admin.ModelAdmin):
         "cancelled_by",
         "cancel_reason",
         "shipping_address",
+        "tracking_code",
+        "held",
+        "payable",
+        "paid",
     ]
-    inlines = [TermsVersionInline]
+    inlines = [TermsVersionInline, LedgerEntryInline]
     actions = [service_action(_cancel, name="cancel_collaborations", description="Cancel the selected collaborations")]
 
     def has_add_permission(self, request):
@@ -179,6 +220,101 @@ class ShipmentItemAdmin(admin.ModelAdmin):
     readonly_fields = ["shipment", "product", "quantity", "unit_cost"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Money: the ledger (read-only, adjustments through ``ledger_adjust``) and payouts -------------
+
+
+class LedgerAdjustmentForm(ServiceModelForm):
+    """A staff correction of a collaboration's balances: an ``adjustment`` row, by ``ledger_adjust``."""
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["collaboration", "held", "payable", "note"]
+        help_texts = {
+            "held": "Add (or, with a minus, take) this much to held; 0 for no change.",
+            "payable": "Add (or, with a minus, take) this much to payable; 0 for no change.",
+            "note": "Why (kept on the row and shown to both sides).",
+        }
+
+    def save_through_service(self):
+        return payouts.ledger_adjust(
+            collaboration=self.cleaned_data["collaboration"],
+            actor=self.actor,
+            held=self.cleaned_data["held"],
+            payable=self.cleaned_data["payable"],
+            note=self.cleaned_data["note"],
+        )
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ServiceFormAdmin, admin.ModelAdmin):
+    """The ledger of money owed to influencers is immutable: rows are viewed, never edited or
+    deleted. "Add" books a staff adjustment (``collaborations.payouts.ledger_adjust``)."""
+
+    form = LedgerAdjustmentForm
+    list_display = ["__str__", "collaboration", "kind", "held_after", "payable_after", "paid_after", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["collaboration__campaign", "collaboration__influencer"]
+    search_fields = ["collaboration__campaign__title", "collaboration__influencer__email", "note", "bill__number"]
+    raw_id_fields = ["collaboration"]
+    readonly_fields = [
+        "collaboration",
+        "kind",
+        *LEDGER_COLUMNS[2:8],
+        "currency",
+        "bill",
+        "base_amount",
+        "rate",
+        "release_at",
+        "earning",
+        "payout",
+        "note",
+        "created_by",
+        "created_at",
+    ]
+
+    def get_fields(self, request, obj=None):
+        return ["collaboration", "held", "payable", "note"] if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payout)
+class PayoutAdmin(admin.ModelAdmin):
+    """Payouts are recorded by vendors (``payout_record``) and read-only here."""
+
+    list_display = ["__str__", "collaboration", "amount", "method", "reference", "paid_on", "created_by"]
+    list_filter = ["method", "paid_on"]
+    list_select_related = ["collaboration__campaign", "collaboration__influencer", "created_by"]
+    search_fields = ["reference", "collaboration__campaign__title", "collaboration__influencer__email"]
+    readonly_fields = [
+        "collaboration",
+        "amount",
+        "currency",
+        "method",
+        "reference",
+        "paid_on",
+        "note",
+        "created_by",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -7,7 +7,9 @@ class CollaborationsConfig(AppConfig):
     def ready(self):
         from accounts.dashboard import register_nav_count
         from accounts.hooks import register_export_section, register_on_close
+        from billing.hooks import on_referred_bill_created, on_referred_bill_voided
         from campaigns.hooks import on_campaign_joined
+        from collaborations.commission import commission_earn, commission_reverse
         from collaborations.selectors import collaborations_export, collaborations_export_rows, waiting_count
         from collaborations.services import collaboration_open, collaborations_end_for_closed_account
 
@@ -20,3 +22,7 @@ class CollaborationsConfig(AppConfig):
         # The top bar's Collaborations link shows how many wait for the user (both roles' sections).
         register_nav_count("collaborations:pipeline", waiting_count)
         register_nav_count("collaborations:collaboration-list", waiting_count)
+        # A bill with a collaboration's referral code earns commission; voiding it reverses that,
+        # in the bill's transaction; billing does not import collaborations.
+        on_referred_bill_created(commission_earn)
+        on_referred_bill_voided(commission_reverse)

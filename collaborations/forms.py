@@ -1,11 +1,14 @@
 """The vendor's terms form: compensation fields, then deliverables as repeated rows (no JavaScript)."""
 
+from decimal import Decimal
+
 from django import forms
+from django.utils import timezone
 
 from billing.forms import ProductChoiceField
 from catalog.models import Product
 from collaborations import services, shipments
-from collaborations.models import DEFAULT_DISCLOSURE, Shipment, TermsDeliverable
+from collaborations.models import DEFAULT_DISCLOSURE, Payout, Shipment, TermsDeliverable
 
 DELIVERABLE_ROWS = 5
 
@@ -130,3 +133,30 @@ class ShippingAddressForm(forms.Form):
         help_text="Name, street, city, PIN code and a phone number for the courier. Only this "
         "collaboration's vendor sees it.",
     )
+
+
+# --- Money: payouts -------------------------------------------------------------------------
+
+
+class PayoutForm(forms.Form):
+    """The vendor's record of a payout made outside Anwariya; prefilled with what is payable."""
+
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"), label="Amount paid")
+    method = forms.ChoiceField(choices=Payout.Method.choices)
+    reference = forms.CharField(
+        max_length=Payout._meta.get_field("reference").max_length,
+        required=False,
+        help_text="The UPI or bank transaction reference, so both of you can find it.",
+    )
+    paid_on = forms.DateField(
+        initial=timezone.localdate, label="Paid on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(max_length=Payout._meta.get_field("note").max_length, required=False)
+
+    def __init__(self, *args, payable=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].widget.attrs.update(min="0.01", step="0.01")
+        if payable is not None and payable > 0:
+            self.fields["amount"].initial = payable
+            self.fields["amount"].widget.attrs["max"] = str(payable)
+        self.fields["paid_on"].widget.attrs["max"] = timezone.localdate().isoformat()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from collaborations.views import collaborations as views
-from collaborations.views import shipments
+from collaborations.views import money, shipments
 
 app_name = "collaborations"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("<int:pk>/shipping-address/", shipments.ShippingAddressView.as_view(), name="shipping-address"),
     path("shipments/<int:pk>/", shipments.ShipmentUpdateView.as_view(), name="shipment-update"),
     # money: ledger and payouts
+    path("earnings/", money.EarningsView.as_view(), name="earnings"),
+    path("owed/", money.OwedView.as_view(), name="owed"),
+    path("<int:pk>/ledger/", money.LedgerView.as_view(), name="ledger"),
+    path("<int:pk>/payouts/new/", money.PayoutRecordView.as_view(), name="payout-record"),
     # results
     path("<int:pk>/<str:verb>/", views.CollaborationActionView.as_view(), name="collaboration-action"),
 ]

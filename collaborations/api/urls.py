@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from collaborations.api import shipments
+from collaborations.api import money, shipments
 
 urlpatterns = [
     # deliverables
@@ -15,5 +15,7 @@ urlpatterns = [
     ),
     path("shipments/<int:pk>/", shipments.ShipmentApi.as_view(), name="api-shipment"),
     # money: ledger and payouts
+    path("collaborations/<int:pk>/ledger/", money.CollaborationLedgerApi.as_view(), name="collaboration-ledger"),
+    path("collaborations/<int:pk>/payouts/", money.CollaborationPayoutsApi.as_view(), name="collaboration-payouts"),
     # results
 ]

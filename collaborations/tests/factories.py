@@ -56,3 +56,33 @@ def make_shipment(collaboration, *lines, address="12 MG Road, Bengaluru 560001",
         address=address,
         **fields,
     )
+
+
+# --- Money: tracking links, commission and payouts ------------------------------------------
+
+
+def accept_terms(collaboration, commission_rate=Decimal("10.00"), **overrides):
+    """Terms sent and accepted: the collaboration is active and earns ``commission_rate`` percent."""
+    terms = send_terms(collaboration, commission_rate=commission_rate, **overrides)
+    services.terms_accept(collaboration=collaboration, actor=collaboration.influencer, version=terms.number)
+    return terms
+
+
+def referred_bill(collaboration, amount=Decimal("1000.00"), quantity=1, **kwargs):
+    """A sale of the vendor's with the collaboration's referral code, for ``amount`` per unit."""
+    from billing.tests.factories import make_bill
+    from catalog.tests.factories import ProductFactory
+
+    product = ProductFactory(vendor=collaboration.vendor, sale_price=Decimal(amount), quantity=quantity + 100)
+    code = collaboration.referral_code
+    return make_bill(collaboration.vendor, (product, quantity), referral_code=code, send_invoice=False, **kwargs)
+
+
+def make_payable(collaboration, amount=Decimal("500.00"), *, staff=None):
+    """``amount`` payable now, through a staff adjustment (the quickest real way to owe money)."""
+    from accounts.tests.factories import AdminFactory
+    from collaborations.payouts import ledger_adjust
+
+    return ledger_adjust(
+        collaboration=collaboration, actor=staff or AdminFactory(), payable=Decimal(amount), note="Opening balance."
+    )
