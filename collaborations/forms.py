@@ -1,9 +1,11 @@
-"""The vendor's terms form: compensation fields, then deliverables as repeated rows (no JavaScript)."""
+"""The pages' forms: the vendor's terms (compensation fields, then deliverables as repeated rows, no
+JavaScript), a deliverable's submission and a request for changes."""
 
 from django import forms
+from django.conf import settings
 
 from catalog.models import Product
-from collaborations import services
+from collaborations import services, uploads
 from collaborations.models import DEFAULT_DISCLOSURE, TermsDeliverable
 
 DELIVERABLE_ROWS = 5
@@ -54,3 +56,38 @@ class TermsForm(forms.Form):
 
 class ReasonForm(forms.Form):
     text = forms.CharField(max_length=1000)
+
+
+class SubmissionForm(forms.Form):
+    """The influencer's submission of one deliverable (the service checks it again, and the file)."""
+
+    url = forms.URLField(
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        label="Post URL",
+        help_text="The published post, if it is live.",
+    )
+    caption = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    file = forms.FileField(
+        required=False,
+        label="Draft file",
+        widget=forms.FileInput(attrs={"accept": uploads.ACCEPT}),
+    )
+
+    def __init__(self, *args, disclosure="#ad", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "caption"
+        ].help_text = (
+            f"Include a disclosure label such as {disclosure}: ASCI asks for one on every paid or gifted post."
+        )
+        self.fields[
+            "file"
+        ].help_text = (
+            f"An image or video ({', '.join(uploads.EXTENSIONS)}), at most {settings.COLLAB_UPLOAD_MAX_MB} MB."
+        )
+
+
+class ChangesForm(forms.Form):
+    comment = forms.CharField(max_length=2000, label="What should change?", widget=forms.Textarea(attrs={"rows": 3}))
