@@ -74,8 +74,8 @@ def caption_has_disclosure(caption: str, labels: list[str]) -> bool:
 def disclosure_warning(terms: TermsVersion | None) -> str:
     label = terms.disclosure if terms else "#ad"
     return (
-        f"The caption has no disclosure label such as {label}: ASCI asks for a clear label on every "
-        "paid or gifted post. It can still be submitted; the vendor sees this warning."
+        f"The caption has no disclosure label such as {label}: ASCI asks for a clear label on every paid or "
+        "gifted post."
     )
 
 

@@ -78,6 +78,7 @@ def _card(request, collaboration, item, bound):
     )
     item.caption_has_label = deliverables.caption_has_disclosure(caption.value() or "", labels)
     item.disclosure_warning = deliverables.disclosure_warning(item.terms)
+    item.caption_warning = f"{item.disclosure_warning} You can still submit it; the vendor will see this warning."
     return item
 
 
@@ -154,7 +155,8 @@ class DeliverableSubmitView(LoginRequiredMixin, View):
             else:
                 messages.success(request, f"Round {submission.round} submitted: the vendor reviews it next.")
                 if submission.missing_disclosure:
-                    messages.warning(request, deliverables.disclosure_warning(deliverable.terms))
+                    warning = deliverables.disclosure_warning(deliverable.terms)
+                    messages.warning(request, f"{warning} It was submitted anyway; the vendor sees this warning too.")
                 return _back(deliverable)
         bound = Bound(deliverable.pk, submit_form=form)
         return _deliverable_page(request, deliverable, bound=bound, status=400)
