@@ -11,11 +11,12 @@ two parties or staff (``draft_response``), never from a public media URL.
 """
 
 import os
+import re
 import warnings
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import FileResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils.text import get_valid_filename
 from PIL import Image
 
@@ -38,6 +39,7 @@ CONTENT_TYPES = {
 ACCEPT = ",".join([*(f".{extension}" for extension in (*EXTENSIONS, "jpeg")), "image/*", "video/*"])
 NAME_MAX = 60
 EBML_MAGIC = b"\x1a\x45\xdf\xa3"
+RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
 
 
 def upload_limit_bytes() -> int:
@@ -116,17 +118,61 @@ def draft_file_name(submission) -> str:
     return os.path.basename(submission.file.name) if submission.file else ""
 
 
-def draft_response(submission) -> FileResponse:
+def draft_response(submission, range_header: str = ""):
     """The draft file, streamed from storage, shown inline with its type; the caller has checked
-    the reader may see it."""
-    extension = draft_extension(submission.file.name)
-    response = FileResponse(
-        submission.file.open("rb"),
-        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
-        as_attachment=False,
-        filename=draft_file_name(submission),
-    )
+    the reader may see it. ``range_header``: the request's ``Range`` (one ``bytes=`` range), which
+    phone browsers need to play a video: then the part asked for (206), or 416 past the end."""
+    try:
+        handle = submission.file.open("rb")
+        size = submission.file.size
+    except OSError:
+        raise Http404("The draft file is no longer stored.") from None
+    content_type = CONTENT_TYPES.get(draft_extension(submission.file.name), "application/octet-stream")
+    wanted = _byte_range(range_header, size)
+    if wanted is None:
+        response = FileResponse(
+            handle, content_type=content_type, as_attachment=False, filename=draft_file_name(submission)
+        )
+    elif wanted == ():
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+    else:
+        start, end = wanted
+        handle.seek(start)
+        response = StreamingHttpResponse(_read(handle, end - start + 1), status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, max-age=3600"
     # Nothing in a draft runs as a page of this site, whatever a browser makes of it.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _byte_range(header: str, size: int):
+    """``(start, end)`` of a single ``bytes=`` range, ``()`` for one that cannot be served, or
+    ``None`` for no (or an unreadable) range: the whole file."""
+    match = RANGE.fullmatch((header or "").strip())
+    if match is None or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":  # the last N bytes
+        start, end = max(0, size - int(last)), size - 1
+    else:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    if size == 0 or start > end or start >= size:
+        return ()
+    return start, end
+
+
+def _read(handle, length, chunk=64 * 1024):
+    try:
+        while length > 0:
+            data = handle.read(min(chunk, length))
+            if not data:
+                break
+            length -= len(data)
+            yield data
+    finally:
+        handle.close()

@@ -284,3 +284,29 @@ def test_the_detail_page_query_count_does_not_grow_with_deliverables(client, dja
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(detail(bigger)).content.decode()
     assert 'data-testid="deliverable-5"' in page
+
+
+def test_a_video_draft_is_served_in_byte_ranges_for_phone_players(client):
+    collaboration = make_active()
+    content = MP4_HEAD + bytes(range(60))
+    submission = submit(first_deliverable(collaboration), file=upload("reel.mp4", content))
+    target = reverse("collaborations:submission-file", args=[submission.pk])
+    client.force_login(collaboration.influencer)
+    whole = client.get(target)
+    assert (whole.status_code, whole["Accept-Ranges"], whole["Content-Type"]) == (200, "bytes", "video/mp4")
+    part = client.get(target, HTTP_RANGE="bytes=4-11")
+    assert (part.status_code, part["Content-Range"], part["Content-Length"]) == (206, f"bytes 4-11/{len(content)}", "8")
+    assert b"".join(part.streaming_content) == b"ftypmp42"
+    tail = client.get(target, HTTP_RANGE="bytes=-5")
+    assert b"".join(tail.streaming_content) == content[-5:]
+    past = client.get(target, HTTP_RANGE=f"bytes={len(content)}-")
+    assert (past.status_code, past["Content-Range"]) == (416, f"bytes */{len(content)}")
+    assert b"".join(client.get(target, HTTP_RANGE="bytes=nonsense").streaming_content) == content
+
+
+def test_a_draft_gone_from_storage_is_a_404_not_a_500(client):
+    collaboration = make_active()
+    submission = submit(first_deliverable(collaboration), file=upload())
+    submission.file.storage.delete(submission.file.name)
+    client.force_login(collaboration.vendor)
+    assert client.get(reverse("collaborations:submission-file", args=[submission.pk])).status_code == 404

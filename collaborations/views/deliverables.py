@@ -210,4 +210,5 @@ class SubmissionFileView(LoginRequiredMixin, View):
     """A round's draft file: the two parties and staff only (404 for anyone else)."""
 
     def get(self, request, pk):
-        return uploads.draft_response(selectors.submission_with_file_for_user(request.user, pk))
+        submission = selectors.submission_with_file_for_user(request.user, pk)
+        return uploads.draft_response(submission, request.headers.get("Range", ""))
