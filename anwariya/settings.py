@@ -429,10 +429,24 @@ SPECTACULAR_SETTINGS = {
         # A profile's role: one value per shape, so an answer matches one of them (profiles/api.py).
         "InfluencerRoleEnum": ["influencer"],
         "VendorRoleEnum": ["vendor"],
+        # Terms' deliverables and a collaboration's deliverables share their kinds.
+        "DeliverableKindEnum": "collaborations.models.TermsDeliverable.Kind",
     },
 }
 
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24))
+
+# --- Collaborations: deliverables -------------------------------------------------
+# Requests for changes a vendor may make per deliverable; past that they can only approve it.
+COLLAB_MAX_REVISIONS = env.int("COLLAB_MAX_REVISIONS", default=3)
+# A draft image or video upload (jpg, png, webp, gif, mp4, mov, webm) is at most this many MB.
+COLLAB_UPLOAD_MAX_MB = env.int("COLLAB_UPLOAD_MAX_MB", default=50)
+# A caption without one of these (or the terms' own disclosure label) gets a warning; whole
+# tags or phrases, any case. Comma-separated in the environment.
+COLLAB_DISCLOSURE_LABELS = env.list(
+    "COLLAB_DISCLOSURE_LABELS",
+    default=["#ad", "#advertisement", "#sponsored", "#collab", "#paidpartnership", "#gifted", "paid partnership"],
+)
 
 # Request limits: a body over this many bytes (uploaded files not counted), or more parameters or
 # form fields, or more files, is refused; under /api/ with 413 and the JSON error body.

@@ -1,13 +1,15 @@
-"""The vendor's terms form: compensation fields, then deliverables as repeated rows (no JavaScript)."""
+"""The pages' forms: the vendor's terms (compensation fields, then deliverables as repeated rows, no
+JavaScript), a deliverable's submission and a request for changes."""
 
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from billing.forms import ProductChoiceField
 from catalog.models import Product
-from collaborations import services, shipments
+from collaborations import services, shipments, uploads
 from collaborations.models import DEFAULT_DISCLOSURE, Payout, Shipment, TermsDeliverable
 
 DELIVERABLE_ROWS = 5
@@ -160,3 +162,38 @@ class PayoutForm(forms.Form):
             self.fields["amount"].initial = payable
             self.fields["amount"].widget.attrs["max"] = str(payable)
         self.fields["paid_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class SubmissionForm(forms.Form):
+    """The influencer's submission of one deliverable (the service checks it again, and the file)."""
+
+    url = forms.URLField(
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        label="Post URL",
+        help_text="The published post, if it is live.",
+    )
+    caption = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    file = forms.FileField(
+        required=False,
+        label="Draft file",
+        widget=forms.FileInput(attrs={"accept": uploads.ACCEPT}),
+    )
+
+    def __init__(self, *args, disclosure="#ad", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "caption"
+        ].help_text = (
+            f"Include a disclosure label such as {disclosure}: ASCI asks for one on every paid or gifted post."
+        )
+        self.fields[
+            "file"
+        ].help_text = (
+            f"An image or video ({', '.join(uploads.EXTENSIONS)}), at most {settings.COLLAB_UPLOAD_MAX_MB} MB."
+        )
+
+
+class ChangesForm(forms.Form):
+    comment = forms.CharField(max_length=2000, label="What should change?", widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,12 +1,16 @@
 """Reads of collaborations: only the two parties and staff see one; for anyone else it does not exist."""
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
-from collaborations.models import Collaboration, Deliverable, Shipment, ShipmentItem, TermsVersion
+from collaborations.models import Collaboration, Deliverable, Shipment, ShipmentItem, Submission, TermsVersion
+from collaborations.uploads import draft_file_name
+from profiles.selectors import user_time_zone
 
 
 def collaborations_for_user(user: User) -> QuerySet[Collaboration]:
@@ -162,6 +166,12 @@ def collaborations_export(user: User) -> list[dict]:
                     Prefetch("items", queryset=ShipmentItem.objects.select_related("product").order_by("pk"))
                 ).order_by("created_at", "pk"),
             ),
+            Prefetch(
+                "deliverables",
+                queryset=Deliverable.objects.select_related("terms").prefetch_related(
+                    Prefetch("submissions", queryset=Submission.objects.order_by("round"))
+                ),
+            ),
         )
         .order_by("created_at", "pk")
     )
@@ -202,6 +212,7 @@ def collaborations_export(user: User) -> list[dict]:
                 _shipment_export(shipment, with_cost=collaboration.vendor_id == user.pk)
                 for shipment in collaboration.shipments.all()
             ],
+            "deliverables": [_deliverable_export(item) for item in collaboration.deliverables.all()],
         }
         for collaboration in collaborations
     ]
@@ -232,8 +243,106 @@ def _shipment_export(shipment: Shipment, *, with_cost: bool) -> dict:
     }
 
 
+def _deliverable_export(deliverable: Deliverable) -> dict:
+    """A deliverable and its rounds; a draft file by its name only (not its content)."""
+    return {
+        "position": deliverable.position,
+        "kind": deliverable.kind,
+        "brief": deliverable.brief,
+        "due_date": deliverable.due_date,
+        "terms_version": deliverable.terms.number,
+        "status": deliverable.status,
+        "revisions": deliverable.revisions,
+        "submitted_at": deliverable.submitted_at,
+        "approved_at": deliverable.approved_at,
+        "submissions": [
+            {
+                "round": submission.round,
+                "url": submission.url,
+                "caption": submission.caption,
+                "file": draft_file_name(submission),
+                "missing_disclosure": submission.missing_disclosure,
+                "submitted_at": submission.submitted_at,
+                "decision": submission.decision,
+                "comment": submission.comment,
+                "decided_at": submission.decided_at,
+            }
+            for submission in deliverable.submissions.all()
+        ],
+    }
+
+
 def collaborations_export_rows(user: User) -> int:
-    return Collaboration.objects.filter(Q(vendor=user) | Q(influencer=user)).count()
+    party = Q(vendor=user) | Q(influencer=user)
+    deliverable_party = Q(collaboration__vendor=user) | Q(collaboration__influencer=user)
+    return (
+        Collaboration.objects.filter(party).count()
+        + Deliverable.objects.filter(deliverable_party).count()
+        + Submission.objects.filter(
+            Q(deliverable__collaboration__vendor=user) | Q(deliverable__collaboration__influencer=user)
+        ).count()
+    )
+
+
+# --- Deliverables ---------------------------------------------------------------------------
+
+
+def collaboration_today(collaboration: Collaboration) -> datetime.date:
+    """Today in the vendor's time zone (the site's for a vendor without one): what due dates mean."""
+    return timezone.localdate(timezone=user_time_zone(collaboration.vendor))
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """An overdue deliverable: due before ``today`` and not approved (waiting for review counts:
+    it is not done yet), in a collaboration neither completed nor cancelled."""
+    return (
+        Q(due_date__lt=today)
+        & ~Q(status=Deliverable.Status.APPROVED)
+        & ~Q(collaboration__stage__in=[Collaboration.Stage.COMPLETED, Collaboration.Stage.CANCELLED])
+    )
+
+
+def with_overdue(queryset: QuerySet[Deliverable], today: datetime.date) -> QuerySet[Deliverable]:
+    """``queryset`` with ``is_overdue`` on each deliverable (see ``overdue_q``)."""
+    return queryset.annotate(
+        is_overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
+def deliverables_of_collaboration(collaboration: Collaboration) -> QuerySet[Deliverable]:
+    """Its deliverables in order, each with ``is_overdue``, its terms version and its rounds
+    (``submissions``, newest first: the first is the latest)."""
+    return with_overdue(
+        Deliverable.objects.filter(collaboration=collaboration)
+        .select_related("terms")
+        .prefetch_related(Prefetch("submissions", queryset=Submission.objects.order_by("-round")))
+        .order_by("position", "pk"),
+        collaboration_today(collaboration),
+    )
+
+
+def _party_filter(user: User, prefix: str) -> Q:
+    return Q(**{f"{prefix}vendor": user}) | Q(**{f"{prefix}influencer": user})
+
+
+def deliverable_for_user(user: User, pk) -> Deliverable:
+    """A deliverable of a collaboration ``user`` is a party to (any, for staff), with its
+    collaboration; 404 for anyone else."""
+    queryset = Deliverable.objects.select_related(
+        "collaboration__campaign", "collaboration__vendor", "collaboration__influencer", "terms"
+    )
+    if not user.is_staff:
+        queryset = queryset.filter(_party_filter(user, "collaboration__"))
+    return get_object_or_404(queryset, pk=pk)
+
+
+def submission_with_file_for_user(user: User, pk) -> Submission:
+    """A round with a draft file, of a collaboration ``user`` is a party to (any, for staff);
+    404 for anyone else, and for a round without a file."""
+    queryset = Submission.objects.exclude(file="").select_related("deliverable__collaboration")
+    if not user.is_staff:
+        queryset = queryset.filter(_party_filter(user, "deliverable__collaboration__"))
+    return get_object_or_404(queryset, pk=pk)
 
 
 def _other_side(collaboration: Collaboration, user: User) -> User:

@@ -32,8 +32,9 @@ USAGE_RIGHTS_MAX = 2000
 DISCLOSURE_MAX = 100
 COMMENT_MAX = 1000
 REASON_MAX = 1000
-# Stages from which the vendor may send (new) terms. After content is submitted the terms are
-# what the content was made against; changing them then is for the later deliverables work.
+# Stages from which the vendor may send (new) terms. While content waits for review, and once
+# it is all approved, the terms stay what the content was made against. A version sent mid-work
+# keeps the deliverables that have content (``collaborations.deliverables``).
 SENDABLE = (Stage.NEW, Stage.TERMS_SENT, Stage.ACTIVE)
 
 
@@ -107,6 +108,9 @@ def terms_send(
                 f"Terms can no longer be sent: the collaboration is {locked.get_stage_display().lower()}.",
                 errors={"stage": [locked.stage]},
             )
+        from collaborations.deliverables import deliverables_check_terms  # it imports this module
+
+        deliverables_check_terms(locked, rows)  # content already submitted is not dropped
         versions = TermsVersion.objects.filter(collaboration=locked)
         number = (versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         versions.filter(status=TermsVersion.Status.SENT).update(status=TermsVersion.Status.SUPERSEDED)
@@ -137,7 +141,8 @@ def terms_send(
 
 
 def terms_accept(*, collaboration: Collaboration, actor: User, version: int | None = None) -> TermsVersion:
-    """The influencer accepts the terms waiting for them; the collaboration becomes ``active``.
+    """The influencer accepts the terms waiting for them; the collaboration becomes ``active`` and
+    its deliverables become this version's (``deliverables.deliverables_from_terms``).
     ``version``, if given, must be the one waiting (so no one accepts terms they did not see)."""
     with transaction.atomic():
         locked, terms = _waiting_terms(collaboration, actor, version, "accepts")
@@ -151,6 +156,10 @@ def terms_accept(*, collaboration: Collaboration, actor: User, version: int | No
             f"Accepted terms v{terms.number} for “{locked.campaign.title}”. The collaboration is active.",
             subject=f"Terms accepted for “{locked.campaign.title}”",
         )
+        from collaborations.deliverables import deliverables_from_terms  # it imports this module
+
+        # The deliverables become the accepted version's (kept where content was already made).
+        deliverables_from_terms(locked, terms, actor=actor, now=now)
     _copy(collaboration, locked)
     return terms
 

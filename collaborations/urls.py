@@ -1,7 +1,7 @@
 from django.urls import path
 
 from collaborations.views import collaborations as views
-from collaborations.views import money, shipments
+from collaborations.views import deliverables, money, shipments
 
 app_name = "collaborations"
 
@@ -12,6 +12,16 @@ urlpatterns = [
     path("<int:pk>/", views.CollaborationDetailView.as_view(), name="collaboration-detail"),
     path("<int:pk>/terms/new/", views.TermsSendView.as_view(), name="terms-send"),
     # deliverables
+    path("deliverables/<int:pk>/", deliverables.DeliverableDetailView.as_view(), name="deliverable-detail"),
+    path("deliverables/<int:pk>/submit/", deliverables.DeliverableSubmitView.as_view(), name="deliverable-submit"),
+    path("deliverables/<int:pk>/approve/", deliverables.DeliverableApproveView.as_view(), name="deliverable-approve"),
+    path(
+        "deliverables/<int:pk>/request-changes/",
+        deliverables.DeliverableRequestChangesView.as_view(),
+        name="deliverable-request-changes",
+    ),
+    path("submissions/<int:pk>/file/", deliverables.SubmissionFileView.as_view(), name="submission-file"),
+    path("<int:pk>/complete/", deliverables.CollaborationCompleteView.as_view(), name="collaboration-complete"),
     # shipments
     path("<int:pk>/shipments/new/", shipments.ShipmentCreateView.as_view(), name="shipment-create"),
     path("<int:pk>/shipping-address/", shipments.ShippingAddressView.as_view(), name="shipping-address"),

@@ -110,9 +110,16 @@ def test_every_operation_with_input_documents_400_and_every_protected_one_401():
 
 
 def test_request_bodies_are_documented_as_json():
+    """JSON, and multipart beside it only where a file is uploaded (a field of format binary)."""
     for path, method, op in operations():
         if "requestBody" in op:
-            assert set(op["requestBody"]["content"]) == {"application/json"}, (method, path)
+            content = op["requestBody"]["content"]
+            assert "application/json" in content, (method, path)
+            assert set(content) <= {"application/json", "multipart/form-data"}, (method, path)
+            if "multipart/form-data" in content:
+                ref = content["multipart/form-data"]["schema"]["$ref"].split("/")[-1]
+                formats = [field.get("format") for field in component(ref)["properties"].values()]
+                assert "binary" in formats, (method, path)
 
 
 def test_integer_path_parameters_are_ids_from_1():

@@ -1,11 +1,22 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import AdminFactory
 from catalog.models import Product
 from catalog.tests.factories import ProductFactory
-from collaborations.models import Collaboration, Shipment
-from collaborations.tests.factories import make_active_collaboration, make_collaboration, make_shipment, send_terms
+from collaborations.models import Collaboration, Deliverable, LedgerEntry, Shipment
+from collaborations.tests.factories import (
+    first_deliverable,
+    make_active,
+    make_active_collaboration,
+    make_collaboration,
+    make_shipment,
+    send_terms,
+    submit,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +82,45 @@ def test_staff_see_shipments_read_only_and_move_them_with_actions_through_the_se
     assert Product.objects.get(pk=tea.pk).quantity == 3
     items = client.get(reverse("admin:collaborations_shipmentitem_changelist")).content.decode()
     assert tea.name in items
+
+
+def test_staff_see_deliverables_and_rounds_read_only_with_a_private_draft_link(client, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    collaboration = make_active()
+    item = first_deliverable(collaboration)
+    submission = submit(item, caption="Chai #ad", file=upload("look.png"))
+    client.force_login(AdminFactory())
+    page = client.get(reverse("admin:collaborations_deliverable_change", args=[item.pk])).content.decode()
+    assert "Chai #ad" in page
+    assert reverse("collaborations:submission-file", args=[submission.pk]) in page
+    assert 'name="status"' not in page
+    assert 'name="brief"' not in page
+    page = client.get(reverse("admin:collaborations_submission_change", args=[submission.pk])).content.decode()
+    assert 'name="caption"' not in page
+    assert client.get(reverse("admin:collaborations_deliverable_add")).status_code == 403
+    assert client.get(reverse("admin:collaborations_submission_add")).status_code == 403
+
+
+def test_admin_approve_and_complete_actions_go_through_the_services(client):
+    collaboration = make_active(fee=Decimal("1200.00"))
+    waiting, pending = first_deliverable(collaboration), first_deliverable(make_active())
+    submit(waiting)
+    client.force_login(AdminFactory())
+    response = client.post(
+        reverse("admin:collaborations_deliverable_changelist"),
+        {"action": "approve_deliverables", "_selected_action": [waiting.pk, pending.pk]},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "Approved (on the vendor" in text
+    assert "Nothing can be reviewed now" in text
+    assert Deliverable.objects.get(pk=waiting.pk).status == "approved"
+    assert Deliverable.objects.get(pk=pending.pk).status == "pending"
+    assert LedgerEntry.objects.get(collaboration=collaboration).payable == Decimal("1200.00")
+    response = client.post(
+        reverse("admin:collaborations_collaboration_changelist"),
+        {"action": "complete_collaborations", "_selected_action": [collaboration.pk]},
+        follow=True,
+    )
+    assert "Marked completed (on the vendor" in response.content.decode()
+    assert Collaboration.objects.get(pk=collaboration.pk).stage == "completed"

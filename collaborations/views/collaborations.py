@@ -13,6 +13,7 @@ from chat.selectors import chat_for_user
 from collaborations import selectors, services
 from collaborations.forms import TermsForm
 from collaborations.models import Collaboration
+from collaborations.views.deliverables import deliverables_context
 
 PAGE_SIZE = 25
 PIPELINE_PER_STAGE = 10
@@ -92,6 +93,7 @@ def _detail_context(request, collaboration):
         "is_vendor": user.pk == collaboration.vendor_id,
         "is_influencer": user.pk == collaboration.influencer_id,
         "can_send": user.pk == collaboration.vendor_id and collaboration.stage in services.SENDABLE,
+        **deliverables_context(request, collaboration),
     }
 
 
