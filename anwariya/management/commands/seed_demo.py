@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from tqdm import tqdm
 
 from accounts.models import Role, User
@@ -28,14 +29,23 @@ from catalog.selectors import movements_for_source
 from catalog.services import category_create, product_create, stock_restock
 from chat.models import Chat
 from chat.services import message_send
+from collaborations import deliverables as deliverable_services
+from collaborations import payouts as payout_services
 from collaborations import services as collaboration_services
-from collaborations.models import Collaboration
+from collaborations import shipments as shipment_services
+from collaborations.commission import commission_release_due
+from collaborations.models import ClickDay, Collaboration, Deliverable, LedgerEntry
 from profiles.models import ContentFormat, FollowerBand, Niche
 from profiles.services import influencer_profile_update
 
 DEMO_PASSWORD = "anwariya-demo-2026"
 ADMIN_EMAIL = "admin@demo.anwariya.local"
 DOMAIN = "demo.anwariya.local"
+
+ACCEPTED_PER_CAMPAIGN = 4  # enough for a collaboration at each stage across the two demo vendors
+
+
+DAY = datetime.timedelta(days=1)
 
 BUSINESSES = ["Indigo Loom", "Chai & Co", "Saffron Skin", "Monsoon Threads", "Brass Bazaar", "Tiffin Tales"]
 FIRST_NAMES = ["Aisha", "Rohan", "Meera", "Kabir", "Zoya", "Arjun", "Noor", "Vikram", "Ira", "Dev", "Sana", "Ishaan"]
@@ -55,7 +65,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--vendors", type=int, default=2)
-        parser.add_argument("--influencers", type=int, default=3)
+        parser.add_argument("--influencers", type=int, default=5)
         parser.add_argument("--products", type=int, default=8, help="Products per vendor.")
         parser.add_argument("--bills", type=int, default=120, help="Bills per vendor, spread over the days.")
         parser.add_argument("--days", type=int, default=90, help="How far back the sales history goes.")
@@ -99,6 +109,7 @@ class Command(BaseCommand):
             codes = self._campaigns(vendor, influencers)
             self._collaborations(vendor, products, first_vendor=index == 0)
             self._sales(vendor, products, codes, options["bills"], options["days"])
+            self._results(vendor, options["days"])
         self._print_logins()
 
     # --- people --------------------------------------------------------------------------
@@ -171,6 +182,7 @@ class Command(BaseCommand):
             start_date=today - datetime.timedelta(days=30),
             end_date=today + datetime.timedelta(days=30),
             niches=list(food),
+            landing_url=f"https://{slugify(vendor.business_name)}.example.in/festive",
         )
         campaign_services.campaign_open(campaign=campaign)
         campaign_services.campaign_create(
@@ -183,7 +195,7 @@ class Command(BaseCommand):
             end_date=today + datetime.timedelta(days=90),
         )
         codes = []
-        for influencer in influencers[:2]:
+        for influencer in influencers[:ACCEPTED_PER_CAMPAIGN]:
             application = campaign_services.application_create(
                 campaign=campaign, influencer=influencer, pitch="I love your products and so does my audience."
             )
@@ -192,9 +204,11 @@ class Command(BaseCommand):
             chat = Chat.objects.get(vendor=vendor, influencer=influencer, campaign=campaign)
             message_send(chat=chat, sender=vendor, text=f"Welcome aboard, {influencer.display_name}!")
             message_send(chat=chat, sender=influencer, text="Thank you! Sharing my first reel on Friday.")
-        if len(influencers) > 2:
+        if len(influencers) > ACCEPTED_PER_CAMPAIGN:
             campaign_services.application_create(
-                campaign=campaign, influencer=influencers[2], pitch="Festive content is my speciality."
+                campaign=campaign,
+                influencer=influencers[ACCEPTED_PER_CAMPAIGN],
+                pitch="Festive content is my speciality.",
             )
         if codes:  # a broadcast sent to the accepted influencers, and a draft for the vendor to finish
             sent = broadcast_services.broadcast_create(
@@ -217,48 +231,135 @@ class Command(BaseCommand):
         return codes
 
     def _collaborations(self, vendor, products, *, first_vendor):
-        """The accepted influencers' collaborations, in several stages: the first vendor's are
-        active (terms sent back once, then v2 accepted) and waiting for an answer; the others' are
-        new (no terms yet) and cancelled."""
-        today = timezone.localdate()
+        """The accepted influencers' collaborations, one at each stage of the loop. The first
+        vendor's: completed (terms sent back once, a change requested on the reel, a gift
+        delivered, the fee paid), approved (fee payable), content submitted (a caption without the
+        disclosure label, waiting for review) and terms sent; the others': active (a gift shipped),
+        new, cancelled, and active again with nothing submitted yet."""
         collaborations = list(Collaboration.objects.filter(vendor=vendor).select_related("influencer").order_by("pk"))
+        plans = (
+            ["completed", "approved", "content_submitted", "terms_sent"]
+            if first_vendor
+            else ["active_shipped", "new", "cancelled", "active"]
+        )
+        for collaboration, plan in zip(collaborations, plans, strict=False):
+            self._collaboration_to(collaboration, plan, products)
 
-        def terms(collaboration, fee):
-            return collaboration_services.terms_send(
+    def _terms(self, collaboration, fee, products):
+        due = timezone.localdate() + datetime.timedelta(days=10)
+        return collaboration_services.terms_send(
+            collaboration=collaboration,
+            actor=collaboration.vendor,
+            deliverables=[
+                {"kind": "reel", "brief": "A 30-second reel of the festive range.", "due_date": due},
+                {"kind": "story", "brief": "Three stories with the referral code.", "due_date": due + DAY * 4},
+            ],
+            fee=Decimal(fee),
+            commission_rate=Decimal("8.00"),
+            gifted_products=[product.pk for product in products[:1] if product.is_active],
+            usage_rights="The brand may repost the content on its own accounts for 90 days.",
+        )
+
+    def _collaboration_to(self, collaboration, plan, products):
+        vendor, influencer = collaboration.vendor, collaboration.influencer
+        if plan == "new":
+            return
+        if plan == "cancelled":
+            collaboration_services.collaboration_cancel(
+                collaboration=collaboration, actor=vendor, reason="The festive range sold out early."
+            )
+            return
+        if plan == "completed":
+            self._terms(collaboration, "4000.00", products)
+            collaboration_services.terms_reject(
+                collaboration=collaboration, actor=influencer, comment="Could the fee be 6000?"
+            )
+        self._terms(collaboration, "6000.00" if plan == "completed" else "5000.00", products)
+        if plan == "terms_sent":
+            return
+        collaboration_services.terms_accept(collaboration=collaboration, actor=influencer)
+        shipment_services.shipping_address_set(
+            collaboration=collaboration, actor=influencer, address="14 Residency Road, Bengaluru 560025"
+        )
+        if plan in ("completed", "approved", "active_shipped") and products:
+            gift = next((product for product in products if product.is_active and product.quantity > 2), None)
+            if gift is not None:
+                shipment = shipment_services.shipment_create(
+                    collaboration=collaboration, actor=vendor, items=[{"product": gift.pk, "quantity": 1}]
+                )
+                shipment_services.shipment_update_status(
+                    shipment=shipment, actor=vendor, status="shipped", carrier="Delhivery", tracking_number="DL4471920"
+                )
+                if plan != "active_shipped":
+                    shipment_services.shipment_update_status(shipment=shipment, actor=influencer, status="delivered")
+        if plan in ("active", "active_shipped"):
+            return
+        reel, story = Deliverable.objects.filter(collaboration=collaboration).order_by("position")
+        handle = influencer.display_name.split()[0].lower()
+        if plan == "content_submitted":
+            deliverable_services.deliverable_submit(
+                reel,
+                influencer,
+                url=f"https://www.instagram.com/reel/{handle}festive1/",
+                caption="Festive glow with my favourite range! Use my code for a treat.",
+            )
+            return
+        deliverable_services.deliverable_submit(
+            reel,
+            influencer,
+            url=f"https://www.instagram.com/reel/{handle}festive1/",
+            caption="Festive glow with my favourite range! #ad",
+        )
+        if plan == "completed":
+            deliverable_services.deliverable_request_changes(
+                reel, vendor, "Lovely! Could the product be in the first three seconds?"
+            )
+            deliverable_services.deliverable_submit(
+                reel,
+                influencer,
+                url=f"https://www.instagram.com/reel/{handle}festive2/",
+                caption="Festive glow, product first this time! #ad",
+            )
+        deliverable_services.deliverable_approve(reel, vendor)
+        deliverable_services.deliverable_submit(
+            story,
+            influencer,
+            url=f"https://www.instagram.com/stories/{handle}/",
+            caption="Swipe up for the festive range #ad #collab",
+        )
+        deliverable_services.deliverable_approve(story, vendor)
+        if plan == "completed":
+            collaboration.refresh_from_db()
+            payout_services.payout_record(
                 collaboration=collaboration,
                 actor=vendor,
-                deliverables=[
-                    {
-                        "kind": "reel",
-                        "brief": "A 30-second reel of the festive range.",
-                        "due_date": today + datetime.timedelta(days=10),
-                    },
-                    {
-                        "kind": "story",
-                        "brief": "Three stories with the referral code.",
-                        "due_date": today + datetime.timedelta(days=14),
-                    },
-                ],
-                fee=Decimal(fee),
-                commission_rate=Decimal("8.00"),
-                gifted_products=[product.pk for product in products[:1] if product.is_active],
-                usage_rights="The brand may repost the content on its own accounts for 90 days.",
+                amount=collaboration.payable,
+                method="upi",
+                reference="UPI/4471/FESTIVE",
+                note="The fee for the festive reel and stories.",
             )
+            deliverable_services.collaboration_complete(collaboration, vendor)
 
-        for number, collaboration in enumerate(collaborations[:2]):
-            if first_vendor and number == 0:
-                terms(collaboration, "4000.00")
-                collaboration_services.terms_reject(
-                    collaboration=collaboration, actor=collaboration.influencer, comment="Could the fee be 6000?"
-                )
-                terms(collaboration, "6000.00")
-                collaboration_services.terms_accept(collaboration=collaboration, actor=collaboration.influencer)
-            elif first_vendor:
-                terms(collaboration, "5000.00")
-            elif number == 1:
-                collaboration_services.collaboration_cancel(
-                    collaboration=collaboration, actor=vendor, reason="The festive range sold out early."
-                )
+    def _results(self, vendor, days):
+        """What the tracking links and the referred sales brought: clicks on the days of the
+        history (a click of today goes through the tracking service; the past days are written
+        as counts, as the history's bills are dated back), and the commission on the sales,
+        dated with its bill so the hold of the older ones is over and they are payable."""
+        today = timezone.localdate()
+        for collaboration in Collaboration.objects.filter(vendor=vendor).exclude(stage__in=["new", "cancelled"]):
+            ClickDay.objects.bulk_create(
+                ClickDay(collaboration=collaboration, day=today - DAY * offset, clicks=clicks, unique_clicks=unique)
+                for offset in range(1, min(days, 30) + 1)
+                if (clicks := self.rng.randint(0, 25))
+                for unique in [self.rng.randint(max(1, clicks // 2), clicks)]
+            )
+        hold = datetime.timedelta(days=settings.COLLAB_COMMISSION_HOLD_DAYS)
+        earnings = LedgerEntry.objects.filter(collaboration__vendor=vendor, kind=LedgerEntry.Kind.EARNED)
+        for earning in earnings.select_related("bill"):
+            LedgerEntry.objects.filter(pk=earning.pk).update(
+                created_at=earning.bill.created_at, release_at=earning.bill.created_at + hold
+            )
+        commission_release_due()
 
     # --- sales ---------------------------------------------------------------------------------
 
