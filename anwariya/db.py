@@ -27,7 +27,9 @@ SERVICE_ENFORCED = {
     "collaborations.LedgerEntry.ledger_entry_one_earning_per_bill": "collaborations.commission.commission_earn",
     "collaborations.LedgerEntry.ledger_entry_earning_released_once": "collaborations.commission.commission_release",
     "collaborations.LedgerEntry.ledger_entry_earning_reversed_once": "collaborations.commission.commission_reverse",
-    "collaborations.LedgerEntry.ledger_entry_one_fee_per_collaboration": "collaborations.deliverables.deliverable_approve",
+    "collaborations.LedgerEntry.ledger_entry_one_fee_per_collaboration": (
+        "collaborations.deliverables.deliverable_approve"
+    ),
 }
 
 # Locks are rows of RuleLock, a rule's values hashed into this many: two values that share a row

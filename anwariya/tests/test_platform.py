@@ -342,15 +342,15 @@ def test_seed_demo_creates_linked_data_keeping_invariants_once(settings):
     out = StringIO()
     args = ["--if-empty", "--bills", "15", "--products", "5", "--days", "20", "--verbosity", "0"]
     call_command("seed_demo", *args, stdout=out, stderr=StringIO())
-    assert User.objects.count() == 6
+    assert User.objects.count() == 8  # an admin, 2 vendors, 5 influencers
     assert User.objects.get(email="vendor1@demo.anwariya.local").check_password("anwariya-demo-2026")
     assert Product.objects.count() == 10
     assert Bill.objects.count() == 30
-    # Linked: two influencers accepted on each vendor's open campaign, each with the chat the
+    # Linked: four influencers accepted on each vendor's open campaign, each with the chat the
     # acceptance opened, and some sales carrying their codes, attributed to their own vendor.
     accepted = Application.objects.filter(status="accepted")
-    assert accepted.count() == 4
-    assert Chat.objects.filter(campaign__isnull=False).count() == 4
+    assert accepted.count() == 8
+    assert Chat.objects.filter(campaign__isnull=False).count() == 8
     referred = Bill.objects.filter(referral__isnull=False).select_related("referral__campaign")
     assert referred.exists()
     for bill in referred:
@@ -358,16 +358,34 @@ def test_seed_demo_creates_linked_data_keeping_invariants_once(settings):
         assert bill.referral_code == bill.referral.referral_code
         assert bill.referral.campaign.vendor_id == bill.vendor_id
     assert Campaign.objects.filter(status="open").count() == 2
-    # Each accepted influencer's collaboration, in four stages between the two vendors.
-    from collaborations.models import Collaboration
+    # Each accepted influencer's collaboration: every stage of the loop between the two vendors,
+    # with what each stage brings (a change requested and the fee paid, gifts, clicks, commission).
+    from collaborations.models import ClickDay, Collaboration, LedgerEntry, Submission
 
     stages = Collaboration.objects.order_by("pk").values_list("vendor__email", "stage")
     assert sorted(stages) == [
-        ("vendor1@demo.anwariya.local", "active"),
+        ("vendor1@demo.anwariya.local", "approved"),
+        ("vendor1@demo.anwariya.local", "completed"),
+        ("vendor1@demo.anwariya.local", "content_submitted"),
         ("vendor1@demo.anwariya.local", "terms_sent"),
+        ("vendor2@demo.anwariya.local", "active"),
+        ("vendor2@demo.anwariya.local", "active"),
         ("vendor2@demo.anwariya.local", "cancelled"),
         ("vendor2@demo.anwariya.local", "new"),
     ]
+    completed = Collaboration.objects.get(stage="completed")
+    assert Submission.objects.filter(deliverable__collaboration=completed, decision="changes_requested").exists()
+    assert completed.paid == completed.terms_versions.get(status="accepted").fee
+    assert completed.shipments.get().status == "delivered"
+    assert ClickDay.objects.exists()
+    assert LedgerEntry.objects.filter(kind="released").exists()  # the history's older commission is payable
+    for collaboration in Collaboration.objects.all():
+        sums = collaboration.ledger.aggregate(held=Sum("held"), payable=Sum("payable"), paid=Sum("paid"))
+        assert [sums[k] or 0 for k in ("held", "payable", "paid")] == [
+            collaboration.held,
+            collaboration.payable,
+            collaboration.paid,
+        ]
     assert Message.objects.exists()
     for product in Product.objects.all():
         assert product.quantity == product.movements.aggregate(total=Sum("delta"))["total"]
@@ -375,7 +393,7 @@ def test_seed_demo_creates_linked_data_keeping_invariants_once(settings):
         sequences = sorted(Bill.objects.filter(vendor=vendor).values_list("sequence", flat=True))
         assert sequences == list(range(1, len(sequences) + 1))
     call_command("seed_demo", "--if-empty", stdout=StringIO(), stderr=StringIO())
-    assert User.objects.count() == 6
+    assert User.objects.count() == 8
 
 
 @pytest.mark.django_db
