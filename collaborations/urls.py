@@ -1,6 +1,7 @@
 from django.urls import path
 
 from collaborations.views import collaborations as views
+from collaborations.views import results
 
 app_name = "collaborations"
 
@@ -14,5 +15,6 @@ urlpatterns = [
     # shipments
     # money: ledger and payouts
     # results
+    path("results/", results.ResultsView.as_view(), name="results"),
     path("<int:pk>/<str:verb>/", views.CollaborationActionView.as_view(), name="collaboration-action"),
 ]

@@ -34,3 +34,135 @@ def send_terms(collaboration, **overrides):
     }
     fields.update(overrides)
     return services.terms_send(collaboration=collaboration, actor=collaboration.vendor, **fields)
+
+
+# --- Results: the rows the other areas' services write, made directly ---------------------------
+
+
+def make_clicks(collaboration, day, clicks, unique_clicks=None):
+    from collaborations.models import ClickDay
+
+    return ClickDay.objects.create(
+        collaboration=collaboration,
+        day=day,
+        clicks=clicks,
+        unique_clicks=clicks if unique_clicks is None else unique_clicks,
+    )
+
+
+def make_attributed_bill(collaboration, *lines, when=None):
+    """A real bill through ``billing.services.bill_create`` with the collaboration's referral code;
+    ``when`` moves its ``created_at``."""
+    from billing.models import Bill
+    from billing.tests.factories import make_bill
+
+    bill = make_bill(collaboration.vendor, *lines, referral_code=collaboration.application.referral_code)
+    if when is not None:
+        Bill.objects.filter(pk=bill.pk).update(created_at=when)
+        bill.refresh_from_db()
+    return bill
+
+
+def post_ledger(collaboration, kind, *, when=None, **amounts_and_refs):
+    """One ledger row through ``ledger.ledger_post``, with the collaboration locked, as the money
+    services do; ``when`` is its ``created_at``."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from collaborations import ledger
+
+    with transaction.atomic():
+        locked = ledger.collaboration_lock(collaboration)
+        return ledger.ledger_post(locked, kind, currency=settings.CURRENCY, now=when, **amounts_and_refs)
+
+
+def earn_commission(collaboration, bill, amount, *, when=None):
+    return post_ledger(
+        collaboration,
+        "earned",
+        held=Decimal(amount),
+        bill=bill,
+        base_amount=bill.total,
+        rate=Decimal("10.00"),
+        release_at=(when or timezone.now()) + datetime.timedelta(days=14),
+        when=when,
+    )
+
+
+def release_commission(earning, *, when=None):
+    return post_ledger(
+        earning.collaboration, "released", held=-earning.held, payable=earning.held, earning=earning, when=when
+    )
+
+
+def reverse_commission(earning, *, released=False, when=None):
+    """Take an earning back: from held, or from payable once it was released."""
+    amount = -earning.held
+    moves = {"payable": amount} if released else {"held": amount}
+    return post_ledger(earning.collaboration, "reversed", earning=earning, when=when, **moves)
+
+
+def book_fee(collaboration, amount, *, when=None):
+    return post_ledger(collaboration, "fee", payable=Decimal(amount), when=when)
+
+
+def record_payout(collaboration, amount, *, when=None):
+    from django.conf import settings
+
+    from collaborations.models import Payout
+
+    amount = Decimal(amount)
+    payout = Payout.objects.create(
+        collaboration=collaboration,
+        amount=amount,
+        currency=settings.CURRENCY,
+        method=Payout.Method.UPI,
+        reference="UPI-REF-1",
+        created_by=collaboration.vendor,
+    )
+    return post_ledger(collaboration, "payout", payable=-amount, paid=amount, payout=payout, when=when)
+
+
+def make_shipment(collaboration, *lines, status="delivered", when=None):
+    """A gift shipment of ``(product, quantity)`` lines at the products' cost prices (the stock is
+    not moved: that is the shipments service's work)."""
+    from collaborations.models import Shipment, ShipmentItem
+
+    now = when or timezone.now()
+    cost = sum((product.cost_price * quantity for product, quantity in lines), Decimal("0.00"))
+    shipment = Shipment.objects.create(
+        collaboration=collaboration,
+        status=status,
+        address="12 MG Road, Pune",
+        cost=cost,
+        created_by=collaboration.vendor,
+        created_at=now,
+        shipped_at=now if status in ("shipped", "delivered", "returned") else None,
+        delivered_at=now if status == "delivered" else None,
+        returned_at=now if status == "returned" else None,
+    )
+    for product, quantity in lines:
+        ShipmentItem.objects.create(shipment=shipment, product=product, quantity=quantity, unit_cost=product.cost_price)
+    return shipment
+
+
+def make_deliverables(collaboration, *statuses):
+    """Deliverables of the collaboration's latest terms (sent if none), one a status."""
+    from collaborations.models import Deliverable, TermsVersion
+
+    terms = TermsVersion.objects.filter(collaboration=collaboration).order_by("-number").first() or send_terms(
+        collaboration
+    )
+    return [
+        Deliverable.objects.create(
+            collaboration=collaboration,
+            terms=terms,
+            position=position,
+            kind="reel",
+            brief="A reel.",
+            due_date=timezone.localdate() + datetime.timedelta(days=7),
+            status=status,
+            approved_at=timezone.now() if status == "approved" else None,
+        )
+        for position, status in enumerate(statuses, start=1)
+    ]
