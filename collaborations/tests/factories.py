@@ -166,3 +166,82 @@ def make_deliverables(collaboration, *statuses):
         )
         for position, status in enumerate(statuses, start=1)
     ]
+
+
+def chai_and_mug(vendor):
+    """Two products of the vendor's: Chai (100.00, at cost 60.00) and Mug (250.00, at cost 100.00)."""
+    from catalog.tests.factories import ProductFactory
+
+    chai = ProductFactory(
+        vendor=vendor, name="Chai", quantity=100, sale_price=Decimal("100.00"), cost_price=Decimal("60.00")
+    )
+    mug = ProductFactory(
+        vendor=vendor, name="Mug", quantity=100, sale_price=Decimal("250.00"), cost_price=Decimal("100.00")
+    )
+    return chai, mug
+
+
+def make_results_scenario():
+    """One vendor, two influencers on one campaign (``ira``, ``kabir``), Ira also on a second
+    campaign (``ira_again``), and Ira with another vendor too (``other``); everything of today.
+    ``collaborations/tests/test_results.py`` spells out the numbers it makes."""
+    from accounts.tests.factories import VendorFactory
+    from billing.services import bill_void
+    from billing.tests.factories import make_bill
+
+    vendor = VendorFactory()
+    chai, mug = chai_and_mug(vendor)
+    ira_user, kabir_user = InfluencerFactory(display_name="Ira"), InfluencerFactory(display_name="Kabir")
+    launch = CampaignFactory(vendor=vendor, title="Launch")
+    ira = make_collaboration(campaign=launch, influencer=ira_user)
+    kabir = make_collaboration(campaign=launch, influencer=kabir_user)
+    ira_again = make_collaboration(vendor=vendor, influencer=ira_user)
+
+    # Ira: two paid bills with her code, one voided, one without any code.
+    first = make_attributed_bill(ira, (chai, 3))  # 300.00, profit 120.00
+    second = make_attributed_bill(ira, (mug, 1))  # 250.00, profit 150.00
+    voided = make_attributed_bill(ira, (chai, 2))  # 200.00, void: never counts
+    make_bill(vendor, (chai, 5))  # no referral code
+    earn_commission(ira, first, "30.00")  # still held
+    release_commission(earn_commission(ira, second, "25.00"))
+    void_earning = earn_commission(ira, voided, "20.00")
+    release_commission(void_earning)
+    bill_void(bill=voided, actor=vendor)
+    reverse_commission(void_earning, released=True)  # taken back from payable
+    book_fee(ira, "500.00")
+    record_payout(ira, "200.00")
+    make_shipment(ira, (chai, 2))  # delivered, 120.00 at cost
+    make_shipment(ira, (mug, 1), status="returned")  # came back: no cost
+    make_shipment(ira, (mug, 1), status="preparing")  # stock left: 100.00
+    today = timezone.localdate()
+    make_clicks(ira, today, 10, 7)
+    make_clicks(ira, today - datetime.timedelta(days=1), 5, 3)
+    make_deliverables(ira, "approved", "submitted", "pending")
+
+    # Kabir: one bill, commission held, clicks.
+    kabir_bill = make_attributed_bill(kabir, (mug, 1))
+    earn_commission(kabir, kabir_bill, "25.00")
+    make_clicks(kabir, today, 40, 30)
+
+    # Ira's second campaign: a fee and clicks, no sale.
+    book_fee(ira_again, "1000.00")
+    make_clicks(ira_again, today, 50, 25)
+
+    # Ira with another vendor: must never count for this one.
+    other = make_collaboration(influencer=ira_user)
+    (tea,) = chai_and_mug(other.vendor)[:1]
+    other_bill = make_attributed_bill(other, (tea, 4))
+    earn_commission(other, other_bill, "40.00")
+    book_fee(other, "300.00")
+    make_clicks(other, today, 99, 90)
+    make_shipment(other, (tea, 1))
+    return {
+        "vendor": vendor,
+        "ira": ira,
+        "kabir": kabir,
+        "ira_again": ira_again,
+        "other": other,
+        "launch": launch,
+        "start": today - datetime.timedelta(days=6),
+        "end": today,
+    }
