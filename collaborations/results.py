@@ -128,26 +128,19 @@ def result_sums(*, to: str = "", span: Span | None = None, vendor: User | None =
     }
 
 
-def state_sums(*, to: str = "", vendor: User | None = None) -> dict:
-    """Where the work stands now: deliverables by status, products received (units of delivered
-    shipments) and still on the way (preparing or shipped)."""
-    key = f"collaboration__{to}" if to else "collaboration"
-    own = Q(collaboration__vendor=vendor) if vendor is not None else Q()
-    deliverables = Deliverable.objects.filter(own)
-    items = ShipmentItem.objects.filter(Q(shipment__collaboration__vendor=vendor) if vendor is not None else Q())
+def state_sums() -> dict:
+    """Where a collaboration's work stands now (annotations on collaborations): deliverables by
+    status, products received (units of delivered shipments) and on the way (preparing or shipped)."""
     sums = {
-        f"deliverables_{status}": _sum(deliverables.filter(status=status), key, Count("pk"), COUNT)
+        f"deliverables_{status}": _sum(Deliverable.objects.filter(status=status), "collaboration", Count("pk"), COUNT)
         for status in DELIVERABLE_STATUSES
     }
-    sums["products_received"] = _sum(
-        items.filter(shipment__status=Shipment.Status.DELIVERED), f"shipment__{key}", Sum("quantity"), COUNT
-    )
-    sums["products_on_the_way"] = _sum(
-        items.filter(shipment__status__in=[Shipment.Status.PREPARING, Shipment.Status.SHIPPED]),
-        f"shipment__{key}",
-        Sum("quantity"),
-        COUNT,
-    )
+    for name, statuses in (
+        ("products_received", [Shipment.Status.DELIVERED]),
+        ("products_on_the_way", [Shipment.Status.PREPARING, Shipment.Status.SHIPPED]),
+    ):
+        items = ShipmentItem.objects.filter(shipment__status__in=statuses)
+        sums[name] = _sum(items, "shipment__collaboration", Sum("quantity"), COUNT)
     return sums
 
 
