@@ -21,7 +21,7 @@ def row_of(content, collaboration):
 
 
 def totals_of(content):
-    match = re.search(r'data-testid="results-totals".*?</section>', content, re.S)
+    match = re.search(r'data-testid="results-totals".*?</dl>', content, re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", match.group(0)).split())
 
 
