@@ -123,7 +123,7 @@ def record_payout(collaboration, amount, *, when=None):
     return post_ledger(collaboration, "payout", payable=-amount, paid=amount, payout=payout, when=when)
 
 
-def make_shipment(collaboration, *lines, status="delivered", when=None):
+def make_gift_rows(collaboration, *lines, status="delivered", when=None):
     """A gift shipment of ``(product, quantity)`` lines at the products' cost prices (the stock is
     not moved: that is the shipments service's work)."""
     from collaborations.models import Shipment, ShipmentItem
@@ -210,9 +210,9 @@ def make_results_scenario():
     reverse_commission(void_earning, released=True)  # taken back from payable
     book_fee(ira, "500.00")
     record_payout(ira, "200.00")
-    make_shipment(ira, (chai, 2))  # delivered, 120.00 at cost
-    make_shipment(ira, (mug, 1), status="returned")  # came back: no cost
-    make_shipment(ira, (mug, 1), status="preparing")  # stock left: 100.00
+    make_gift_rows(ira, (chai, 2))  # delivered, 120.00 at cost
+    make_gift_rows(ira, (mug, 1), status="returned")  # came back: no cost
+    make_gift_rows(ira, (mug, 1), status="preparing")  # stock left: 100.00
     today = timezone.localdate()
     make_clicks(ira, today, 10, 7)
     make_clicks(ira, today - datetime.timedelta(days=1), 5, 3)
@@ -234,7 +234,7 @@ def make_results_scenario():
     earn_commission(other, other_bill, "40.00")
     book_fee(other, "300.00")
     make_clicks(other, today, 99, 90)
-    make_shipment(other, (tea, 1))
+    make_gift_rows(other, (tea, 1))
     return {
         "vendor": vendor,
         "ira": ira,

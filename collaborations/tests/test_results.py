@@ -18,8 +18,8 @@ from collaborations.tests.factories import (
     make_attributed_bill,
     make_clicks,
     make_collaboration,
+    make_gift_rows,
     make_results_scenario,
-    make_shipment,
     reverse_commission,
 )
 
@@ -182,7 +182,7 @@ def test_ranges_count_bills_by_day_clicks_by_day_and_costs_by_booking():
     old_bill = make_attributed_bill(collaboration, (chai, 1), when=long_ago)
     old_earning = earn_commission(collaboration, old_bill, "10.00", when=long_ago)
     book_fee(collaboration, "500.00", when=long_ago)
-    make_shipment(collaboration, (chai, 1), when=long_ago)
+    make_gift_rows(collaboration, (chai, 1), when=long_ago)
     make_clicks(collaboration, today - datetime.timedelta(days=40), 9)
     # In the range: a bill and its earning, clicks, a gift; and the old earning's reversal, which
     # belongs with the old earning, not with the range it happens in.
@@ -190,7 +190,7 @@ def test_ranges_count_bills_by_day_clicks_by_day_and_costs_by_booking():
     earn_commission(collaboration, new_bill, "20.00")
     bill_void(bill=old_bill, actor=collaboration.vendor)
     reverse_commission(old_earning)
-    make_shipment(collaboration, (chai, 3))
+    make_gift_rows(collaboration, (chai, 3))
     make_clicks(collaboration, today, 4)
 
     [row] = results.influencer_results(
