@@ -102,6 +102,17 @@ def reverse_commission(earning, *, released=False, when=None):
     return post_ledger(earning.collaboration, "reversed", earning=earning, when=when, **moves)
 
 
+def void_attributed_bill(bill, earning, *, released=False, when=None):
+    """Void an attributed bill with its commission taken back: the reversal is booked first, as
+    the commission service books it on a void, then the bill is voided through billing (where
+    that service runs on the void, it finds the earning reversed already and books nothing)."""
+    from billing.services import bill_void
+
+    reversal = reverse_commission(earning, released=released, when=when)
+    bill_void(bill=bill, actor=bill.vendor)
+    return reversal
+
+
 def book_fee(collaboration, amount, *, when=None):
     return post_ledger(collaboration, "fee", payable=Decimal(amount), when=when)
 
@@ -186,7 +197,6 @@ def make_results_scenario():
     campaign (``ira_again``), and Ira with another vendor too (``other``); everything of today.
     ``collaborations/tests/test_results.py`` spells out the numbers it makes."""
     from accounts.tests.factories import VendorFactory
-    from billing.services import bill_void
     from billing.tests.factories import make_bill
 
     vendor = VendorFactory()
@@ -206,8 +216,7 @@ def make_results_scenario():
     release_commission(earn_commission(ira, second, "25.00"))
     void_earning = earn_commission(ira, voided, "20.00")
     release_commission(void_earning)
-    bill_void(bill=voided, actor=vendor)
-    reverse_commission(void_earning, released=True)  # taken back from payable
+    void_attributed_bill(voided, void_earning, released=True)  # taken back from payable
     book_fee(ira, "500.00")
     record_payout(ira, "200.00")
     make_gift_rows(ira, (chai, 2))  # delivered, 120.00 at cost

@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import VendorFactory
-from billing.services import bill_void
 from collaborations import results, selectors
 from collaborations.models import Collaboration
 from collaborations.tests.factories import (
@@ -20,7 +19,7 @@ from collaborations.tests.factories import (
     make_collaboration,
     make_gift_rows,
     make_results_scenario,
-    reverse_commission,
+    void_attributed_bill,
 )
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +79,7 @@ def test_a_reversal_from_held_takes_the_commission_back_too():
     (chai, _) = chai_and_mug(collaboration.vendor)
     bill = make_attributed_bill(collaboration, (chai, 1))
     earning = earn_commission(collaboration, bill, "10.00")
-    bill_void(bill=bill, actor=collaboration.vendor)
-    reverse_commission(earning)
+    void_attributed_bill(bill, earning)
 
     row = results.collaboration_results(collaboration)
 
@@ -188,8 +186,7 @@ def test_ranges_count_bills_by_day_clicks_by_day_and_costs_by_booking():
     # belongs with the old earning, not with the range it happens in.
     new_bill = make_attributed_bill(collaboration, (chai, 2))
     earn_commission(collaboration, new_bill, "20.00")
-    bill_void(bill=old_bill, actor=collaboration.vendor)
-    reverse_commission(old_earning)
+    void_attributed_bill(old_bill, old_earning)
     make_gift_rows(collaboration, (chai, 3))
     make_clicks(collaboration, today, 4)
 
