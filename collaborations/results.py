@@ -68,8 +68,9 @@ class Span(Protocol):
 
 def attributed_amount(prefix: str = "") -> F:
     """A bill's amount before tax, which revenue and commission are reckoned on, as SQL (``prefix``
-    leads to the bill). Bills hold no tax yet, so it is their ``total``; it is the database's twin
-    of the commission's base on one bill, and changes with it when bills carry tax."""
+    leads to the bill). Bills hold no tax yet, so it is their ``total``. It is the database's twin
+    of the commission's base of one bill (``collaborations.commission.commission_base``, the money
+    area's), and changes with it when bills carry tax."""
     return F(f"{prefix}total")
 
 

@@ -145,6 +145,8 @@ def make_gift_rows(collaboration, *lines, status="delivered", when=None):
         collaboration=collaboration,
         status=status,
         address="12 MG Road, Pune",
+        carrier="Delhivery",
+        tracking_number="DLV-0001",
         cost=cost,
         created_by=collaboration.vendor,
         created_at=now,
