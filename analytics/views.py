@@ -14,7 +14,8 @@ PICKER_PAGE_SIZE = 25
 
 
 class DashboardView(LoginRequiredMixin, View):
-    """What the vendor opens every morning: KPIs, sales over time, products, categories, campaigns.
+    """What the vendor opens every morning: KPIs, sales over time, products, categories, campaigns,
+    and the return on each influencer and campaign.
 
     Admins first pick a vendor, then read that vendor's page (read-only)."""
 
@@ -53,6 +54,8 @@ class DashboardView(LoginRequiredMixin, View):
             "products": selectors.product_table(vendor, period)[:10],
             "categories": categories,
             "campaigns": selectors.campaign_table(vendor, period),
+            "influencer_roi": selectors.influencer_roi_table(vendor, period),
+            "campaign_roi": selectors.campaign_roi_table(vendor, period),
             "low_stock": selectors.low_stock_table(vendor, period),
             "sales_chart": mark_safe(charts.revenue_profit_chart(series, bucket)),
             "category_chart": mark_safe(charts.category_chart(categories)) if categories else "",

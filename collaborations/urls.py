@@ -1,7 +1,7 @@
 from django.urls import path
 
 from collaborations.views import collaborations as views
-from collaborations.views import deliverables, money, shipments
+from collaborations.views import deliverables, money, results, shipments
 
 app_name = "collaborations"
 
@@ -32,5 +32,6 @@ urlpatterns = [
     path("<int:pk>/ledger/", money.LedgerView.as_view(), name="ledger"),
     path("<int:pk>/payouts/new/", money.PayoutRecordView.as_view(), name="payout-record"),
     # results
+    path("results/", results.ResultsView.as_view(), name="results"),
     path("<int:pk>/<str:verb>/", views.CollaborationActionView.as_view(), name="collaboration-action"),
 ]

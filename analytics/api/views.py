@@ -88,6 +88,47 @@ CAMPAIGN_ROWS = _rows(
     bills=serializers.IntegerField(),
 )
 
+
+def _roi_fields():
+    """The numbers of a return-on-influencers row, in the order of ``analytics.selectors.ROI_COLUMNS``."""
+
+    def percent(help_text):
+        return serializers.DecimalField(max_digits=24, decimal_places=1, allow_null=True, help_text=help_text)
+
+    def amount(help_text, **options):
+        return serializers.DecimalField(max_digits=20, decimal_places=2, help_text=help_text, **options)
+
+    return {
+        "collaborations": serializers.IntegerField(help_text="Collaborations it covers."),
+        "cost": amount("fee + commission + gift_cost."),
+        "fee": amount("Fees booked in the period."),
+        "commission": amount("Commission earned in the period, less what voided bills took back."),
+        "gift_cost": amount("Gifted products shipped in the period, at cost (returned shipments count zero)."),
+        "revenue": amount("Attributed bills' amount before tax (paid bills with the referral code)."),
+        "profit": amount("Attributed bills' profit."),
+        "roi_pct": percent("(profit - cost) / cost × 100; null when nothing was spent."),
+        "bills": serializers.IntegerField(help_text="Attributed bills (paid, not void)."),
+        "cost_per_bill": amount("cost / bills; null without bills.", allow_null=True),
+        "clicks": serializers.IntegerField(help_text="Tracking-link clicks in the period."),
+        "unique_clicks": serializers.IntegerField(help_text="Visitors counted once a day."),
+        "conversion_pct": percent("bills / unique clicks × 100; null without clicks."),
+    }
+
+
+INFLUENCER_ROI_ROWS = _rows(
+    "AnalyticsInfluencerRoi",
+    influencer=serializers.IntegerField(),
+    influencer_name=serializers.CharField(),
+    **_roi_fields(),
+)
+
+CAMPAIGN_ROI_ROWS = _rows(
+    "AnalyticsCampaignRoi",
+    campaign=serializers.IntegerField(),
+    campaign_title=serializers.CharField(),
+    **_roi_fields(),
+)
+
 LOW_STOCK_ROWS = _rows(
     "AnalyticsLowStock",
     product=serializers.IntegerField(),
@@ -144,6 +185,32 @@ class CampaignsApi(AnalyticsView):
     def get(self, request):
         vendor, period, _ = self.parse_query(request)
         return self.table(selectors.campaign_table(vendor, period), "campaigns", CAMPAIGN_ROWS.csv_columns)
+
+
+ROI_DESCRIPTION = (
+    "What collaborations cost (fees booked + commission that stands + gifted products at cost) against "
+    "what they brought (paid bills with the referral code: revenue before tax and profit), {per}: ROI, "
+    "cost per attributed bill, clicks and conversion. Bills count by their day, clicks by their day, "
+    "costs by the day they were booked or shipped; rows with nothing in the period are left out."
+)
+
+
+@extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
+class InfluencerRoiApi(AnalyticsView):
+    @extend_schema(responses=INFLUENCER_ROI_ROWS, description=ROI_DESCRIPTION.format(per="per influencer"))
+    def get(self, request):
+        vendor, period, _ = self.parse_query(request)
+        rows = selectors.influencer_roi_table(vendor, period)
+        return self.table(rows, "influencer-roi", INFLUENCER_ROI_ROWS.csv_columns)
+
+
+@extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)
+class CampaignRoiApi(AnalyticsView):
+    @extend_schema(responses=CAMPAIGN_ROI_ROWS, description=ROI_DESCRIPTION.format(per="per campaign"))
+    def get(self, request):
+        vendor, period, _ = self.parse_query(request)
+        rows = selectors.campaign_roi_table(vendor, period)
+        return self.table(rows, "campaign-roi", CAMPAIGN_ROI_ROWS.csv_columns)
 
 
 @extend_schema(tags=["analytics"], parameters=RANGE_PARAMETERS)

@@ -14,6 +14,8 @@ FALLING_UNITS_PCT = Decimal("-20")  # units change at or below this marks a fall
 LOW_COVER_DAYS = Decimal("7")  # fewer days of stock than this means reorder now
 REORDER_COVER_DAYS = 14  # a suggested order covers this many days of average sales
 MARGIN_GAP_POINTS = Decimal("15")  # this many points below the average margin is an outlier
+# Unique visitors through a tracking link without a single attributed bill worth a look.
+CLICKS_WITHOUT_SALES = 20
 
 
 class InsightsUnavailable(GeminiUnavailable):

@@ -35,7 +35,12 @@ Each recommendation has:
 - action: at most {ACTION_MAX} characters, one concrete step the vendor can take this week;
 - product_id: the id of the product it is about, or null.
 Changes (*_change_pct) compare with the previous period of the same length. Products with stock at or \
-below low_stock_threshold, or few days_of_cover, need reordering."""
+below low_stock_threshold, or few days_of_cover, need reordering.
+influencer_roi and campaign_roi weigh influencer marketing per influencer and per campaign: cost (fees, \
+commission and gifted products at cost) against the revenue and profit of the bills with the referral \
+code; roi_pct = (profit - cost) / cost × 100, cost_per_bill, clicks and unique_clicks on the tracking \
+link, conversion_pct = bills / unique_clicks × 100. Say where influencer budget pays off and where it \
+does not (cost above profit, clicks without sales), and what to change."""
 
 _TEXT = genai_types.Type.STRING
 INSIGHTS_SCHEMA = genai_types.Schema(

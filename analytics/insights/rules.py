@@ -4,6 +4,7 @@ import math
 from decimal import Decimal
 
 from analytics.insights.common import (
+    CLICKS_WITHOUT_SALES,
     FALLING_UNITS_PCT,
     LOW_COVER_DAYS,
     MARGIN_GAP_POINTS,
@@ -27,20 +28,25 @@ def rule_insights(facts: dict) -> list[dict]:
     """3–5 deterministic insights from the numbers alone; the same facts give the same insights.
 
     One insight per finding, in this order: best seller, most falling product, most urgent
-    reorder, worst margin outlier, best campaign; general observations fill up to three.
-    With no sales at all, first steps for a new shop.
+    reorder, the influencer who cost most beyond the profit they brought, worst margin outlier,
+    the influencer with the best return (else the best campaign by revenue), the tracking link
+    with most clicks and no sale; general observations fill up to three. With no sales at all,
+    the influencer findings that apply, then first steps for a new shop.
     """
-    if not has_sales(facts):
-        return _first_steps()
     parsed = _Facts(facts)
+    if not has_sales(facts):
+        spent = [insight for insight in (_costly_influencer(parsed), _clicks_without_sales(parsed)) if insight]
+        return (spent + _first_steps())[:MAX_INSIGHTS]
     found = [
         insight
         for insight in (
             _best_seller(parsed),
             _falling(parsed),
             _reorder(parsed),
+            _costly_influencer(parsed),
             _margin_outlier(parsed),
-            _best_campaign(parsed),
+            _best_influencer(parsed) or _best_campaign(parsed),
+            _clicks_without_sales(parsed),
         )
         if insight is not None
     ]
@@ -87,9 +93,24 @@ class _Facts:
             ),
             key=lambda campaign: (-campaign["revenue"], str(campaign.get("campaign"))),
         )
+        self.influencers = sorted(
+            (_influencer(row) for row in raw.get("influencer_roi") or []),
+            key=lambda row: (-row["cost"], row["name"]),
+        )
 
     def money(self, amount: Decimal) -> str:
         return f"{self.currency} {amount:,.0f}".strip()
+
+
+def _influencer(raw: dict) -> dict:
+    """What an influencer cost and brought (``influencer_roi``), parsed."""
+    return {
+        "name": str(raw.get("influencer") or "An influencer"),
+        **{key: as_decimal(raw.get(key)) or Decimal(0) for key in ("cost", "revenue", "profit")},
+        "roi": as_decimal(raw.get("roi_pct")),
+        "bills": as_int(raw.get("bills")) or 0,
+        "unique_clicks": as_int(raw.get("unique_clicks")) or 0,
+    }
 
 
 def _product(raw: dict) -> dict:
@@ -219,6 +240,80 @@ def _best_campaign(facts: _Facts) -> dict | None:
         f"{name}{with_influencer} brought {facts.money(best['revenue'])} in revenue and "
         f"{facts.money(best['profit'])} in profit from {as_int(best.get('bills')) or 0} bills.",
         f"Plan a follow-up campaign with {partner}, built around your best seller.",
+    )
+
+
+def _costly_influencer(facts: _Facts) -> dict | None:
+    """The influencer whose cost most exceeds the profit their sales brought."""
+    losing = sorted(
+        (row for row in facts.influencers if row["cost"] > 0 and row["profit"] < row["cost"]),
+        key=lambda row: (row["profit"] - row["cost"], row["name"]),
+    )
+    if not losing:
+        return None
+    worst = losing[0]
+    name = worst["name"]
+    if worst["bills"]:
+        brought = f"brought {facts.money(worst['profit'])} in profit from {worst['bills']} bills"
+        if worst["roi"] is not None:
+            brought += f" (ROI {format_pct(worst['roi'])})"
+    else:
+        brought = "brought no sale with their code yet"
+    best = _best_influencer_row(facts)
+    if best is not None and best["name"] != name:
+        action = (
+            f"Move budget from {name} to {best['name']} (ROI {format_pct(best['roi'])}), or pay {name} more "
+            "on commission and less as a fee."
+        )
+    else:
+        action = f"Pay {name} more on commission and less as a fee or gifts, so you pay for the sales they bring."
+    return make_insight(
+        "campaign",
+        f"{name} cost more than they brought",
+        f"{name} cost {facts.money(worst['cost'])} in fees, commission and gifts over {facts.days} days and {brought}.",
+        action,
+    )
+
+
+def _best_influencer_row(facts: _Facts) -> dict | None:
+    paying = [row for row in facts.influencers if row["cost"] > 0 and row["roi"] is not None and row["roi"] > 0]
+    if not paying:
+        return None
+    return sorted(paying, key=lambda row: (-row["roi"], -row["profit"], row["name"]))[0]
+
+
+def _best_influencer(facts: _Facts) -> dict | None:
+    """The influencer with the best return on what they cost."""
+    best = _best_influencer_row(facts)
+    if best is None:
+        return None
+    name = best["name"]
+    return make_insight(
+        "campaign",
+        f"{name} returns {format_pct(best['roi'])} on what they cost",
+        f"{name} cost {facts.money(best['cost'])} and brought {facts.money(best['revenue'])} in revenue and "
+        f"{facts.money(best['profit'])} in profit from {best['bills']} bills.",
+        f"Plan another collaboration with {name}, built around your best seller.",
+    )
+
+
+def _clicks_without_sales(facts: _Facts) -> dict | None:
+    """The tracking link with most unique visitors and not one attributed bill."""
+    idle = sorted(
+        (row for row in facts.influencers if row["bills"] == 0 and row["unique_clicks"] >= CLICKS_WITHOUT_SALES),
+        key=lambda row: (-row["unique_clicks"], row["name"]),
+    )
+    if not idle:
+        return None
+    row = idle[0]
+    name = row["name"]
+    return make_insight(
+        "campaign",
+        f"{name}'s link got {row['unique_clicks']} visitors but no sale",
+        f"{row['unique_clicks']} unique visitors came through {name}'s tracking link in {facts.days} days, and "
+        "none of them bought with the referral code.",
+        f"Check the page {name}'s link opens, and give their followers a reason to use the code, such as a "
+        "first-order discount.",
     )
 
 

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 
 from analytics.base import Period, in_period, paid_bills, paid_lines
 from analytics.selectors.common import ZERO, cents, change_pct, margin_pct, money
+from analytics.selectors.roi import campaign_roi_table, influencer_roi_table
 from catalog.models import Product, low_stock_q
 
 
@@ -264,4 +265,25 @@ def insight_facts(vendor, period: Period) -> dict:
             }
             for row in campaign_table(vendor, period)[:10]
         ],
+        # What influencer marketing cost against what it brought (analytics.selectors.roi): the
+        # biggest spends first, the ones most worth judging.
+        "influencer_roi": [
+            {"influencer": row["influencer_name"], **_roi_facts(row, text)}
+            for row in _biggest_spends(influencer_roi_table(vendor, period))
+        ],
+        "campaign_roi": [
+            {"campaign": row["campaign_title"], **_roi_facts(row, text)}
+            for row in _biggest_spends(campaign_roi_table(vendor, period))
+        ],
+    }
+
+
+def _biggest_spends(rows, count=10):
+    return sorted(rows, key=lambda row: -row["cost"])[:count]
+
+
+def _roi_facts(row, text):
+    return {
+        **{key: text(row[key]) for key in ("cost", "revenue", "profit", "roi_pct", "cost_per_bill", "conversion_pct")},
+        **{key: row[key] for key in ("bills", "clicks", "unique_clicks")},
     }

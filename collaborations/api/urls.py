@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from collaborations.api import deliverables, money, shipments
+from collaborations.api import deliverables, money, results, shipments
 
 urlpatterns = [
     # deliverables
@@ -38,4 +38,7 @@ urlpatterns = [
     path("collaborations/<int:pk>/ledger/", money.CollaborationLedgerApi.as_view(), name="collaboration-ledger"),
     path("collaborations/<int:pk>/payouts/", money.CollaborationPayoutsApi.as_view(), name="collaboration-payouts"),
     # results
+    path(
+        "collaborations/<int:pk>/results/", results.CollaborationResultsApi.as_view(), name="api-collaboration-results"
+    ),
 ]
