@@ -16,7 +16,9 @@ from rest_framework.utils import html
 # JSON types by field class, most specific first.
 _EXPECTED_TYPES = [
     ((serializers.ListField, serializers.DictField, serializers.JSONField, serializers.HiddenField), None),
-    ((relations.ManyRelatedField, serializers.BaseSerializer, serializers.MultipleChoiceField), None),
+    # DRF takes any iterable for these, an object's keys included: in JSON they are arrays.
+    ((relations.ManyRelatedField, serializers.MultipleChoiceField), (list,)),
+    (serializers.BaseSerializer, None),
     (serializers.BooleanField, (bool,)),
     (serializers.ChoiceField, (str,)),
     ((serializers.IntegerField, relations.PrimaryKeyRelatedField), (int,)),
@@ -34,7 +36,7 @@ _EXPECTED_TYPES = [
         (str,),
     ),
 ]
-_TYPE_NAMES = {bool: "a boolean", str: "a string", int: "an integer", float: "a number"}
+_TYPE_NAMES = {bool: "a boolean", str: "a string", int: "an integer", float: "a number", list: "an array"}
 
 
 def _not_space_class():

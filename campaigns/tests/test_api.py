@@ -51,6 +51,8 @@ def test_vendor_creates_opens_and_closes_campaign():
         ({"budget": "lots"}, "budget"),
         ({"title": ""}, "title"),
         ({"niches": ["nope"]}, "niches"),
+        ({"niches": {}}, "niches"),  # an object is not a list of slugs (DRF would take its keys)
+        ({"niches": {"food": 1}}, "niches"),
         ({"start_date": "soon"}, "start_date"),
     ],
 )
