@@ -8,7 +8,16 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from collaborations.models import Collaboration, Deliverable, Shipment, ShipmentItem, Submission, TermsVersion
+from collaborations.models import (
+    Collaboration,
+    Deliverable,
+    LedgerEntry,
+    Payout,
+    Shipment,
+    ShipmentItem,
+    Submission,
+    TermsVersion,
+)
 from collaborations.uploads import draft_file_name
 from profiles.selectors import user_time_zone
 
@@ -151,7 +160,8 @@ def gift_cost(collaborations: QuerySet[Collaboration]) -> Decimal:
 def collaborations_export(user: User) -> list[dict]:
     """The user's collaborations for their data export: stage, the other side by the name the
     user sees, every terms version with its deliverables, the shipping address and the gift
-    shipments (with what they cost for the vendor only, as the pages show it) (``accounts.hooks``)."""
+    shipments (with what they cost for the vendor only, as the pages show it), the deliverables
+    and their rounds, and the money: balances, every ledger row and the payouts (``accounts.hooks``)."""
     party = Collaboration.objects.filter(Q(vendor=user) | Q(influencer=user))
     collaborations = (
         party.select_related("campaign", "vendor", "influencer")
@@ -172,6 +182,8 @@ def collaborations_export(user: User) -> list[dict]:
                     Prefetch("submissions", queryset=Submission.objects.order_by("round"))
                 ),
             ),
+            Prefetch("ledger", queryset=LedgerEntry.objects.select_related("bill").order_by("created_at", "pk")),
+            Prefetch("payouts", queryset=Payout.objects.order_by("paid_on", "pk")),
         )
         .order_by("created_at", "pk")
     )
@@ -213,9 +225,41 @@ def collaborations_export(user: User) -> list[dict]:
                 for shipment in collaboration.shipments.all()
             ],
             "deliverables": [_deliverable_export(item) for item in collaboration.deliverables.all()],
+            "balances": {
+                "held": collaboration.held,
+                "payable": collaboration.payable,
+                "paid": collaboration.paid,
+            },
+            "ledger": [_ledger_export(entry) for entry in collaboration.ledger.all()],
+            "payouts": [
+                {
+                    "amount": payout.amount,
+                    "currency": payout.currency,
+                    "method": payout.method,
+                    "reference": payout.reference,
+                    "paid_on": payout.paid_on,
+                    "note": payout.note,
+                }
+                for payout in collaboration.payouts.all()
+            ],
         }
         for collaboration in collaborations
     ]
+
+
+def _ledger_export(entry: LedgerEntry) -> dict:
+    return {
+        "kind": entry.kind,
+        "held": entry.held,
+        "payable": entry.payable,
+        "paid": entry.paid,
+        "currency": entry.currency,
+        "bill": entry.bill.number if entry.bill_id else None,
+        "rate": entry.rate,
+        "release_at": entry.release_at,
+        "note": entry.note,
+        "created_at": entry.created_at,
+    }
 
 
 def _shipment_export(shipment: Shipment, *, with_cost: bool) -> dict:
@@ -281,6 +325,7 @@ def collaborations_export_rows(user: User) -> int:
         + Submission.objects.filter(
             Q(deliverable__collaboration__vendor=user) | Q(deliverable__collaboration__influencer=user)
         ).count()
+        + LedgerEntry.objects.filter(deliverable_party).count()
     )
 
 
