@@ -11,8 +11,8 @@ from accounts.tests.factories import PASSWORD
 from anwariya.tests.api import api_client
 from chat.models import Message
 from collaborations.models import Collaboration
-from collaborations.services import CLOSED_ACCOUNT_REASON, collaboration_cancel
 from collaborations.payouts import payout_record
+from collaborations.services import CLOSED_ACCOUNT_REASON, collaboration_cancel
 from collaborations.tests.factories import accept_terms, make_collaboration, make_payable, send_terms
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,9 @@ def test_the_export_holds_the_money_owed_its_ledger_and_the_payouts():
     collaboration = make_collaboration()
     accept_terms(collaboration)
     make_payable(collaboration, Decimal("800.00"))
-    payout_record(collaboration=collaboration, actor=collaboration.vendor, amount="300.00", method="upi", reference="U1")
+    payout_record(
+        collaboration=collaboration, actor=collaboration.vendor, amount="300.00", method="upi", reference="U1"
+    )
     response = api_client(collaboration.influencer).get("/api/v1/auth/me/export/")
     [exported] = json.loads(response.content)["sections"]["collaborations"]
     assert exported["balances"] == {"held": "0.00", "payable": "500.00", "paid": "300.00"}
