@@ -50,7 +50,9 @@ def test_submit_with_the_live_warning_then_review_and_complete_at_phone_width(li
         expect(reel.get_by_test_id("disclosure-warning")).to_be_visible()
         image = reel.get_by_role("img", name="Draft of reel #1, round 1")
         expect(image).to_be_visible()
-        assert image.evaluate("img => img.naturalWidth") == 600  # the draft loads through the private view
+        # The draft loads through the private view (lazily: wait until the browser has it).
+        vendor.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        assert image.evaluate("img => img.naturalWidth") == 600
         assert vendor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         reel.get_by_label("What should change?").fill("Please add #ad to the caption")
         reel.get_by_role("button", name="Ask for changes").click()

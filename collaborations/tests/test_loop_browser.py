@@ -203,7 +203,7 @@ def test_a_collaboration_runs_from_terms_to_payout_at_phone_width(live_server, b
         clicks = made_outside_the_browsers_loop(
             lambda: list(ClickDay.objects.filter(collaboration=collaboration).values_list("clicks", "unique_clicks"))
         )
-        assert clicks == [(1, 1)]  # no page shows clicks yet (the results are another area's)
+        assert clicks == [(1, 1)]
 
         # ... and buys: the vendor records the sale with the referral code on the new-bill page.
         code = vendor.get_by_test_id("referral-code").inner_text()
@@ -277,6 +277,12 @@ def test_a_collaboration_runs_from_terms_to_payout_at_phone_width(live_server, b
         row.get_by_role("link", name="Monsoon chai").click()
         expect(influencer.locator('[data-field="paid"]')).to_have_text("₹4,250.00")
         expect(influencer.get_by_role("cell", name="UPI-2026-4250", exact=True)).to_be_visible()
+        # What it brought, in the page's results box: the click, the sale, the money.
+        results = influencer.get_by_test_id("results-summary")
+        expect(results).to_contain_text("1 (1 unique)")
+        expect(results.locator("dt:has-text('Attributed bills') + dd")).to_contain_text("1")
+        expect(results.locator("dt:has-text('Revenue') + dd")).to_contain_text("₹2,500.00")
+        expect(results.locator("dt:has-text('Paid') + dd")).to_have_text("₹4,250.00")
         influencer_side.check("18-influencer-paid")
     finally:
         for side in (vendor_side, influencer_side, customer_side):
