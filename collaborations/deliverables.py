@@ -32,7 +32,7 @@ from accounts.models import User
 from anwariya.errors import Conflict
 from collaborations import ledger, uploads
 from collaborations.models import Collaboration, Deliverable, LedgerEntry, Submission, TermsVersion
-from collaborations.services import CollaborationError, NotAllowed, notify
+from collaborations.services import CollaborationError, NotAllowed, notify, set_stage
 
 Stage = Collaboration.Stage
 Status = Deliverable.Status
@@ -328,7 +328,7 @@ def collaboration_complete(collaboration: Collaboration, actor: User) -> Collabo
                 f"{locked.get_stage_display().lower()}.",
                 errors={"stage": [locked.stage]},
             )
-        _set_stage(locked, Stage.COMPLETED, timezone.now())
+        set_stage(locked, Stage.COMPLETED, timezone.now())
         notify(
             locked,
             actor,
@@ -379,7 +379,7 @@ def _settle_stage(locked, actor, now):
     else:
         stage = Stage.ACTIVE
     if stage != locked.stage:
-        _set_stage(locked, stage, now)
+        set_stage(locked, stage, now)
     if stage == Stage.APPROVED:
         _book_fee(locked, actor, now)
     return stage
@@ -417,11 +417,6 @@ def _all_approved_text(locked) -> str:
     if terms is not None and terms.fee > 0:
         return f"Every deliverable is approved: the fee of {terms.currency} {terms.fee} is now payable."
     return "Every deliverable is approved."
-
-
-def _set_stage(collaboration, stage, now):
-    collaboration.stage, collaboration.updated_at = stage, now
-    collaboration.save(update_fields=["stage", "updated_at"])
 
 
 def _name(deliverable) -> str:

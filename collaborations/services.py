@@ -129,7 +129,7 @@ def terms_send(
             TermsDeliverable(terms=terms, position=i, **row) for i, row in enumerate(rows, start=1)
         )
         terms.gifted_products.set(product_ids)
-        _set_stage(locked, Stage.TERMS_SENT, now)
+        set_stage(locked, Stage.TERMS_SENT, now)
         notify(
             locked,
             actor,
@@ -149,7 +149,7 @@ def terms_accept(*, collaboration: Collaboration, actor: User, version: int | No
         now = timezone.now()
         terms.status, terms.accepted_at = TermsVersion.Status.ACCEPTED, now
         terms.save(update_fields=["status", "accepted_at"])
-        _set_stage(locked, Stage.ACTIVE, now)
+        set_stage(locked, Stage.ACTIVE, now)
         notify(
             locked,
             actor,
@@ -175,7 +175,7 @@ def terms_reject(
         now = timezone.now()
         terms.status, terms.rejected_at, terms.comment = TermsVersion.Status.REJECTED, now, comment
         terms.save(update_fields=["status", "rejected_at", "comment"])
-        _set_stage(locked, Stage.NEW, now)
+        set_stage(locked, Stage.NEW, now)
         notify(
             locked,
             actor,
@@ -242,7 +242,8 @@ def _copy(target, source):
         setattr(target, field, getattr(source, field))
 
 
-def _set_stage(collaboration, stage, now):
+def set_stage(collaboration, stage, now):
+    """Move a locked collaboration to ``stage`` (the caller checked the move is allowed)."""
     collaboration.stage, collaboration.updated_at = stage, now
     collaboration.save(update_fields=["stage", "updated_at"])
 
