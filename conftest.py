@@ -61,8 +61,8 @@ def _service_markers(request):
 
 @pytest.fixture(autouse=True)
 def _managed_lists(request):
-    """Niches and content types come from a data migration; a transactional test's flush
-    deletes them, so put them back for every test that uses the database."""
+    """Niches and content types (and the GST rates) come from data migrations; a transactional
+    test's flush deletes them, so put them back for every test that uses the database."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None:
         return
@@ -72,6 +72,11 @@ def _managed_lists(request):
 
     if not Niche.objects.exists():
         seed_managed_lists(Niche, ContentFormat)
+    from catalog.gst_rates import seed_gst_rates
+    from catalog.models import GstRate
+
+    if not GstRate.objects.exists():
+        seed_gst_rates(GstRate)
 
 
 @pytest.fixture(autouse=True)

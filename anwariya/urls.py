@@ -9,7 +9,7 @@ from billing.api import BillInvoiceApi, BillViewSet
 from broadcasts.api.broadcasts import BroadcastViewSet
 from broadcasts.api.deliveries import DeliveryLogApi
 from campaigns.api import ApplicationViewSet, CampaignViewSet
-from catalog.api import CategoryViewSet, ProductViewSet
+from catalog.api import CategoryViewSet, GstRateListApi, ProductViewSet
 from chat.api.chats import ChatViewSet
 from chat.api.messages import MessageViewSet
 from collaborations.api.collaborations import CollaborationViewSet
@@ -32,6 +32,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("bills/<int:pk>/invoice.pdf", BillInvoiceApi.as_view(), name="bill-invoice-pdf"),
     path("profile/", ProfileApi.as_view(), name="api-profile"),
+    path("gst/rates/", GstRateListApi.as_view(), name="gst-rates"),
     # Before the router: "deliveries" is not a broadcast id (the router reads only digits as one).
     path("broadcasts/deliveries/", DeliveryLogApi.as_view(), name="delivery-log"),
     path("", include("analytics.api.urls")),

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 
 from anwariya.admin import ServiceFormAdmin, ServiceModelForm
 from catalog import services
-from catalog.models import Category, Product, StockMovement, low_stock_q
+from catalog.models import Category, GstRate, Product, StockMovement, Unit, low_stock_q
 
 
 @admin.register(Category)
@@ -13,6 +13,20 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["created_by"]
+
+
+@admin.register(GstRate)
+class GstRateAdmin(admin.ModelAdmin):
+    """The managed list of GST rates. A rate's percentage is fixed once made (products point at
+    it; make a new rate instead); one out of force is made inactive. A rate products carry cannot
+    be deleted. Bills keep the rate they charged, whatever happens here."""
+
+    list_display = ["__str__", "rate", "description", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["rate"] if obj is not None else []
 
 
 class StockMovementInline(admin.TabularInline):
@@ -64,6 +78,14 @@ class ProductAdminForm(ServiceModelForm):
     save it (the SKU once per vendor in any case, prices within bounds, the opening stock's
     movement), so a broken rule is a form error, not a database error."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "unit" in self.fields:
+            self.fields["unit"].required = False  # not given: pieces, as on the vendor's pages
+
+    def clean_unit(self):
+        return self.cleaned_data.get("unit") or Unit.PIECES
+
     def save_through_service(self):
         if self.instance.pk is None:
             return services.product_create(**self.cleaned_data)
@@ -75,7 +97,7 @@ class ProductAdminForm(ServiceModelForm):
 class ProductAdmin(ServiceFormAdmin, admin.ModelAdmin):
     form = ProductAdminForm
     list_display = ["name", "sku", "vendor", "category", "sale_price", "quantity", "low_stock_threshold", "is_active"]
-    list_filter = [StockLevelFilter, "is_active", "category"]
+    list_filter = [StockLevelFilter, "is_active", "category", "gst_rate", "unit"]
     list_select_related = ["vendor", "category"]
     search_fields = ["name", "sku", "vendor__email", "vendor__business_name"]
     raw_id_fields = ["vendor"]

@@ -1,5 +1,8 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+import re
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import generics, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -9,7 +12,7 @@ from anwariya.api.schema import conflict
 from anwariya.api.serializers import StrictInputMixin
 from catalog import selectors, services
 from catalog.filters import ProductFilter
-from catalog.models import Category, Product, StockMovement
+from catalog.models import HSN_CODE_PATTERN, Category, GstRate, Product, StockMovement, Unit
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 # A slug with at least one letter or digit: hyphens and underscores alone slugify to nothing.
@@ -75,6 +78,50 @@ class CategoryViewSet(viewsets.ModelViewSet):
         services.category_delete(category=instance)
 
 
+# --- GST rates ------------------------------------------------------------------------
+
+# A rate as the API writes it: a percentage with up to 2 decimals ("18", "18.00", "0.25").
+RATE_PATTERN = r"^(?:100(?:\.0{1,2})?|[0-9]{1,2}(?:\.[0-9]{1,2})?)$"
+
+
+@extend_schema_field({"type": "string", "pattern": RATE_PATTERN, "nullable": True, "example": "18.00"})
+class GstRateField(serializers.SlugRelatedField):
+    """A GST rate of the managed list by its percentage (``"18.00"``); unknown ones are refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="rate", queryset=GstRate.objects.all(), **kwargs)
+
+    def to_representation(self, value):
+        return f"{value.rate:.2f}"
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.fullmatch(RATE_PATTERN, data):
+            self.fail("invalid")
+        try:
+            return self.get_queryset().get(rate=Decimal(data))
+        except GstRate.DoesNotExist:
+            rates = ", ".join(str(rate.rate) for rate in GstRate.objects.filter(is_active=True))
+            raise serializers.ValidationError(f"Not a GST rate; the rates in force are {rates}.") from None
+
+
+class GstRateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GstRate
+        fields = ["rate", "description", "is_active"]
+
+
+@extend_schema(tags=["catalog"])
+class GstRateListApi(generics.ListAPIView):
+    """The GST rates of the managed list; `is_active` ones can be given to products."""
+
+    serializer_class = GstRateSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.gst_rates()
+
+
 # --- Products -------------------------------------------------------------------------
 
 
@@ -92,6 +139,20 @@ class ProductSerializer(StrictInputMixin, serializers.ModelSerializer):
         help_text="Opening stock on create; on update a new value is recorded as a manual adjustment.",
     )
     low_stock_threshold = serializers.IntegerField(min_value=0, max_value=services.MAX_QUANTITY, required=False)
+    hsn_code = serializers.RegexField(
+        HSN_CODE_PATTERN,
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text="HSN code: 4, 6 or 8 digits.",
+        error_messages={"invalid": "An HSN code has 4, 6 or 8 digits."},
+    )
+    gst_rate = GstRateField(
+        required=False,
+        allow_null=True,
+        help_text="GST rate in percent, one of `GET /api/v1/gst/rates/` in force; needed on tax invoices.",
+    )
+    unit = serializers.ChoiceField(choices=Unit.choices, required=False, help_text="GST unit code (UQC): PCS, KGS…")
     is_low_stock = serializers.BooleanField(read_only=True)
     has_sales = serializers.BooleanField(read_only=True, default=False)
 
@@ -108,6 +169,9 @@ class ProductSerializer(StrictInputMixin, serializers.ModelSerializer):
             "sale_price",
             "quantity",
             "low_stock_threshold",
+            "hsn_code",
+            "gst_rate",
+            "unit",
             "is_low_stock",
             "is_active",
             "has_sales",

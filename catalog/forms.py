@@ -1,6 +1,7 @@
 from django import forms
+from django.db.models import Q
 
-from catalog.models import Category, Product
+from catalog.models import Category, GstRate, Product, Unit
 from catalog.services import MAX_QUANTITY
 
 
@@ -24,6 +25,9 @@ class ProductForm(forms.ModelForm):
             "sale_price",
             "quantity",
             "low_stock_threshold",
+            "hsn_code",
+            "gst_rate",
+            "unit",
             "is_active",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -32,11 +36,25 @@ class ProductForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.order_by("name")
         self.fields["category"].empty_label = "No category"
+        # The rates in force, and the product's own even if it went out of force.
+        current = self.instance.gst_rate_id if self.instance.pk else None
+        self.fields["gst_rate"].queryset = GstRate.objects.filter(Q(is_active=True) | Q(pk=current)).order_by("rate")
+        self.fields["gst_rate"].empty_label = "Not set"
+        self.fields["gst_rate"].label_from_instance = _rate_label
+        self.fields["hsn_code"].widget.attrs.update(inputmode="numeric", pattern="[0-9]*", maxlength="8")
+        self.fields["unit"].required = False  # not given: pieces
+
+    def clean_unit(self):
+        return self.cleaned_data.get("unit") or Unit.PIECES
         for name in ("cost_price", "sale_price"):
             self.fields[name].widget.attrs.update(min="0", step="0.01")
 
     def validate_unique(self):
         """The service checks the SKU per vendor; the form has no vendor to check with."""
+
+
+def _rate_label(rate):
+    return f"{rate} — {rate.description}" if rate.description else str(rate)
 
 
 class RestockForm(forms.Form):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Lower
@@ -25,6 +25,63 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class GstRate(models.Model):
+    """A GST rate a product can be taxed at: the managed list admins keep (seeded by a migration).
+
+    A bill line stores the rate it was charged at, so changing this list never alters a past
+    invoice. A rate no longer in force is made inactive, not deleted: products that still carry
+    it keep it until their vendor picks another, and new products cannot choose it."""
+
+    rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        unique=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Percent, e.g. 18.00 (half CGST, half SGST within a state; IGST between states).",
+    )
+    description = models.CharField(max_length=200, blank=True, help_text="What it applies to, for vendors choosing.")
+    is_active = models.BooleanField(default=True, help_text="In force: offered to new products.")
+
+    class Meta:
+        ordering = ["rate"]
+        verbose_name = "GST rate"
+        constraints = [
+            models.CheckConstraint(condition=Q(rate__gte=0, rate__lte=100), name="gst_rate_0_to_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.rate.normalize():f}%"
+
+
+class Unit(models.TextChoices):
+    """The units a product is counted in, by GST's Unique Quantity Codes (UQC) as invoices and
+    GSTR-1 name them."""
+
+    PIECES = "PCS", "pcs"
+    NUMBERS = "NOS", "nos"
+    KILOGRAMS = "KGS", "kg"
+    GRAMS = "GMS", "g"
+    LITRES = "LTR", "l"
+    MILLILITRES = "MLT", "ml"
+    METRES = "MTR", "m"
+    CENTIMETRES = "CMS", "cm"
+    SQUARE_METRES = "SQM", "sq m"
+    BOXES = "BOX", "box"
+    PAIRS = "PRS", "pair"
+    SETS = "SET", "set"
+    DOZENS = "DOZ", "dozen"
+    BOTTLES = "BTL", "bottle"
+    PACKS = "PAC", "pack"
+    BAGS = "BAG", "bag"
+    ROLLS = "ROL", "roll"
+    TONNES = "TON", "tonne"
+    UNITS = "UNT", "unit"
+    OTHERS = "OTH", "other"
+
+
+HSN_CODE_PATTERN = r"^(?:[0-9]{4}|[0-9]{6}|[0-9]{8})$"
 
 
 def low_stock_q(*, threshold: int | None = None, prefix: str = "") -> Q:
@@ -78,6 +135,23 @@ class Product(models.Model):
     sale_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     quantity = models.PositiveIntegerField(default=0, help_text="Units in stock.")
     low_stock_threshold = models.PositiveIntegerField(default=5)
+    hsn_code = models.CharField(
+        "HSN code",
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(HSN_CODE_PATTERN, "An HSN code has 4, 6 or 8 digits.")],
+        help_text="4, 6 or 8 digits; printed on tax invoices.",
+    )
+    gst_rate = models.ForeignKey(
+        GstRate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name="GST rate",
+        help_text="Needed to sell it on a tax invoice.",
+    )
+    unit = models.CharField(max_length=3, choices=Unit.choices, default=Unit.PIECES, help_text="GST unit (UQC).")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -122,6 +196,7 @@ class StockMovement(models.Model):
         RESTOCK = "restock", "Restock"
         SALE = "sale", "Sale"
         VOID = "void", "Bill voided"
+        RETURN = "return", "Returned by the customer"
         ADJUSTMENT = "adjustment", "Manual adjustment"
         GIFT = "gift", "Gifted to an influencer"
         GIFT_RETURN = "gift_return", "Gift returned"

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from catalog import hooks
-from catalog.models import Category, Product, StockMovement
+from catalog.models import Category, GstRate, Product, StockMovement
 
 
 def categories_list() -> QuerySet[Category]:
@@ -14,7 +14,16 @@ def categories_list() -> QuerySet[Category]:
 
 
 def products_for_vendor(vendor) -> QuerySet[Product]:
-    return Product.objects.filter(vendor=vendor).select_related("category").annotate(has_sales=hooks.has_sales())
+    return (
+        Product.objects.filter(vendor=vendor)
+        .select_related("category", "gst_rate")
+        .annotate(has_sales=hooks.has_sales())
+    )
+
+
+def gst_rates() -> QuerySet[GstRate]:
+    """The managed list of GST rates, lowest first."""
+    return GstRate.objects.order_by("rate")
 
 
 def product_for_vendor(vendor, pk) -> Product:

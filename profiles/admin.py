@@ -37,17 +37,33 @@ class InfluencerProfileAdminForm(ServiceModelForm):
 
 
 class VendorProfileAdminForm(ServiceModelForm):
-    """Saves what the admin changed with ``vendor_profile_update``: its checks (the time zone)
-    apply, and its errors land on their fields."""
+    """Saves what the admin changed with ``vendor_profile_update``: its checks (the time zone,
+    the GST details, the logo) apply, and its errors land on their fields."""
 
     website = forms.URLField(max_length=200, required=False, assume_scheme="https")  # as on the profile page
 
     class Meta:
         model = VendorProfile
-        fields = ["time_zone", "website", "description", "city", "country"]
+        fields = [
+            "time_zone",
+            "website",
+            "description",
+            "city",
+            "country",
+            "legal_name",
+            "address",
+            "state",
+            "registration_type",
+            "gstin",
+            "prices_include_tax",
+            "invoice_prefix",
+            "logo",
+        ]
 
     def save_through_service(self):
         changes = self.changed_fields()
+        if changes.get("logo") is False:  # the "clear" box
+            changes["logo"] = None
         return services.vendor_profile_update(user=self.instance.user, **changes) if changes else self.instance
 
 
@@ -79,5 +95,6 @@ class InfluencerProfileAdmin(ProfileAdmin):
 class VendorProfileAdmin(ProfileAdmin):
     form = VendorProfileAdminForm
     fields = ["user", *VendorProfileAdminForm.Meta.fields, "updated_at"]
-    list_display = ["user", "website", "city", "country", "updated_at"]
-    search_fields = ["user__email", "user__business_name", "city", "country"]
+    list_display = ["user", "legal_name", "registration_type", "gstin", "state", "city", "updated_at"]
+    list_filter = ["registration_type", "state"]
+    search_fields = ["user__email", "user__business_name", "legal_name", "gstin", "city", "country"]

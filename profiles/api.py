@@ -15,6 +15,7 @@ from anwariya.api.schema import URL_PATTERN, ByFieldProxySerializer
 from anwariya.api.serializers import StrictInputMixin
 from profiles import selectors, services
 from profiles.filters import InfluencerFilter
+from profiles.gst import GstState, RegistrationType
 from profiles.models import SOCIAL_NETWORKS, Availability, ContentFormat, FollowerBand, Niche
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -76,6 +77,39 @@ class VendorProfileSerializer(StrictInputMixin, serializers.Serializer):
     description = serializers.CharField(max_length=2000, allow_blank=True, required=False)
     city = serializers.CharField(max_length=100, allow_blank=True, required=False)
     country = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    legal_name = serializers.CharField(
+        max_length=200, allow_blank=True, required=False, help_text="The name registered under GST; on invoices."
+    )
+    address = serializers.CharField(
+        max_length=500, allow_blank=True, required=False, help_text="The registered address; on invoices."
+    )
+    state = serializers.ChoiceField(
+        choices=GstState.choices, allow_blank=True, required=False, help_text="Two-digit GST state code, e.g. 27."
+    )
+    registration_type = serializers.ChoiceField(
+        choices=RegistrationType.choices,
+        required=False,
+        help_text="`regular`: tax invoices with GST; `composition` and `unregistered`: bills of supply, no tax.",
+    )
+    gstin = serializers.CharField(
+        max_length=15,
+        allow_blank=True,
+        required=False,
+        help_text="Required when registered; checked (checksum, PAN) and must start with `state`.",
+    )
+    prices_include_tax = serializers.BooleanField(required=False, help_text="Catalog prices already include GST.")
+    invoice_prefix = serializers.RegexField(
+        r"^[A-Za-z0-9]{0,3}$",
+        max_length=3,
+        allow_blank=True,
+        required=False,
+        help_text="Up to 3 letters or digits before invoice numbers (ABC/26-27/000001).",
+    )
+    logo = serializers.ImageField(
+        required=False,
+        allow_null=True,
+        help_text="PNG or JPEG, at most 1 MB and 2000 px a side, sent as multipart/form-data; null removes it.",
+    )
     updated_at = serializers.DateTimeField(read_only=True)
 
 

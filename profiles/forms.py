@@ -3,7 +3,9 @@
 import zoneinfo
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
+from profiles.gst import GstState, RegistrationType
 from profiles.models import SOCIAL_NETWORKS, Availability, ContentFormat, FollowerBand, Niche
 
 NETWORK_NAMES = {
@@ -65,3 +67,38 @@ class VendorProfileForm(forms.Form):
     description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     city = forms.CharField(max_length=100, required=False)
     country = forms.CharField(max_length=100, required=False)
+    legal_name = forms.CharField(
+        max_length=200, required=False, label="Legal name", help_text="As registered under GST; printed on invoices."
+    )
+    address = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Registered address"
+    )
+    state = forms.ChoiceField(choices=[("", "Choose…"), *GstState.choices], required=False, label="State (GST code)")
+    registration_type = forms.ChoiceField(
+        choices=RegistrationType.choices,
+        initial=RegistrationType.UNREGISTERED,
+        required=False,
+        label="GST registration",
+        help_text="Regular vendors issue tax invoices; composition and unregistered vendors, bills of supply.",
+    )
+    gstin = forms.CharField(
+        max_length=20, required=False, label="GSTIN", help_text="15 characters, e.g. 27AAPFU0939F1ZV."
+    )
+    prices_include_tax = forms.BooleanField(required=False, label="My catalog prices include GST")
+    invoice_prefix = forms.CharField(
+        max_length=3, required=False, label="Invoice number prefix", help_text="Optional: up to 3 letters or digits."
+    )
+    logo = forms.ImageField(required=False, help_text="Printed on invoices: PNG or JPEG, at most 1 MB.")
+
+    def service_fields(self):
+        """The cleaned fields as ``vendor_profile_update`` takes them: a new logo, None to remove
+        the current one (its "clear" box), and no ``logo`` at all to keep it."""
+        data = dict(self.cleaned_data)
+        if not data.get("registration_type"):
+            data.pop("registration_type", None)  # not sent: kept as it is
+        logo = data.pop("logo", None)
+        if logo is False:
+            data["logo"] = None
+        elif isinstance(logo, UploadedFile):
+            data["logo"] = logo
+        return data

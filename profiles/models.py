@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from profiles.gst import GstState, RegistrationType
+
 
 class ManagedListEntry(models.Model):
     """An entry of a list the admins manage (niches, content formats): a name and its slug."""
@@ -102,10 +104,42 @@ class VendorProfile(models.Model):
     description = models.TextField(blank=True, max_length=2000)
     city = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=100, blank=True)
+    # What a tax invoice says of its supplier (CGST Rules, rule 46(a)); checked together by
+    # ``profiles.services.vendor_profile_update``.
+    legal_name = models.CharField(max_length=200, blank=True, help_text="The name the business is registered under.")
+    address = models.TextField(max_length=500, blank=True, help_text="The business's registered address.")
+    state = models.CharField(
+        max_length=2, choices=GstState.choices, blank=True, help_text="The state of the address, by its GST code."
+    )
+    registration_type = models.CharField(
+        max_length=12, choices=RegistrationType.choices, default=RegistrationType.UNREGISTERED
+    )
+    gstin = models.CharField("GSTIN", max_length=15, blank=True, help_text="Required when registered under GST.")
+    prices_include_tax = models.BooleanField(
+        default=False, help_text="Catalog prices already include GST (it is split back out on the invoice)."
+    )
+    invoice_prefix = models.CharField(
+        max_length=3, blank=True, help_text="Up to 3 letters or digits before invoice numbers, e.g. ABC/26-27/000001."
+    )
+    logo = models.ImageField(
+        upload_to="logos/%Y/", blank=True, help_text="Shown on invoices: PNG or JPEG, at most 1 MB."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "campaigns_vendorprofile"
+        constraints = [
+            # A registered business has its GSTIN, and the GSTIN starts with the state's code.
+            models.CheckConstraint(
+                condition=Q(registration_type=RegistrationType.UNREGISTERED, gstin="")
+                | (~Q(registration_type=RegistrationType.UNREGISTERED) & ~Q(gstin="") & ~Q(state="")),
+                name="vendor_gstin_when_registered",
+            ),
+        ]
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+    @property
+    def is_gst_registered(self) -> bool:
+        return self.registration_type != RegistrationType.UNREGISTERED

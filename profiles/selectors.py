@@ -20,6 +20,12 @@ def user_time_zone(user: User) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
+def vendor_tax_profile(vendor: User) -> VendorProfile:
+    """The vendor's business profile as invoices read it (an unsaved empty one, unregistered,
+    for a vendor who never opened the profile page)."""
+    return VendorProfile.objects.filter(user=vendor).first() or VendorProfile(user=vendor)
+
+
 def influencers_directory() -> QuerySet[User]:
     """Active influencers with their profiles, for vendors to browse."""
     return (
@@ -56,6 +62,14 @@ def profile_export(user: User) -> dict | None:
             "description": vendor.description,
             "city": vendor.city,
             "country": vendor.country,
+            "legal_name": vendor.legal_name,
+            "address": vendor.address,
+            "state": vendor.state,
+            "registration_type": vendor.registration_type,
+            "gstin": vendor.gstin,
+            "prices_include_tax": vendor.prices_include_tax,
+            "invoice_prefix": vendor.invoice_prefix,
+            "logo": vendor.logo.name,
             "updated_at": vendor.updated_at,
         }
     return None

@@ -31,13 +31,13 @@ class ProfileView(LoginRequiredMixin, View):
         return self._render(request, self._form(request))
 
     def post(self, request):
-        form = self._form(request, request.POST)
+        form = self._form(request, request.POST, request.FILES)
         if form.is_valid():
             try:
                 if request.user.is_influencer:
                     services.influencer_profile_update(user=request.user, **form.service_fields())
                 else:
-                    services.vendor_profile_update(user=request.user, **form.cleaned_data)
+                    services.vendor_profile_update(user=request.user, **form.service_fields())
             except DomainError as error:
                 apply_domain_errors(form, error)
             else:
@@ -45,7 +45,7 @@ class ProfileView(LoginRequiredMixin, View):
                 return redirect("profiles:profile")
         return self._render(request, form)
 
-    def _form(self, request, data=None):
+    def _form(self, request, data=None, files=None):
         user = request.user
         profile = services.profile_get_or_create(user=user)
         if user.is_influencer:
@@ -70,8 +70,16 @@ class ProfileView(LoginRequiredMixin, View):
             "description": profile.description,
             "city": profile.city,
             "country": profile.country,
+            "legal_name": profile.legal_name,
+            "address": profile.address,
+            "state": profile.state,
+            "registration_type": profile.registration_type,
+            "gstin": profile.gstin,
+            "prices_include_tax": profile.prices_include_tax,
+            "invoice_prefix": profile.invoice_prefix,
+            "logo": profile.logo or None,
         }
-        return VendorProfileForm(data, initial=initial)
+        return VendorProfileForm(data, files, initial=initial)
 
     def _render(self, request, form):
         return render(request, "profiles/profile_form.html", {"form": form})

@@ -1,12 +1,13 @@
 """Products: one vendor's, each SKU once per vendor whatever its case."""
 
+import re
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
 from anwariya.db import unique_rule_lock
 from catalog import hooks
-from catalog.models import Category, Product, sku_keys
+from catalog.models import HSN_CODE_PATTERN, Category, GstRate, Product, Unit, sku_keys
 from catalog.services.common import MAX_PRICE, MAX_QUANTITY, CatalogError
 from catalog.services.stock import stock_adjust, stock_open
 
@@ -23,8 +24,12 @@ def product_create(
     description: str = "",
     low_stock_threshold: int = 5,
     is_active: bool = True,
+    hsn_code: str = "",
+    gst_rate: GstRate | None = None,
+    unit: str = Unit.PIECES,
 ) -> Product:
-    """Add a product; its opening stock is recorded as the first movement."""
+    """Add a product; its opening stock is recorded as the first movement. ``gst_rate`` must be
+    one in force (``GstRate.is_active``)."""
     product = Product(
         vendor=vendor,
         name=(name or "").strip(),
@@ -36,6 +41,9 @@ def product_create(
         quantity=quantity,
         low_stock_threshold=low_stock_threshold,
         is_active=is_active,
+        hsn_code=(hsn_code or "").strip(),
+        gst_rate=gst_rate,
+        unit=unit or Unit.PIECES,
     )
     product_check(product)
     try:
@@ -60,13 +68,17 @@ def products_create_unstocked(*, vendor, products: list[dict]) -> list[Product]:
             category=fields.get("category"),
             cost_price=fields.get("cost_price"),
             sale_price=fields.get("sale_price"),
+            hsn_code=(fields.get("hsn_code") or "").strip(),
+            gst_rate=fields.get("gst_rate"),
+            unit=fields.get("unit") or Unit.PIECES,
             quantity=0,
             is_active=True,
         )
         for fields in products
     ]
     for product in new:
-        product_check(product, check_sku=False)
+        # History may name a rate no longer in force (12 % before GST 2.0): it is what was charged.
+        product_check(product, check_sku=False, rate_chosen=False)
     keys, seen = sku_keys(product.sku for product in new), set()
     for product in new:
         if keys[product.sku] in seen:
@@ -86,15 +98,17 @@ def products_create_unstocked(*, vendor, products: list[dict]) -> list[Product]:
 def product_update(*, product: Product, actor, note: str = "", **changes) -> Product:
     """Change a product's fields. A new ``quantity`` is a manual stock adjustment with its movement."""
     new_quantity = changes.pop("quantity", None)
-    for field in ("name", "sku"):
+    for field in ("name", "sku", "hsn_code"):
         if field in changes:
             changes[field] = (changes[field] or "").strip()
+    # A product may keep a rate that went out of force; choosing one is refused.
+    rate_chosen = "gst_rate" in changes and changes["gst_rate"] != product.gst_rate
     with transaction.atomic():
         if new_quantity is not None and new_quantity != product.quantity:
             stock_adjust(product=product, quantity=new_quantity, note=note, actor=actor)
         for field, value in changes.items():
             setattr(product, field, value)
-        product_check(product)
+        product_check(product, rate_chosen=rate_chosen)
         if changes:
             if "sku" in changes:
                 _hold_skus(product.vendor, [product.sku], exclude_pk=product.pk)
@@ -118,10 +132,17 @@ def product_delete(*, product: Product) -> bool:
         return True
 
 
-def product_check(product: Product, *, check_sku: bool = True) -> None:
+def product_check(product: Product, *, check_sku: bool = True, rate_chosen: bool = True) -> None:
     """Refuse a product whose fields break a rule (``CatalogError`` naming each field), before
-    anything is written: the admin's form asks the same."""
+    anything is written: the admin's form asks the same. ``rate_chosen``: its GST rate is being
+    chosen now, so it must be one in force."""
     errors = {}
+    if product.hsn_code and not re.fullmatch(HSN_CODE_PATTERN, product.hsn_code):
+        errors["hsn_code"] = ["An HSN code has 4, 6 or 8 digits."]
+    if product.unit not in Unit.values:
+        errors["unit"] = [f"Choose a unit code: {', '.join(Unit.values)}."]
+    if rate_chosen and product.gst_rate is not None and not product.gst_rate.is_active:
+        errors["gst_rate"] = [f"{product.gst_rate} is no longer in force; choose a current GST rate."]
     if not product.name:
         errors["name"] = ["This field is required."]
     if not product.sku:

@@ -36,3 +36,10 @@ class ProductFactory(factory.Factory):
         return services.product_create(**kwargs)
 
     _build = _create
+
+
+def gst_rate(percent):
+    """A GST rate of the managed list (seeded by a migration), by its percentage."""
+    from catalog.models import GstRate
+
+    return GstRate.objects.get(rate=Decimal(str(percent)))

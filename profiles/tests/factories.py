@@ -40,3 +40,25 @@ class VendorProfileFactory(factory.django.DjangoModelFactory):
         model = VendorProfile
 
     user = factory.SubFactory(VendorFactory)
+
+
+# GSTINs whose check characters are right (python-stdnum computes the same): one business (its
+# PAN) registered in Maharashtra and in Karnataka, and another in Karnataka.
+GSTIN_MAHARASHTRA = "27AAPFU0939F1ZV"
+GSTIN_KARNATAKA = "29AAPFU0939F1ZR"
+GSTIN_KARNATAKA_BUYER = "29AABCU9603R1ZJ"
+
+
+def gst_vendor(*, state="27", gstin=GSTIN_MAHARASHTRA, registration_type="regular", **fields):
+    """A vendor registered under GST (regular: tax invoices), made through the profile service."""
+    vendor = VendorFactory(business_name=fields.pop("business_name", "Chai & Co"))
+    services.vendor_profile_update(
+        user=vendor,
+        legal_name=fields.pop("legal_name", "Chai and Company LLP"),
+        address=fields.pop("address", "12 Tilak Road, Pune 411002"),
+        state=state,
+        registration_type=registration_type,
+        gstin=gstin,
+        **fields,
+    )
+    return vendor

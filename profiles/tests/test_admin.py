@@ -24,7 +24,7 @@ def change_form(client, profile, **changes):
     """The profile's admin change form as the page fills it, with ``changes``."""
     url = reverse(f"admin:profiles_{profile._meta.model_name}_change", args=[profile.pk])
     form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
+    data = {name: form[name].value() for name in form.fields if not form.fields[name].widget.needs_multipart_form}
     data = {name: value for name, value in data.items() if value is not None}
     return url, {**data, **changes}
 
