@@ -301,6 +301,10 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
 CURRENCY = env.str("CURRENCY", default="INR")
+# GST applies where CURRENCY is INR (billing.tax). Elsewhere a bill is a plain invoice, with one
+# optional tax: INVOICE_TAX_RATE percent (0 to 100; 0 charges none) named INVOICE_TAX_NAME.
+INVOICE_TAX_RATE = env.str("INVOICE_TAX_RATE", default="0")
+INVOICE_TAX_NAME = env.str("INVOICE_TAX_NAME", default="Tax")
 
 # --- Static and media files -----------------------------------------------------
 STATIC_URL = "static/"
@@ -431,6 +435,9 @@ SPECTACULAR_SETTINGS = {
         "VendorRoleEnum": ["vendor"],
         # Terms' deliverables and a collaboration's deliverables share their kinds.
         "DeliverableKindEnum": "collaborations.models.TermsDeliverable.Kind",
+        # GST: a state by its code (a vendor's state, a bill's place of supply).
+        "GstStateEnum": "profiles.gst.GstState",
+        "DocumentTypeEnum": ["tax_invoice", "bill_of_supply", "invoice"],
     },
 }
 

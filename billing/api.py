@@ -16,6 +16,7 @@ from billing.filters import BillFilter
 from billing.invoices import invoice_response
 from billing.models import Bill, BillItem
 from catalog.services import MAX_QUANTITY
+from profiles.gst import GstState
 
 
 class BillItemSerializer(serializers.ModelSerializer):
@@ -26,13 +27,40 @@ class BillItemSerializer(serializers.ModelSerializer):
             "product",
             "product_name",
             "sku",
+            "hsn_code",
+            "unit",
             "quantity",
             "unit_price",
             "unit_cost",
+            "gst_rate",
+            "taxable_value",
+            "cgst",
+            "sgst",
+            "igst",
+            "line_tax",
             "line_total",
             "line_cost",
             "line_profit",
         ]
+        extra_kwargs = {
+            "gst_rate": {"help_text": "Percent charged (GST; a plain invoice's tax rate); null when no tax."},
+            "taxable_value": {"help_text": "The line's value before tax: the revenue."},
+            "sgst": {"help_text": "State tax (UTGST in a union territory without a legislature)."},
+            "line_tax": {"help_text": "All the line's tax: cgst + sgst + igst, or a plain invoice's tax."},
+            "line_total": {"help_text": "taxable_value + line_tax: what the customer pays for the line."},
+            "line_profit": {"help_text": "taxable_value minus line_cost."},
+        }
+
+
+BILL_FIELD_HELP = {
+    "document_type": "`tax_invoice` (GST charged), `bill_of_supply` (composition or unregistered vendor: no tax) "
+    "or `invoice` (outside India).",
+    "place_of_supply": "Two-digit GST state code: CGST + SGST when it is the vendor's state, IGST otherwise.",
+    "taxable_total": "The sum of the lines' taxable values: the revenue (tax is not revenue).",
+    "tax_total": "The tax charged; `total` = `taxable_total` + `tax_total`.",
+    "total": "What the customer pays.",
+    "profit": "`taxable_total` minus `cost`.",
+}
 
 
 class BillSerializer(serializers.ModelSerializer):
@@ -57,6 +85,17 @@ class BillSerializer(serializers.ModelSerializer):
             "status",
             "is_imported",
             "currency",
+            "document_type",
+            "customer_gstin",
+            "customer_address",
+            "place_of_supply",
+            "supplier_legal_name",
+            "supplier_address",
+            "supplier_state",
+            "supplier_gstin",
+            "prices_include_tax",
+            "taxable_total",
+            "tax_total",
             "total",
             "cost",
             "profit",
@@ -68,6 +107,7 @@ class BillSerializer(serializers.ModelSerializer):
             "email_error",
             "email_sent_at",
         ]
+        extra_kwargs = {name: {"help_text": text} for name, text in BILL_FIELD_HELP.items()}
 
 
 class BillLineInputSerializer(StrictInputMixin, serializers.Serializer):
@@ -87,6 +127,23 @@ class BillInputSerializer(StrictInputMixin, serializers.Serializer):
     customer_name = serializers.CharField(max_length=200)
     customer_email = serializers.EmailField(max_length=254)
     referral_code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    customer_gstin = serializers.CharField(
+        max_length=15, required=False, allow_blank=True, default="", help_text="The buyer's GSTIN: a B2B sale."
+    )
+    customer_address = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Billing address; required on a tax invoice of ₹50,000 or more to a buyer without a GSTIN.",
+    )
+    place_of_supply = serializers.ChoiceField(
+        choices=GstState.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Two-digit GST state code; default: the state of `customer_gstin`, else the vendor's.",
+    )
     allow_partial = serializers.BooleanField(
         default=False, help_text="Sell the lines in stock and report the rest, instead of refusing the whole bill."
     )
@@ -159,6 +216,9 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             customer_name=data["customer_name"],
             customer_email=data["customer_email"],
             referral_code=data["referral_code"],
+            customer_gstin=data["customer_gstin"],
+            customer_address=data["customer_address"],
+            place_of_supply=data["place_of_supply"],
             allow_partial=data["allow_partial"],
             items=[services.Line(**line) for line in data["items"]],
             actor=request.user,

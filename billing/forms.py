@@ -3,6 +3,7 @@ from django.core.validators import FileExtensionValidator
 
 from catalog.models import Product
 from catalog.services import MAX_QUANTITY
+from profiles.gst import GstState
 
 
 class BillForm(forms.Form):
@@ -10,6 +11,18 @@ class BillForm(forms.Form):
     customer_email = forms.EmailField(max_length=254, help_text="The invoice PDF is emailed here.")
     referral_code = forms.CharField(
         max_length=32, required=False, help_text="An influencer's code, if they referred the sale."
+    )
+    customer_gstin = forms.CharField(
+        max_length=15, required=False, label="Customer GSTIN", help_text="For a business buyer (B2B)."
+    )
+    customer_address = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Billing address"
+    )
+    place_of_supply = forms.ChoiceField(
+        choices=[("", "Default: the buyer's GSTIN state, else yours"), *GstState.choices],
+        required=False,
+        label="Place of supply",
+        help_text="Your own state: CGST + SGST; another state: IGST.",
     )
     allow_partial = forms.BooleanField(
         required=False,

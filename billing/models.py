@@ -1,8 +1,22 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
+
+from billing.tax import DocumentType
+from catalog.models import Unit
+
+# SQLite adds decimals as floating point: a sum is "equal" within a thousandth of a paisa's worth.
+EPSILON = Value(Decimal("0.001"))
+
+
+def adds_up(total: str, *parts: str) -> Q:
+    """``total`` is the sum of ``parts``, as a constraint every database checks the same way."""
+    summed = sum((F(part) for part in parts[1:]), F(parts[0]))
+    return Q(**{f"{total}__gte": summed - EPSILON, f"{total}__lte": summed + EPSILON})
 
 
 class Bill(models.Model):
@@ -49,7 +63,28 @@ class Bill(models.Model):
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PAID)
     currency = models.CharField(max_length=3, default="INR")
-    total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # GST (billing.tax): what the document is, who supplies whom and where, as at the sale.
+    document_type = models.CharField(
+        max_length=16,
+        choices=DocumentType.CHOICES,
+        default=DocumentType.INVOICE,
+        help_text="Tax invoice (GST charged), bill of supply (no tax: composition or unregistered), or invoice.",
+    )
+    customer_gstin = models.CharField("customer GSTIN", max_length=15, blank=True, help_text="A B2B sale's buyer.")
+    customer_address = models.TextField(max_length=500, blank=True)
+    place_of_supply = models.CharField(max_length=2, blank=True, help_text="GST state code of the place of supply.")
+    supplier_legal_name = models.CharField(max_length=200, blank=True, help_text="The vendor's, as at the sale.")
+    supplier_address = models.TextField(max_length=500, blank=True)
+    supplier_state = models.CharField(max_length=2, blank=True)
+    supplier_gstin = models.CharField("supplier GSTIN", max_length=15, blank=True)
+    prices_include_tax = models.BooleanField(default=False, help_text="Whether the prices were tax-inclusive.")
+    taxable_total = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, help_text="The sum of the lines' taxable values: the revenue."
+    )
+    tax_total = models.DecimalField(max_digits=14, decimal_places=2, default=0, help_text="The tax charged.")
+    total = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, help_text="What the customer pays: taxable total + tax."
+    )
     cost = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     profit = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     created_by = models.ForeignKey(
@@ -72,6 +107,9 @@ class Bill(models.Model):
             models.UniqueConstraint(fields=["vendor", "number"], name="bill_number_unique_per_vendor"),
             models.UniqueConstraint(fields=["vendor", "year", "sequence"], name="bill_sequence_unique_per_vendor"),
             models.CheckConstraint(condition=Q(total__gte=0), name="bill_total_not_negative"),
+            models.CheckConstraint(
+                condition=adds_up("total", "taxable_total", "tax_total"), name="bill_total_is_taxable_plus_tax"
+            ),
             models.UniqueConstraint(
                 fields=["vendor", "import_ref"],
                 condition=Q(is_imported=True),
@@ -96,6 +134,10 @@ class Bill(models.Model):
     def get_absolute_url(self):
         return reverse("billing:bill-detail", args=[self.pk])
 
+    @property
+    def is_tax_invoice(self) -> bool:
+        return self.document_type == DocumentType.TAX_INVOICE
+
 
 class BillItem(models.Model):
     """One line of a bill: prices and cost as they were at the moment of sale."""
@@ -104,18 +146,42 @@ class BillItem(models.Model):
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="bill_items")
     product_name = models.CharField(max_length=200)
     sku = models.CharField(max_length=64)
+    hsn_code = models.CharField("HSN code", max_length=8, blank=True)
+    unit = models.CharField(max_length=3, choices=Unit.choices, default=Unit.PIECES, help_text="GST unit (UQC).")
     quantity = models.PositiveIntegerField()
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     unit_cost = models.DecimalField(max_digits=12, decimal_places=2)
-    line_total = models.DecimalField(max_digits=14, decimal_places=2)
+    # The tax as charged, kept per line: a later change of rate never alters this bill.
+    gst_rate = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text="Percent; empty when no tax was charged."
+    )
+    taxable_value = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    cgst = models.DecimalField("CGST", max_digits=14, decimal_places=2, default=0)
+    sgst = models.DecimalField("SGST/UTGST", max_digits=14, decimal_places=2, default=0)
+    igst = models.DecimalField("IGST", max_digits=14, decimal_places=2, default=0)
+    line_tax = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, help_text="All the line's tax (GST, or a plain invoice's tax)."
+    )
+    line_total = models.DecimalField(max_digits=14, decimal_places=2, help_text="Taxable value + tax.")
     line_cost = models.DecimalField(max_digits=14, decimal_places=2)
-    line_profit = models.DecimalField(max_digits=14, decimal_places=2)
+    line_profit = models.DecimalField(max_digits=14, decimal_places=2, help_text="Taxable value less cost.")
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="bill_item_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="bill_item_unit_price_not_negative"),
+            models.CheckConstraint(
+                condition=adds_up("line_total", "taxable_value", "line_tax"),
+                name="bill_item_total_is_taxable_plus_tax",
+            ),
+            # GST is CGST + SGST within a state or IGST between states, never both; a plain
+            # invoice's tax is none of them.
+            models.CheckConstraint(
+                condition=(Q(cgst=0, sgst=0) | Q(igst=0))
+                & (adds_up("line_tax", "cgst", "sgst", "igst") | Q(cgst=0, sgst=0, igst=0)),
+                name="bill_item_gst_split",
+            ),
         ]
 
     def __str__(self):

@@ -15,7 +15,9 @@ from billing.hooks import referred_bill_created, referred_bill_voided
 from billing.invoices import invoice_pdf_stored
 from billing.models import Bill, BillItem, InvoiceCounter
 from billing.pricing import MAX_TOTAL, amounts, bill_totals, priced_line
+from billing.tax import default_place_of_supply, tax_regime
 from campaigns.selectors import referral_for_code
+from catalog.selectors import gst_rates
 from catalog.services import (
     MAX_PRICE,
     MAX_QUANTITY,
@@ -26,6 +28,12 @@ from catalog.services import (
     stock_sell,
     stock_shortfalls,
 )
+from profiles.gst import STATE_NAMES, gstin_compact, gstin_problem
+from profiles.selectors import vendor_tax_profile
+
+MAX_ADDRESS_LENGTH = 500
+# Rule 46(e): from this taxable value, a tax invoice to an unregistered buyer has their address.
+B2C_ADDRESS_FROM = Decimal(50_000)
 
 
 class BillError(DomainError):
@@ -68,20 +76,30 @@ def bill_create(
     allow_partial: bool = False,
     actor=None,
     send_invoice: bool = True,
+    customer_gstin: str = "",
+    customer_address: str = "",
+    place_of_supply: str = "",
 ) -> BillResult:
     """Sell ``items`` to a customer in one transaction.
 
     Products are locked in primary-key order and every line is checked (``catalog.services``),
-    the lines are priced (``billing.pricing``), the next gapless invoice number is taken and
-    catalog's ``stock_sell`` takes the stock with a movement a line, all or nothing. Without
+    the lines are priced and taxed (``billing.pricing``, ``billing.tax``: a tax invoice, a bill of
+    supply or a plain invoice, by the vendor's profile), the next gapless invoice number is taken
+    and catalog's ``stock_sell`` takes the stock with a movement a line, all or nothing. Without
     ``allow_partial`` any short line refuses the whole bill (``InsufficientStock`` lists each);
     with it, the lines that can be sold are, and the rest come back in ``failed`` with a
-    reason. The invoice email is queued after commit.
+    reason. ``place_of_supply`` (a GST state code) defaults to the state of ``customer_gstin``,
+    else the vendor's. The invoice email is queued after commit.
     """
     customer_name = (customer_name or "").strip()
     customer_email = (customer_email or "").strip()
     referral_code = (referral_code or "").strip().upper()
-    _check_request(customer_name, customer_email, items)
+    customer = Customer(
+        gstin=gstin_compact(customer_gstin),
+        address=(customer_address or "").strip(),
+        place_of_supply=(place_of_supply or "").strip(),
+    )
+    _check_request(customer_name, customer_email, items, customer)
     referral = None
     if referral_code:
         referral = referral_for_code(vendor=vendor, code=referral_code)
@@ -90,9 +108,15 @@ def bill_create(
                 "Unknown referral code.",
                 errors={"referral_code": ["No accepted influencer of your campaigns has this code."]},
             )
+    profile = vendor_tax_profile(vendor)
+    place = customer.place_of_supply or default_place_of_supply(
+        supplier_state=profile.state, customer_gstin=customer.gstin
+    )
+    regime = tax_regime(profile=profile, place_of_supply=place)
 
     with transaction.atomic():
         products = stock_lock(vendor=vendor, lines=items)
+        _check_taxable(regime, items, products)
         failed = stock_shortfalls(items, products)
         if failed and not allow_partial:
             raise InsufficientStock.for_lines(failed)
@@ -100,21 +124,30 @@ def bill_create(
         sellable = {line_no: line for line_no, line in enumerate(items) if line_no not in short}
         if not sellable:
             raise NothingToSell(lines=failed)
-        bill_items = {line_no: _priced(line, products[line.product]) for line_no, line in sellable.items()}
+        rates = _gst_rates(products.values())
+        bill_items = {
+            line_no: _priced(line, products[line.product], regime, rates) for line_no, line in sellable.items()
+        }
         _check_totals(bill_items)
+        totals = bill_totals(bill_items.values())
+        _check_recipient(regime, customer, totals)
 
-        bill = _new_bill(vendor, customer_name, customer_email, referral_code, referral, actor)
+        bill = _new_bill(
+            vendor, customer_name, customer_email, referral_code, referral, actor, profile, regime, customer
+        )
         for item in bill_items.values():
             item.bill = bill
         BillItem.objects.bulk_create(bill_items.values())
         stock_sell(vendor=vendor, lines=list(sellable.values()), source=bill, actor=actor)
-        bill.total, bill.cost, bill.profit = bill_totals(bill_items.values())
+        bill.taxable_total, bill.tax_total, bill.total = totals.taxable_total, totals.tax_total, totals.total
+        bill.cost, bill.profit = totals.cost, totals.profit
+        fields = ["taxable_total", "tax_total", "total", "cost", "profit"]
         if send_invoice:
-            bill.save(update_fields=["total", "cost", "profit"])
+            bill.save(update_fields=fields)
             _queue_invoice(bill)
         else:  # e.g. demo data: a sale recorded without emailing anyone
             bill.email_status = Bill.EmailStatus.NOT_SENT
-            bill.save(update_fields=["total", "cost", "profit", "email_status"])
+            bill.save(update_fields=[*fields, "email_status"])
         if referral is not None:
             referred_bill_created(bill)  # e.g. the collaboration's commission (billing.hooks)
 
@@ -123,6 +156,16 @@ def bill_create(
         for line_no, line in sellable.items()
     ]
     return BillResult(bill=bill, purchased=purchased, failed=failed)
+
+
+@dataclass(frozen=True)
+class Customer:
+    """What a bill says of its customer for GST: their GSTIN (a B2B sale), address, and the
+    place of supply ("" for the default)."""
+
+    gstin: str = ""
+    address: str = ""
+    place_of_supply: str = ""
 
 
 def bill_void(*, bill: Bill, actor=None) -> Bill:
@@ -167,8 +210,14 @@ def _queue_invoice(bill, resend=False):
     enqueue_on_commit(send_invoice_email, bill.pk, resend=resend)
 
 
-def _check_request(customer_name, customer_email, items):
+def _check_request(customer_name, customer_email, items, customer: Customer):
     errors = {}
+    if customer.gstin and (problem := gstin_problem(customer.gstin)):
+        errors["customer_gstin"] = [problem]
+    if len(customer.address) > MAX_ADDRESS_LENGTH:
+        errors["customer_address"] = [f"Ensure this field has no more than {MAX_ADDRESS_LENGTH} characters."]
+    if customer.place_of_supply and customer.place_of_supply not in STATE_NAMES:
+        errors["place_of_supply"] = ["Give the state by its two-digit GST code, such as 27 (Maharashtra)."]
     if not customer_name:
         errors["customer_name"] = ["This field is required."]
     elif len(customer_name) > 200:
@@ -204,9 +253,45 @@ def _line_input_errors(line: Line) -> dict:
     return errors
 
 
-def _priced(line: Line, product) -> BillItem:
+def _priced(line: Line, product, regime, rates) -> BillItem:
     unit_price = line.unit_price if line.unit_price is not None else product.sale_price
-    return priced_line(product=product, quantity=line.quantity, unit_price=unit_price, unit_cost=product.cost_price)
+    return priced_line(
+        product=product,
+        quantity=line.quantity,
+        unit_price=unit_price,
+        unit_cost=product.cost_price,
+        regime=regime,
+        gst_rate=rates.get(product.gst_rate_id),
+    )
+
+
+def _gst_rates(products) -> dict:
+    """The percentages of the products' GST rates, by rate id, in one query."""
+    ids = {product.gst_rate_id for product in products if product.gst_rate_id}
+    return dict(gst_rates().filter(pk__in=ids).values_list("pk", "rate")) if ids else {}
+
+
+def _check_taxable(regime, items, products):
+    """A tax invoice states every line's GST rate: a product without one cannot be sold on it."""
+    if not regime.charges_gst:
+        return
+    unrated = {
+        line_no: {"product": [f"{products[line.product].name} has no GST rate; set it in your catalog."]}
+        for line_no, line in enumerate(items)
+        if products[line.product].gst_rate_id is None
+    }
+    if unrated:
+        raise BillError("Some products have no GST rate; nothing was sold.", errors={"items": unrated})
+
+
+def _check_recipient(regime, customer: Customer, totals):
+    """CGST Rules, rule 46(e): a tax invoice to an unregistered buyer for ₹50,000 or more
+    records the buyer's address (and the state, which the place of supply gives)."""
+    if regime.charges_gst and not customer.gstin and not customer.address and totals.taxable_total >= B2C_ADDRESS_FROM:
+        raise BillError(
+            f"A tax invoice of ₹{B2C_ADDRESS_FROM:,} or more to a buyer without a GSTIN records their address.",
+            errors={"customer_address": ["Give the customer's address (₹50,000 or more)."]},
+        )
 
 
 def _check_totals(bill_items: dict[int, BillItem]):
@@ -226,8 +311,9 @@ def _check_totals(bill_items: dict[int, BillItem]):
         )
 
 
-def _new_bill(vendor, customer_name, customer_email, referral_code, referral, actor):
-    """Create the bill with the vendor's next invoice number for this year (row-locked counter)."""
+def _new_bill(vendor, customer_name, customer_email, referral_code, referral, actor, profile, regime, customer):
+    """Create the bill with the vendor's next invoice number for this year (row-locked counter),
+    and what it says of the supplier as the vendor's profile stands now."""
     now = timezone.now()
     year = timezone.localtime(now).year
     counter = _locked_counter(vendor, year)
@@ -245,7 +331,24 @@ def _new_bill(vendor, customer_name, customer_email, referral_code, referral, ac
         currency=settings.CURRENCY,
         created_by=actor,
         created_at=now,
+        **bill_gst_fields(profile, regime, customer),
     )
+
+
+def bill_gst_fields(profile, regime, customer: Customer) -> dict:
+    """A new bill's GST fields: the document, the parties and the place of supply (sales and the
+    sales import)."""
+    return {
+        "document_type": regime.document_type,
+        "customer_gstin": customer.gstin,
+        "customer_address": customer.address,
+        "place_of_supply": regime.place_of_supply,
+        "supplier_legal_name": profile.legal_name,
+        "supplier_address": profile.address,
+        "supplier_state": profile.state,
+        "supplier_gstin": profile.gstin,
+        "prices_include_tax": regime.prices_include_tax,
+    }
 
 
 def _locked_counter(vendor, year):

@@ -39,6 +39,9 @@ class BillCreateView(VendorRequiredMixin, View):
                     customer_name=form.cleaned_data["customer_name"],
                     customer_email=form.cleaned_data["customer_email"],
                     referral_code=form.cleaned_data["referral_code"],
+                    customer_gstin=form.cleaned_data["customer_gstin"],
+                    customer_address=form.cleaned_data["customer_address"],
+                    place_of_supply=form.cleaned_data["place_of_supply"],
                     allow_partial=form.cleaned_data["allow_partial"],
                     items=[
                         services.Line(

@@ -84,7 +84,7 @@ class CategoryViewSet(viewsets.ModelViewSet):
 RATE_PATTERN = r"^(?:100(?:\.0{1,2})?|[0-9]{1,2}(?:\.[0-9]{1,2})?)$"
 
 
-@extend_schema_field({"type": "string", "pattern": RATE_PATTERN, "nullable": True, "example": "18.00"})
+@extend_schema_field({"type": "string", "pattern": RATE_PATTERN, "maxLength": 6, "nullable": True, "example": "18.00"})
 class GstRateField(serializers.SlugRelatedField):
     """A GST rate of the managed list by its percentage (``"18.00"``); unknown ones are refused."""
 

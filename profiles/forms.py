@@ -82,7 +82,7 @@ class VendorProfileForm(forms.Form):
         help_text="Regular vendors issue tax invoices; composition and unregistered vendors, bills of supply.",
     )
     gstin = forms.CharField(
-        max_length=20, required=False, label="GSTIN", help_text="15 characters, e.g. 27AAPFU0939F1ZV."
+        max_length=15, required=False, label="GSTIN", help_text="15 characters, e.g. 27AAPFU0939F1ZV."
     )
     prices_include_tax = forms.BooleanField(required=False, label="My catalog prices include GST")
     invoice_prefix = forms.CharField(

@@ -3,6 +3,7 @@ against each other. Nothing is written here; every problem is collected with its
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -16,15 +17,33 @@ from django.utils.text import slugify
 from anwariya.errors import DomainError
 from anwariya.inputs import text_problem
 from campaigns.selectors import referral_for_code
+from catalog.models import HSN_CODE_PATTERN, Unit
+from catalog.selectors import gst_rates
 from catalog.services import MAX_PRICE
+from profiles.gst import STATE_NAMES, gstin_compact, gstin_problem
 from profiles.selectors import user_time_zone
 
 REQUIRED_COLUMNS = ("date", "bill_ref", "product", "sku", "category", "quantity", "unit_price")
-OPTIONAL_COLUMNS = ("unit_cost", "customer_name", "customer_email", "referral_code")
+OPTIONAL_COLUMNS = (
+    "unit_cost",
+    "customer_name",
+    "customer_email",
+    "referral_code",
+    # GST: the line's product (for products the file creates, and the line), and the bill's buyer.
+    "hsn_code",
+    "gst_rate",
+    "unit",
+    "customer_gstin",
+    "customer_address",
+    "place_of_supply",
+)
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 MAX_IMPORT_QUANTITY = 1_000_000
 MAX_REPORTED_PROBLEMS = 1000  # a file that is wrong throughout is not listed to the last cell
 CENT = Decimal("0.01")
+MAX_ADDRESS_LENGTH = 500
+# A unit by its code (KGS) or the name the product form shows (kg).
+UNITS = {**{code: code for code in Unit.values}, **{label.upper(): code for code, label in Unit.choices}}
 
 
 class ImportFailed(DomainError):
@@ -58,6 +77,12 @@ class SaleRow:
     customer_name: str = ""
     customer_email: str = ""
     referral: object = None  # campaigns.Application
+    hsn_code: str = ""
+    gst_rate: object = None  # catalog.GstRate
+    unit: str = ""
+    customer_gstin: str = ""
+    customer_address: str = ""
+    place_of_supply: str = ""
     bad: set = field(default_factory=set)  # fields that did not parse
     sku_key: str = ""  # the SKU as the SKU rule folds it (catalog's sku_keys), set before writing
 
@@ -93,8 +118,9 @@ def _read(rows, vendor, problems) -> dict[str, list[SaleRow]]:
     problems.raise_if_any()  # without the right columns no row can be read
     bills: dict[str, list[SaleRow]] = {}
     referrals: dict[str, object] = {}
+    rates = {rate.rate: rate for rate in gst_rates()}
     for line, values in records:
-        row = _parse_row(line, values, vendor, referrals, problems)
+        row = _parse_row(line, values, vendor, referrals, problems, rates)
         if row is not None:
             bills.setdefault(row.bill_ref, []).append(row)
     if not bills and not problems:
@@ -182,7 +208,7 @@ def _check_header(columns, problems) -> bool:
     return not missing
 
 
-def _parse_row(line, values, vendor, referrals, problems) -> SaleRow | None:
+def _parse_row(line, values, vendor, referrals, problems, rates) -> SaleRow | None:
     def text(name):
         return (values.get(name) or "").strip()
 
@@ -248,7 +274,38 @@ def _parse_row(line, values, vendor, referrals, problems) -> SaleRow | None:
         row.referral = referrals[code]
         if row.referral is None:
             problem("referral_code", f'No accepted influencer of your campaigns has the code "{code}".')
+    _parse_gst(row, text, problem, rates)
     return row if row.bill_ref and "bill_ref" not in row.bad else None
+
+
+def _parse_gst(row, text, problem, rates):
+    """The optional GST columns; a rate is one of the managed list, in force or not (history)."""
+    row.hsn_code = text("hsn_code")
+    if row.hsn_code and not re.fullmatch(HSN_CODE_PATTERN, row.hsn_code):
+        problem("hsn_code", "An HSN code has 4, 6 or 8 digits.")
+    rate = text("gst_rate").rstrip("%").strip()
+    if rate:
+        try:
+            row.gst_rate = rates.get(Decimal(rate))
+        except InvalidOperation:
+            row.gst_rate = None
+        if row.gst_rate is None:
+            known = ", ".join(f"{value.normalize():f}" for value in rates)
+            problem("gst_rate", f'"{rate}" is not a GST rate of the list ({known}).')
+    unit = text("unit")
+    if unit:
+        row.unit = UNITS.get(unit.upper(), "")
+        if not row.unit:
+            problem("unit", f"Give a unit code: {', '.join(Unit.values)}.")
+    row.customer_gstin = gstin_compact(text("customer_gstin"))
+    if row.customer_gstin and (message := gstin_problem(row.customer_gstin)):
+        problem("customer_gstin", message)
+    row.customer_address = text("customer_address")
+    if len(row.customer_address) > MAX_ADDRESS_LENGTH:
+        problem("customer_address", f"Must be at most {MAX_ADDRESS_LENGTH} characters.")
+    row.place_of_supply = text("place_of_supply")
+    if row.place_of_supply and row.place_of_supply not in STATE_NAMES:
+        problem("place_of_supply", "Give the state by its two-digit GST code, such as 27.")
 
 
 def _parse_when(value, problem, tz) -> datetime | None:
@@ -299,6 +356,9 @@ def _check_bills(bills, problems):
         ("customer_name", lambda row: row.customer_name, "customer name"),
         ("customer_email", lambda row: row.customer_email.lower(), "customer email"),
         ("referral_code", lambda row: getattr(row.referral, "pk", None), "referral code"),
+        ("customer_gstin", lambda row: row.customer_gstin, "customer GSTIN"),
+        ("customer_address", lambda row: row.customer_address, "customer address"),
+        ("place_of_supply", lambda row: row.place_of_supply, "place of supply"),
     ]
     for ref, rows in bills.items():
         first = rows[0]

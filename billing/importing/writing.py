@@ -12,9 +12,12 @@ from anwariya.db import unique_rule_lock
 from billing.importing.reading import Problems, SaleRow
 from billing.models import Bill, BillItem
 from billing.pricing import MAX_TOTAL, ZERO, amounts, bill_totals, line_amounts, priced_line
+from billing.services import Customer, bill_gst_fields
+from billing.tax import default_place_of_supply, line_tax, tax_regime
 from catalog.models import sku_keys
-from catalog.selectors import products_by_sku
+from catalog.selectors import gst_rates, products_by_sku
 from catalog.services import categories_for_names, category_slug, products_create_unstocked
+from profiles.selectors import vendor_tax_profile
 
 BATCH_SIZE = 500
 
@@ -44,7 +47,8 @@ def write_sales(vendor, bills: dict[str, list[SaleRow]], problems: Problems, act
     skipped = _imported_refs(vendor, list(bills)) if bills else set()
     new_bills = {ref: rows for ref, rows in bills.items() if ref not in skipped}
     catalog = _Catalog(vendor, new_bills)
-    _check_amounts(new_bills, catalog, problems)
+    taxes = _Taxes(vendor)
+    _check_amounts(new_bills, catalog, taxes, problems)
     problems.raise_if_any()
 
     for _ in skipped:
@@ -58,7 +62,7 @@ def write_sales(vendor, bills: dict[str, list[SaleRow]], problems: Problems, act
     refs = list(new_bills)
     for start in range(0, len(refs), BATCH_SIZE):
         batch = [(ref, new_bills[ref]) for ref in refs[start : start + BATCH_SIZE]]
-        saved = [_bill(vendor, ref, rows, catalog, actor) for ref, rows in batch]
+        saved = [_bill(vendor, ref, rows, catalog, taxes, actor) for ref, rows in batch]
         _insert(Bill, [bill for bill, _ in saved])
         items = []
         for bill, bill_items in saved:
@@ -100,6 +104,8 @@ class _Catalog:
             )
             if draft["cost_price"] is None:
                 draft["cost_price"] = row.unit_cost
+            for name in ("hsn_code", "gst_rate", "unit"):  # the first line that gives one
+                draft[name] = draft.get(name) or getattr(row, name)
             draft["category_name"] = draft.get("category_name") or row.category_name
         for draft in self.new.values():
             if draft["cost_price"] is None:
@@ -111,6 +117,16 @@ class _Catalog:
             return row.unit_cost
         product = self.products.get(row.sku_key)
         return (product.cost_price if product is not None else self.new[row.sku_key]["cost_price"]) or ZERO
+
+    def gst_rate_id(self, row):
+        """The rate a line was taxed at: the file's, else its product's (existing or new)."""
+        if row.gst_rate is not None:
+            return row.gst_rate.pk
+        product = self.products.get(row.sku_key)
+        if product is not None:
+            return product.gst_rate_id
+        rate = self.new[row.sku_key]["gst_rate"]
+        return rate.pk if rate is not None else None
 
     def create_missing(self, actor) -> tuple[int, int]:
         """Create the new products (no stock, so no movement) and the categories they name;
@@ -141,33 +157,74 @@ def _imported_refs(vendor, refs) -> set[str]:
     return found
 
 
-def _check_amounts(bills, catalog, problems):
-    """Refuse amounts too large to record (Bill and BillItem hold 14 digits) before writing."""
-    for ref, rows in bills.items():
-        priced = [row for row in rows if row.quantity is not None and row.unit_price is not None]
-        checked = amounts(
-            line_amounts(quantity=row.quantity, unit_price=row.unit_price, unit_cost=catalog.unit_cost(row))
-            for row in priced
+class _Taxes:
+    """How the vendor's imported bills are taxed: as their sales are now (``billing.tax``), with
+    each bill's own place of supply."""
+
+    def __init__(self, vendor):
+        self.profile = vendor_tax_profile(vendor)
+        self.rates = dict(gst_rates().values_list("pk", "rate"))
+
+    def regime(self, first: SaleRow):
+        place = first.place_of_supply or default_place_of_supply(
+            supplier_state=self.profile.state, customer_gstin=first.customer_gstin
         )
+        return tax_regime(profile=self.profile, place_of_supply=place)
+
+    def customer(self, first: SaleRow) -> Customer:
+        return Customer(
+            gstin=first.customer_gstin, address=first.customer_address, place_of_supply=first.place_of_supply
+        )
+
+
+def _check_amounts(bills, catalog, taxes, problems):
+    """Refuse amounts too large to record (Bill and BillItem hold 14 digits), and lines of a tax
+    invoice without a GST rate, before writing."""
+    for ref, rows in bills.items():
+        regime = taxes.regime(rows[0])
+        if regime.charges_gst:
+            for row in rows:
+                if "gst_rate" not in row.bad and catalog.gst_rate_id(row) is None:
+                    problems.add(row.line, "gst_rate", "Give the GST rate charged (or set it on the product first).")
+        priced = [
+            row
+            for row in rows
+            if row.quantity is not None
+            and row.unit_price is not None
+            and (not regime.charges_gst or catalog.gst_rate_id(row) is not None)
+        ]
+        checked = amounts(_taxed(row, catalog, taxes, regime) for row in priced)
         for index in checked.too_large:
             problems.add(priced[index].line, "quantity", f"This line comes to more than {MAX_TOTAL:,}.")
         if checked.bill_too_large:
             problems.add(rows[0].line, "bill_ref", f'Bill "{ref}" comes to more than {MAX_TOTAL:,}; split it.')
 
 
-def _bill(vendor, ref, rows, catalog, actor) -> tuple[Bill, list[BillItem]]:
+def _taxed(row, catalog, taxes, regime) -> tuple:
+    """A line's (total with tax, cost), as ``amounts`` checks them."""
+    amount, cost = line_amounts(quantity=row.quantity, unit_price=row.unit_price, unit_cost=catalog.unit_cost(row))
+    rate = taxes.rates.get(catalog.gst_rate_id(row))
+    return line_tax(amount=amount, gst_rate=rate, regime=regime).total, cost
+
+
+def _bill(vendor, ref, rows, catalog, taxes, actor) -> tuple[Bill, list[BillItem]]:
     first = rows[0]
+    regime = taxes.regime(first)
     items = [
         priced_line(
             product=catalog.products[row.sku_key],
             quantity=row.quantity,
             unit_price=row.unit_price,
             unit_cost=catalog.unit_cost(row),
+            regime=regime,
+            gst_rate=taxes.rates.get(catalog.gst_rate_id(row)),
             product_name=row.product_name,
+            hsn_code=row.hsn_code,
+            unit=row.unit,
         )
         for row in rows
     ]
-    total, cost, profit = bill_totals(items)
+    totals = bill_totals(items)
     bill = Bill(
         vendor=vendor,
         number=f"IMP-{ref}",
@@ -181,12 +238,15 @@ def _bill(vendor, ref, rows, catalog, actor) -> tuple[Bill, list[BillItem]]:
         referral=first.referral,
         status=Bill.Status.PAID,
         currency=settings.CURRENCY,
-        total=total,
-        cost=cost,
-        profit=profit,
+        taxable_total=totals.taxable_total,
+        tax_total=totals.tax_total,
+        total=totals.total,
+        cost=totals.cost,
+        profit=totals.profit,
         created_by=actor,
         created_at=first.created_at,
         email_status=Bill.EmailStatus.NOT_SENT,
+        **bill_gst_fields(taxes.profile, regime, taxes.customer(first)),
     )
     return bill, items
 

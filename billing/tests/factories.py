@@ -8,3 +8,19 @@ def make_bill(vendor, *lines, customer_name="Meera Iyer", customer_email="meera@
         vendor=vendor, customer_name=customer_name, customer_email=customer_email, items=items, actor=vendor, **kwargs
     )
     return result.bill
+
+
+def gst_product(vendor, percent=18, *, price="1000.00", quantity=100, **fields):
+    """A product of ``vendor`` with a GST rate of the managed list and an HSN code."""
+    from decimal import Decimal
+
+    from catalog.tests.factories import ProductFactory, gst_rate
+
+    return ProductFactory(
+        vendor=vendor,
+        sale_price=Decimal(price),
+        quantity=quantity,
+        gst_rate=gst_rate(percent),
+        hsn_code=fields.pop("hsn_code", "0902"),
+        **fields,
+    )
