@@ -72,8 +72,9 @@ class BillAdmin(admin.ModelAdmin):
 
 @admin.register(InvoiceCounter)
 class InvoiceCounterAdmin(admin.ModelAdmin):
-    list_display = ["vendor", "year", "last_sequence"]
-    readonly_fields = ["vendor", "year", "last_sequence"]
+    list_display = ["vendor", "series", "year", "last_sequence"]
+    list_filter = ["series", "year"]
+    readonly_fields = ["vendor", "series", "year", "last_sequence"]
 
     def has_add_permission(self, request):
         return False

@@ -25,7 +25,8 @@ class InvoiceRenderError(Exception):
 
 
 def invoice_filename(bill) -> str:
-    return f"{bill.number}.pdf"
+    """The PDF's file name: the number with its slashes as dashes (26-27/000001 → 26-27-000001.pdf)."""
+    return f"{bill.number.replace('/', '-')}.pdf"
 
 
 def invoice_pdf(bill) -> bytes:

@@ -19,6 +19,17 @@ def adds_up(total: str, *parts: str) -> Q:
     return Q(**{f"{total}__gte": summed - EPSILON, f"{total}__lte": summed + EPSILON})
 
 
+class Series(models.TextChoices):
+    """A numbering series: invoices and credit notes each run gapless per vendor and financial
+    year (``billing.numbering``). Bills from before financial-year numbering keep their numbers in
+    the calendar-year series they were issued in; imported history has no number of ours."""
+
+    INVOICE = "invoice", "Invoices (financial year)"
+    CREDIT_NOTE = "credit_note", "Credit notes (financial year)"
+    CALENDAR = "calendar", "Invoices by calendar year (before financial years)"
+    IMPORTED = "imported", "Imported history (numbered by its file reference)"
+
+
 class Bill(models.Model):
     """A sale by one vendor to one customer. Totals are computed by the server from the lines."""
 
@@ -34,13 +45,19 @@ class Bill(models.Model):
 
     vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bills")
     number = models.CharField(
-        max_length=80, help_text="Invoice number, e.g. INV-2026-000001; IMP-<bill ref> for imported history."
+        max_length=80,
+        help_text="Invoice number, e.g. 26-27/000001 (INV-2026-000001 before financial years); "
+        "IMP-<bill ref> for imported history.",
     )
-    year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=12, choices=Series.choices, default=Series.INVOICE)
+    year = models.PositiveSmallIntegerField(
+        help_text="The numbering year: a financial year by its first calendar year (2026 for 2026-27); the "
+        "calendar year for the calendar series and imported history."
+    )
     sequence = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="Position in the vendor's gapless sequence for the year; empty for imported bills.",
+        help_text="Position in the vendor's gapless sequence for the series and year; empty for imported bills.",
     )
     is_imported = models.BooleanField(
         default=False, help_text="Past sale loaded from a file: it did not change stock and sent no email."
@@ -105,7 +122,9 @@ class Bill(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["vendor", "number"], name="bill_number_unique_per_vendor"),
-            models.UniqueConstraint(fields=["vendor", "year", "sequence"], name="bill_sequence_unique_per_vendor"),
+            models.UniqueConstraint(
+                fields=["vendor", "series", "year", "sequence"], name="bill_sequence_unique_per_vendor_series"
+            ),
             models.CheckConstraint(condition=Q(total__gte=0), name="bill_total_not_negative"),
             models.CheckConstraint(
                 condition=adds_up("total", "taxable_total", "tax_total"), name="bill_total_is_taxable_plus_tax"
@@ -189,14 +208,18 @@ class BillItem(models.Model):
 
 
 class InvoiceCounter(models.Model):
-    """The last invoice number a vendor used in a year; its row lock makes numbers gapless."""
+    """The last number a vendor used in a series and year (``billing.numbering``); its row lock
+    makes numbers gapless. Counters of the calendar series are kept as they were."""
 
     vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=12, choices=Series.choices, default=Series.INVOICE)
+    year = models.PositiveSmallIntegerField(help_text="A financial year by its first calendar year.")
     last_sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["vendor", "year"], name="invoice_counter_unique_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "series", "year"], name="invoice_counter_unique_per_series_year")
+        ]
 
     def __str__(self):
-        return f"{self.vendor} {self.year}: {self.last_sequence}"
+        return f"{self.vendor} {self.get_series_display()} {self.year}: {self.last_sequence}"

@@ -6,14 +6,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from anwariya.celery import enqueue_on_commit
 from anwariya.errors import Conflict, DomainError
 from billing.hooks import referred_bill_created, referred_bill_voided
 from billing.invoices import invoice_pdf_stored
-from billing.models import Bill, BillItem, InvoiceCounter
+from billing.models import Bill, BillItem, Series
+from billing.numbering import document_number_take
 from billing.pricing import MAX_TOTAL, amounts, bill_totals, priced_line
 from billing.tax import default_place_of_supply, tax_regime
 from campaigns.selectors import referral_for_code
@@ -312,18 +313,16 @@ def _check_totals(bill_items: dict[int, BillItem]):
 
 
 def _new_bill(vendor, customer_name, customer_email, referral_code, referral, actor, profile, regime, customer):
-    """Create the bill with the vendor's next invoice number for this year (row-locked counter),
-    and what it says of the supplier as the vendor's profile stands now."""
+    """Create the bill with the vendor's next invoice number for this financial year
+    (``billing.numbering``), and what it says of the supplier as the vendor's profile stands now."""
     now = timezone.now()
-    year = timezone.localtime(now).year
-    counter = _locked_counter(vendor, year)
-    counter.last_sequence += 1
-    counter.save(update_fields=["last_sequence"])
+    taken = document_number_take(vendor=vendor, series=Series.INVOICE, when=now)
     return Bill.objects.create(
         vendor=vendor,
-        number=f"INV-{year}-{counter.last_sequence:06d}",
-        year=year,
-        sequence=counter.last_sequence,
+        number=taken.number,
+        series=taken.series,
+        year=taken.year,
+        sequence=taken.sequence,
         customer_name=customer_name,
         customer_email=customer_email,
         referral_code=referral_code,
@@ -349,19 +348,6 @@ def bill_gst_fields(profile, regime, customer: Customer) -> dict:
         "supplier_gstin": profile.gstin,
         "prices_include_tax": regime.prices_include_tax,
     }
-
-
-def _locked_counter(vendor, year):
-    try:
-        return InvoiceCounter.objects.select_for_update().get(vendor=vendor, year=year)
-    except InvoiceCounter.DoesNotExist:
-        pass
-    try:
-        with transaction.atomic():
-            InvoiceCounter.objects.create(vendor=vendor, year=year)
-    except IntegrityError:
-        pass  # another first bill of the year created it; lock theirs
-    return InvoiceCounter.objects.select_for_update().get(vendor=vendor, year=year)
 
 
 def bills_keep_invoices_of_closed_account(user) -> None:

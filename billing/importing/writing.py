@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anwariya.db import unique_rule_lock
 from billing.importing.reading import Problems, SaleRow
-from billing.models import Bill, BillItem
+from billing.models import Bill, BillItem, Series
 from billing.pricing import MAX_TOTAL, ZERO, amounts, bill_totals, line_amounts, priced_line
 from billing.services import Customer, bill_gst_fields
 from billing.tax import default_place_of_supply, line_tax, tax_regime
@@ -228,6 +228,7 @@ def _bill(vendor, ref, rows, catalog, taxes, actor) -> tuple[Bill, list[BillItem
     bill = Bill(
         vendor=vendor,
         number=f"IMP-{ref}",
+        series=Series.IMPORTED,
         year=timezone.localtime(first.created_at).year,
         sequence=None,
         is_imported=True,

@@ -144,7 +144,7 @@ def test_imported_bills_leave_the_invoice_sequence_alone(vendor, existing, good_
     sales_import(vendor=vendor, rows=io.StringIO(good_csv))
     bill = make_bill(vendor, (existing, 1))
     assert bill.sequence == 1
-    assert bill.number.endswith("-000001")
+    assert bill.number.endswith("/000001")
 
 
 def test_reimporting_the_same_file_creates_nothing(vendor, good_csv):
