@@ -1,17 +1,34 @@
-"""Invoice PDFs, rendered with xhtml2pdf from an HTML template."""
+"""Invoice PDFs, rendered with xhtml2pdf from an HTML template.
 
+A tax invoice carries what rule 46 of the CGST Rules asks: the supplier's name, address and
+GSTIN; a number and date; the recipient's name, address and GSTIN when registered; the place of
+supply with the state's name and code; per line the HSN code, description, quantity and unit,
+taxable value, rate and tax (CGST + SGST, or IGST); the totals, the amount in words, whether tax
+is payable on reverse charge, and the signature line. A bill of supply (rule 49) says why no tax
+is charged. Credit notes (rule 53) use the same layout.
+"""
+
+import base64
 import io
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from fontpkg_noto_sans import ROOT as NOTO_SANS_ROOT
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from anwariya.money import currency_symbol
 from billing.models import Bill
+from billing.tax import ZERO, DocumentType
+from billing.words import amount_in_words
+from profiles.gst import RegistrationType, state_label, state_tax_name
+from profiles.selectors import user_time_zone, vendor_tax_profile
 
 # Noto Sans has the ₹ sign (and most others); it ships as a Python package, so every
 # machine that installs the requirements can render invoices the same way.
@@ -24,6 +41,187 @@ class InvoiceRenderError(Exception):
     pass
 
 
+TITLES = {
+    DocumentType.TAX_INVOICE: "Tax Invoice",
+    DocumentType.BILL_OF_SUPPLY: "Bill of Supply",
+    DocumentType.INVOICE: "Invoice",
+}
+DECLARATIONS = {
+    RegistrationType.COMPOSITION: "Composition taxable person, not eligible to collect tax on supplies.",
+    RegistrationType.UNREGISTERED: "The supplier is not registered under GST; no tax is charged.",
+}
+LOGO_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+@dataclass
+class DocumentLine:
+    number: int
+    description: str
+    sku: str
+    hsn_code: str
+    quantity: int
+    unit: str
+    unit_price: Decimal
+    taxable_value: Decimal
+    rate: Decimal | None
+    cgst: Decimal
+    sgst: Decimal
+    igst: Decimal
+    tax: Decimal
+    total: Decimal
+
+
+@dataclass
+class Document:
+    """What a GST document's PDF shows, for an invoice or a credit note alike."""
+
+    title: str
+    number: str
+    issued_at: object
+    currency: str
+    supplier_name: str
+    supplier_trade_name: str
+    supplier_address: str
+    supplier_gstin: str
+    supplier_state: str
+    supplier_email: str
+    customer_name: str
+    customer_email: str
+    customer_address: str
+    customer_gstin: str
+    place_of_supply: str
+    charges_gst: bool
+    intra_state: bool
+    state_tax: str  # SGST or UTGST
+    lines: list[DocumentLine]
+    taxable_total: Decimal
+    cgst_total: Decimal
+    sgst_total: Decimal
+    igst_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+    tax_name: str = ""  # a plain invoice's single tax, when it charges one
+    declaration: str = ""
+    reference: str = ""  # a credit note's invoice
+    reason: str = ""
+    void: bool = False
+    logo: str = ""  # a data: URI
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def amount_in_words(self) -> str:
+        return amount_in_words(self.total, self.currency)
+
+
+def bill_document(bill) -> Document:
+    """The tax invoice, bill of supply or invoice of ``bill``, from what the bill stored at the sale."""
+    items = list(bill.items.all())
+    return gst_document(
+        bill,
+        title=TITLES[bill.document_type],
+        number=bill.number,
+        issued_at=bill.created_at,
+        rows=[
+            (item, item.quantity, item.taxable_value, item.cgst, item.sgst, item.igst, item.line_tax, item.line_total)
+            for item in items
+        ],
+        void=bill.status == Bill.Status.VOID,
+    )
+
+
+def gst_document(bill, *, title, number, issued_at, rows, void=False, reference="", reason="") -> Document:
+    """A document of ``bill``'s parties: ``rows`` are ``(bill item, quantity, taxable value, cgst,
+    sgst, igst, tax, total)``, the amounts it states for each line."""
+    vendor = bill.vendor
+    profile = vendor_tax_profile(vendor)
+    lines = [
+        DocumentLine(
+            number=index,
+            description=item.product_name,
+            sku=item.sku,
+            hsn_code=item.hsn_code,
+            quantity=quantity,
+            unit=item.get_unit_display(),
+            unit_price=item.unit_price,
+            taxable_value=taxable,
+            rate=item.gst_rate,
+            cgst=cgst,
+            sgst=sgst,
+            igst=igst,
+            tax=tax,
+            total=total,
+        )
+        for index, (item, quantity, taxable, cgst, sgst, igst, tax, total) in enumerate(rows, start=1)
+    ]
+    charges_gst = bill.document_type == DocumentType.TAX_INVOICE
+    document = Document(
+        title=title,
+        number=number,
+        issued_at=timezone.localtime(issued_at, user_time_zone(vendor)),
+        currency=bill.currency,
+        supplier_name=bill.supplier_legal_name or vendor.public_name,
+        supplier_trade_name=vendor.public_name if vendor.public_name != bill.supplier_legal_name else "",
+        supplier_address=bill.supplier_address,
+        supplier_gstin=bill.supplier_gstin,
+        supplier_state=state_label(bill.supplier_state),
+        supplier_email=vendor.email,
+        customer_name=bill.customer_name,
+        customer_email=bill.customer_email,
+        customer_address=bill.customer_address,
+        customer_gstin=bill.customer_gstin,
+        place_of_supply=state_label(bill.place_of_supply),
+        charges_gst=charges_gst,
+        intra_state=charges_gst and bill.place_of_supply == bill.supplier_state,
+        state_tax=state_tax_name(bill.supplier_state),
+        lines=lines,
+        taxable_total=sum((line.taxable_value for line in lines), ZERO),
+        cgst_total=sum((line.cgst for line in lines), ZERO),
+        sgst_total=sum((line.sgst for line in lines), ZERO),
+        igst_total=sum((line.igst for line in lines), ZERO),
+        tax_total=sum((line.tax for line in lines), ZERO),
+        total=sum((line.total for line in lines), ZERO),
+        void=void,
+        reference=reference,
+        reason=reason,
+        logo=_logo_data_uri(profile),
+    )
+    if bill.document_type == DocumentType.BILL_OF_SUPPLY:
+        # From the bill, not today's profile: a registered supplier of a bill of supply is on the
+        # composition scheme (only registered vendors have a GSTIN).
+        registration = RegistrationType.COMPOSITION if bill.supplier_gstin else RegistrationType.UNREGISTERED
+        document.declaration = DECLARATIONS[registration]
+    if bill.document_type == DocumentType.INVOICE and document.tax_total:
+        document.tax_name = settings.INVOICE_TAX_NAME
+    return document
+
+
+def _logo_data_uri(profile) -> str:
+    """The vendor's logo inline (PNG or JPEG, as the profile service accepts), or "" without one
+    or when its file is gone: the template reads no file and no URL."""
+    if not profile.logo:
+        return ""
+    try:
+        with profile.logo.open("rb") as stored:
+            content = stored.read()
+    except (FileNotFoundError, OSError, ValueError):
+        return ""
+    kind = next((media for magic, media in LOGO_TYPES.items() if content.startswith(magic)), None)
+    return f"data:{kind};base64,{base64.b64encode(content).decode()}" if kind else ""
+
+
+def document_pdf(document: Document) -> bytes:
+    """A document as PDF bytes."""
+    html = render_to_string(
+        "billing/gst_document_pdf.html",
+        {"doc": document, "symbol": currency_symbol(document.currency), "font": FONT},
+    )
+    out = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=POLICY)
+    if result.err:
+        raise InvoiceRenderError(f"xhtml2pdf reported {result.err} error(s) rendering {document.number}")
+    return out.getvalue()
+
+
 def invoice_filename(bill) -> str:
     """The PDF's file name: the number with its slashes as dashes (26-27/000001 → 26-27-000001.pdf)."""
     return f"{bill.number.replace('/', '-')}.pdf"
@@ -31,15 +229,7 @@ def invoice_filename(bill) -> str:
 
 def invoice_pdf(bill) -> bytes:
     """The invoice of ``bill`` as PDF bytes."""
-    html = render_to_string(
-        "billing/invoice_pdf.html",
-        {"bill": bill, "items": list(bill.items.all()), "symbol": currency_symbol(bill.currency), "font": FONT},
-    )
-    out = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=POLICY)
-    if result.err:
-        raise InvoiceRenderError(f"xhtml2pdf reported {result.err} error(s) rendering {bill.number}")
-    return out.getvalue()
+    return document_pdf(bill_document(bill))
 
 
 def invoice_pdf_stored(bill) -> bytes:

@@ -26,7 +26,7 @@ def send_invoice_email(self, bill_id, resend=False):
     try:
         pdf = invoice_pdf_stored(bill)
         message = EmailMessage(
-            subject=f"Invoice {bill.number} from {bill.vendor.public_name}",
+            subject=f"{bill.get_document_type_display()} {bill.number} from {bill.vendor.public_name}",
             body=render_to_string("billing/email/invoice.txt", {"bill": bill}),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[bill.customer_email],
