@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from anwariya.api.exceptions import api_not_found
 from anwariya.health import HealthView
-from billing.api import BillInvoiceApi, BillViewSet
+from billing.api import BillInvoiceApi, BillViewSet, CreditNotePdfApi, CreditNoteViewSet
 from broadcasts.api.broadcasts import BroadcastViewSet
 from broadcasts.api.deliveries import DeliveryLogApi
 from campaigns.api import ApplicationViewSet, CampaignViewSet
@@ -20,6 +20,7 @@ router = SimpleRouter()
 router.register("categories", CategoryViewSet, basename="category")
 router.register("products", ProductViewSet, basename="product")
 router.register("bills", BillViewSet, basename="bill")
+router.register("credit-notes", CreditNoteViewSet, basename="credit-note")
 router.register("influencers", InfluencerViewSet, basename="influencer")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("applications", ApplicationViewSet, basename="application")
@@ -31,6 +32,7 @@ router.register("collaborations", CollaborationViewSet, basename="collaboration"
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("bills/<int:pk>/invoice.pdf", BillInvoiceApi.as_view(), name="bill-invoice-pdf"),
+    path("credit-notes/<int:pk>/credit-note.pdf", CreditNotePdfApi.as_view(), name="credit-note-pdf"),
     path("profile/", ProfileApi.as_view(), name="api-profile"),
     path("gst/rates/", GstRateListApi.as_view(), name="gst-rates"),
     # Before the router: "deliveries" is not a broadcast id (the router reads only digits as one).

@@ -4,6 +4,7 @@ from rest_framework import mixins, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from anwariya.api.filters import MAX_ID
@@ -11,15 +12,17 @@ from anwariya.api.permissions import IsVendor
 from anwariya.api.schema import ErrorSerializer, conflict
 from anwariya.api.serializers import StrictInputMixin
 from anwariya.idempotency import idempotent
-from billing import selectors, services
+from billing import returns, selectors, services
 from billing.filters import BillFilter
-from billing.invoices import invoice_response
-from billing.models import Bill, BillItem
+from billing.invoices import credit_note_response, invoice_response
+from billing.models import Bill, BillItem, CreditNote, CreditNoteItem
 from catalog.services import MAX_QUANTITY
 from profiles.gst import GstState
 
 
 class BillItemSerializer(serializers.ModelSerializer):
+    returned_quantity = serializers.SerializerMethodField(help_text="Units returned on credit notes so far.")
+
     class Meta:
         model = BillItem
         fields = [
@@ -41,6 +44,7 @@ class BillItemSerializer(serializers.ModelSerializer):
             "line_total",
             "line_cost",
             "line_profit",
+            "returned_quantity",
         ]
         extra_kwargs = {
             "gst_rate": {"help_text": "Percent charged (GST; a plain invoice's tax rate); null when no tax."},
@@ -50,6 +54,9 @@ class BillItemSerializer(serializers.ModelSerializer):
             "line_total": {"help_text": "taxable_value + line_tax: what the customer pays for the line."},
             "line_profit": {"help_text": "taxable_value minus line_cost."},
         }
+
+    def get_returned_quantity(self, item) -> int:
+        return sum(returned.quantity for returned in item.returns.all())
 
 
 BILL_FIELD_HELP = {
@@ -63,8 +70,70 @@ BILL_FIELD_HELP = {
 }
 
 
+class CreditNoteItemSerializer(serializers.ModelSerializer):
+    product = serializers.IntegerField(source="bill_item.product_id", read_only=True)
+    product_name = serializers.CharField(source="bill_item.product_name", read_only=True)
+    gst_rate = serializers.DecimalField(
+        source="bill_item.gst_rate", max_digits=5, decimal_places=2, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = CreditNoteItem
+        fields = [
+            "product",
+            "product_name",
+            "quantity",
+            "gst_rate",
+            "taxable_value",
+            "cgst",
+            "sgst",
+            "igst",
+            "line_tax",
+            "line_total",
+            "line_cost",
+        ]
+
+
+class CreditNoteSerializer(serializers.ModelSerializer):
+    bill_number = serializers.CharField(source="bill.number", read_only=True, help_text="The invoice it credits.")
+    items = CreditNoteItemSerializer(many=True, read_only=True)
+    pdf = serializers.SerializerMethodField(help_text="Address of the credit note's PDF.")
+
+    class Meta:
+        model = CreditNote
+        fields = [
+            "id",
+            "number",
+            "bill",
+            "bill_number",
+            "reason",
+            "taxable_total",
+            "tax_total",
+            "total",
+            "cost",
+            "items",
+            "pdf",
+            "email_status",
+            "created_at",
+        ]
+        extra_kwargs = {"total": {"help_text": "What the customer is credited: taxable_total + tax_total."}}
+
+    def get_pdf(self, note) -> str:
+        return _absolute(self.context.get("request"), reverse("credit-note-pdf", args=[note.pk]))
+
+
+class CreditNoteSummarySerializer(CreditNoteSerializer):
+    class Meta(CreditNoteSerializer.Meta):
+        fields = ["id", "number", "total", "pdf", "created_at"]
+
+
+def _absolute(request, path) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 class BillSerializer(serializers.ModelSerializer):
     items = BillItemSerializer(many=True, read_only=True)
+    credit_notes = CreditNoteSummarySerializer(many=True, read_only=True, help_text="Returns of some of its lines.")
     campaign = serializers.IntegerField(
         source="referral.campaign_id", read_only=True, allow_null=True, help_text="Campaign the sale is attributed to."
     )
@@ -100,6 +169,7 @@ class BillSerializer(serializers.ModelSerializer):
             "cost",
             "profit",
             "items",
+            "credit_notes",
             "created_at",
             "voided_at",
             "email_status",
@@ -163,6 +233,16 @@ class BillLineResultSerializer(serializers.Serializer):
 
 class InsufficientStockSerializer(ErrorSerializer):
     lines = BillLineResultSerializer(many=True, help_text="Each line that could not be sold, and why.")
+
+
+class ReturnLineInputSerializer(StrictInputMixin, serializers.Serializer):
+    product = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id of a product on the bill.")
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, help_text="Units coming back.")
+
+
+class ReturnInputSerializer(StrictInputMixin, serializers.Serializer):
+    items = ReturnLineInputSerializer(many=True, allow_empty=False, max_length=200)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class BillCreatedSerializer(BillSerializer):
@@ -237,6 +317,36 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(BillSerializer(selectors.bill_for_vendor(request.user, bill.pk)).data)
 
     @extend_schema(
+        request=ReturnInputSerializer,
+        responses={
+            201: CreditNoteSerializer,
+            409: conflict(
+                "The bill is void or imported, or a line asks back more than was sold less what was returned "
+                "(`errors.items` names it)."
+            ),
+        },
+        description=(
+            "Return some lines of the bill: the units go back to stock and a credit note is issued (its own "
+            "gapless series), reversing their value and tax, and emailed to the customer. Honours "
+            "`Idempotency-Key`."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="returns")
+    @idempotent
+    def returns(self, request, pk=None):
+        serializer = ReturnInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        note = returns.bill_return(
+            bill=self.get_object(),
+            items=[returns.ReturnLine(**line) for line in data["items"]],
+            reason=data["reason"],
+            actor=request.user,
+        )
+        note = selectors.credit_note_for_vendor(request.user, note.pk)
+        return Response(CreditNoteSerializer(note, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
         request=None,
         responses={202: BillSerializer, 409: conflict("The bill is void or imported: no invoice to send.")},
     )
@@ -272,3 +382,35 @@ class BillInvoiceApi(APIView):
     def get(self, request, pk):
         bill = selectors.bill_for_vendor(request.user, pk)
         return invoice_response(bill, disposition="inline")
+
+
+@extend_schema(tags=["billing"])
+class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The logged-in vendor's credit notes (returns), newest first."""
+
+    queryset = CreditNote.objects.none()  # for the schema; get_queryset scopes to the vendor
+    lookup_value_regex = r"\d+"
+    serializer_class = CreditNoteSerializer
+    permission_classes = [IsVendor]
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.credit_notes_for_vendor(self.request.user)
+
+    def get_object(self):
+        return selectors.credit_note_for_vendor(self.request.user, self.kwargs["pk"])
+
+
+class CreditNotePdfApi(APIView):
+    permission_classes = [IsVendor]
+    renderer_classes = [renderers.JSONRenderer]
+    content_negotiation_class = JSONErrorsNegotiation
+
+    @extend_schema(
+        tags=["billing"],
+        operation_id="credit_notes_pdf",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        description="The PDF of one of your credit notes.",
+    )
+    def get(self, request, pk):
+        return credit_note_response(selectors.credit_note_for_vendor(request.user, pk), disposition="inline")

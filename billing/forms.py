@@ -1,6 +1,7 @@
 from django import forms
 from django.core.validators import FileExtensionValidator
 
+from billing.returns import ReturnLine
 from catalog.models import Product
 from catalog.services import MAX_QUANTITY
 from profiles.gst import GstState
@@ -85,3 +86,59 @@ class SalesImportForm(forms.Form):
         if upload.size > MAX_IMPORT_FILE_SIZE:
             raise forms.ValidationError("The file is larger than 5 MB; split it and import the parts.")
         return upload
+
+
+class ReturnForm(forms.Form):
+    """How many units of each of the bill's lines come back (empty or 0: none), and why."""
+
+    reason = forms.CharField(
+        max_length=200, required=False, label="Reason", help_text="Printed on the credit note, e.g. damaged in transit."
+    )
+
+    def __init__(self, *args, bill, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bill = bill
+        self.lines = []
+        for item in bill.items.all():
+            returned = sum(line.quantity for line in item.returns.all())
+            left = item.quantity - returned
+            name = f"quantity_{item.product_id}"
+            self.fields[name] = forms.IntegerField(
+                min_value=0,
+                max_value=max(left, 0),
+                required=False,
+                label=f"Units of {item.product_name} to return",
+                widget=forms.NumberInput(attrs={"min": "0", "max": str(max(left, 0)), "placeholder": "0"}),
+            )
+            self.lines.append((item, name, returned, left))
+
+    def rows(self):
+        """Per line: the bill line, its quantity field, what was returned and what is left."""
+        return [(item, self[name], returned, left) for item, name, returned, left in self.lines]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.return_lines():
+            raise forms.ValidationError("Enter how many units of at least one line come back.")
+        return cleaned
+
+    def return_lines(self):
+        return [
+            ReturnLine(product=item.product_id, quantity=self.cleaned_data[name])
+            for item, name, _, _ in self.lines
+            if self.cleaned_data.get(name)
+        ]
+
+    def show_errors(self, error):
+        """A service's errors on the lines' fields (by their index among the lines sent)."""
+        sent = [name for item, name, _, _ in self.lines if self.cleaned_data.get(name)]
+        for field, messages in error.errors.items():
+            if isinstance(messages, dict):
+                for index, line_errors in messages.items():
+                    for line_messages in line_errors.values():
+                        for message in line_messages:
+                            self.add_error(sent[int(index)], message)
+                continue
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        self.add_error(None, error.detail)

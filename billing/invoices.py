@@ -18,13 +18,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from fontpkg_noto_sans import ROOT as NOTO_SANS_ROOT
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from anwariya.money import currency_symbol
-from billing.models import Bill
+from billing.models import Bill, CreditNote
 from billing.tax import ZERO, DocumentType
 from billing.words import amount_in_words
 from profiles.gst import RegistrationType, state_label, state_tax_name
@@ -113,6 +113,11 @@ class Document:
         return amount_in_words(self.total, self.currency)
 
 
+def _amounts(line):
+    """What a document states of a bill line or a credit-note line, in ``gst_document``'s order."""
+    return line.taxable_value, line.cgst, line.sgst, line.igst, line.line_tax, line.line_total
+
+
 def bill_document(bill) -> Document:
     """The tax invoice, bill of supply or invoice of ``bill``, from what the bill stored at the sale."""
     items = list(bill.items.all())
@@ -121,10 +126,7 @@ def bill_document(bill) -> Document:
         title=TITLES[bill.document_type],
         number=bill.number,
         issued_at=bill.created_at,
-        rows=[
-            (item, item.quantity, item.taxable_value, item.cgst, item.sgst, item.igst, item.line_tax, item.line_total)
-            for item in items
-        ],
+        rows=[(item, item.quantity, *_amounts(item)) for item in items],
         void=bill.status == Bill.Status.VOID,
     )
 
@@ -250,4 +252,47 @@ def invoice_response(bill, *, disposition) -> HttpResponse:
     """The invoice PDF as an HTTP answer: ``inline`` to view it, ``attachment`` to download it."""
     response = HttpResponse(invoice_pdf_stored(bill), content_type="application/pdf")
     response["Content-Disposition"] = f'{disposition}; filename="{invoice_filename(bill)}"'
+    return response
+
+
+# --- Credit notes -------------------------------------------------------------------------------
+
+
+def credit_note_document(credit_note) -> Document:
+    """A credit note: the returned lines as the invoice charged them, referring to the invoice."""
+    bill = credit_note.bill
+    items = list(credit_note.items.select_related("bill_item"))
+    issued = timezone.localtime(bill.created_at, user_time_zone(bill.vendor))
+    return gst_document(
+        bill,
+        title="Credit Note",
+        number=credit_note.number,
+        issued_at=credit_note.created_at,
+        rows=[(item.bill_item, item.quantity, *_amounts(item)) for item in items],
+        reference=f"Against {TITLES[bill.document_type].lower()} {bill.number} of {dateformat.format(issued, 'j M Y')}",
+        reason=f"Goods returned{': ' + credit_note.reason if credit_note.reason else '.'}",
+    )
+
+
+def credit_note_filename(credit_note) -> str:
+    return f"{credit_note.number.replace('/', '-')}.pdf"
+
+
+def credit_note_pdf_stored(credit_note) -> bytes:
+    """The credit note's PDF: rendered and stored the first time, read back afterwards."""
+    if credit_note.pdf:
+        try:
+            with credit_note.pdf.open("rb") as stored:
+                return stored.read()
+        except FileNotFoundError:
+            pass
+    pdf = document_pdf(credit_note_document(credit_note))
+    credit_note.pdf.save(credit_note_filename(credit_note), ContentFile(pdf), save=False)
+    CreditNote.objects.filter(pk=credit_note.pk).update(pdf=credit_note.pdf.name)
+    return pdf
+
+
+def credit_note_response(credit_note, *, disposition) -> HttpResponse:
+    response = HttpResponse(credit_note_pdf_stored(credit_note), content_type="application/pdf")
+    response["Content-Disposition"] = f'{disposition}; filename="{credit_note_filename(credit_note)}"'
     return response

@@ -223,3 +223,80 @@ class InvoiceCounter(models.Model):
 
     def __str__(self):
         return f"{self.vendor} {self.get_series_display()} {self.year}: {self.last_sequence}"
+
+
+class CreditNote(models.Model):
+    """A return of some of a bill's lines: its own gapless series per financial year (CGST Act
+    s.34, rule 53), referring to the invoice, reversing the returned lines' value and tax as the
+    invoice charged them. Written by ``billing.returns.bill_return`` only."""
+
+    vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_notes")
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="credit_notes")
+    number = models.CharField(max_length=16, help_text="E.g. 26-27/CN0001, in the vendor's credit-note series.")
+    year = models.PositiveSmallIntegerField(help_text="The financial year by its first calendar year.")
+    sequence = models.PositiveIntegerField()
+    reason = models.CharField(max_length=200, blank=True, help_text="Why the goods came back, as the customer said.")
+    taxable_total = models.DecimalField(max_digits=14, decimal_places=2, help_text="The taxable value credited.")
+    tax_total = models.DecimalField(max_digits=14, decimal_places=2, help_text="The tax reversed.")
+    total = models.DecimalField(max_digits=14, decimal_places=2, help_text="What the customer is owed back.")
+    cost = models.DecimalField(max_digits=14, decimal_places=2, help_text="The cost of the goods back in stock.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    pdf = models.FileField(upload_to="credit_notes/%Y/%m/", blank=True)
+    email_status = models.CharField(max_length=8, choices=Bill.EmailStatus.choices, default=Bill.EmailStatus.PENDING)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.TextField(
+        max_length=2000, blank=True, help_text="The last error while emailing the credit note."
+    )
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "number"], name="credit_note_number_unique_per_vendor"),
+            models.UniqueConstraint(fields=["vendor", "year", "sequence"], name="credit_note_sequence_unique"),
+            models.CheckConstraint(
+                condition=Q(taxable_total__gte=0, tax_total__gte=0), name="credit_note_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=adds_up("total", "taxable_total", "tax_total"), name="credit_note_total_is_taxable_plus_tax"
+            ),
+        ]
+        indexes = [models.Index(fields=["vendor", "created_at"], name="credit_note_vendor_created_idx")]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("billing:bill-detail", args=[self.bill_id]) + f"#credit-note-{self.pk}"
+
+
+class CreditNoteItem(models.Model):
+    """``quantity`` units of one bill line returned, and their share of the line's amounts."""
+
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="items")
+    bill_item = models.ForeignKey(BillItem, on_delete=models.PROTECT, related_name="returns")
+    quantity = models.PositiveIntegerField()
+    taxable_value = models.DecimalField(max_digits=14, decimal_places=2)
+    cgst = models.DecimalField("CGST", max_digits=14, decimal_places=2, default=0)
+    sgst = models.DecimalField("SGST/UTGST", max_digits=14, decimal_places=2, default=0)
+    igst = models.DecimalField("IGST", max_digits=14, decimal_places=2, default=0)
+    line_tax = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    line_total = models.DecimalField(max_digits=14, decimal_places=2)
+    line_cost = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="credit_note_item_quantity_positive"),
+            models.UniqueConstraint(fields=["credit_note", "bill_item"], name="credit_note_item_once_per_line"),
+            models.CheckConstraint(
+                condition=adds_up("line_total", "taxable_value", "line_tax"),
+                name="credit_note_item_total_is_taxable_plus_tax",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.bill_item.product_name}"

@@ -3,21 +3,41 @@
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from billing.models import Bill, BillItem
+from billing.models import Bill, BillItem, CreditNote, CreditNoteItem
 
 
 def bills_for_vendor(vendor) -> QuerySet[Bill]:
     return (
         Bill.objects.filter(vendor=vendor)
         .select_related("referral")
-        .prefetch_related(Prefetch("items", queryset=BillItem.objects.order_by("pk")))
+        .prefetch_related(
+            Prefetch("items", queryset=BillItem.objects.order_by("pk").prefetch_related("returns")),
+            Prefetch("credit_notes", queryset=CreditNote.objects.order_by("pk")),
+        )
     )
+
+
+def credit_notes_for_vendor(vendor) -> QuerySet[CreditNote]:
+    return (
+        CreditNote.objects.filter(vendor=vendor)
+        .select_related("bill")
+        .prefetch_related(Prefetch("items", queryset=CreditNoteItem.objects.select_related("bill_item").order_by("pk")))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def credit_note_for_vendor(vendor, pk) -> CreditNote:
+    """The vendor's credit note, or 404."""
+    return get_object_or_404(credit_notes_for_vendor(vendor).select_related("bill__vendor", "vendor"), pk=pk)
 
 
 def bill_for_vendor(vendor, pk) -> Bill:
     """The vendor's bill, or 404: another vendor's bill does not exist for them."""
     return get_object_or_404(
-        bills_for_vendor(vendor).select_related("vendor", "referral__campaign", "referral__influencer"), pk=pk
+        bills_for_vendor(vendor)
+        .select_related("vendor", "referral__campaign", "referral__influencer")
+        .prefetch_related("credit_notes__items__bill_item"),
+        pk=pk,
     )
 
 

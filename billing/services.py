@@ -12,10 +12,11 @@ from django.utils import timezone
 from anwariya.celery import enqueue_on_commit
 from anwariya.errors import Conflict, DomainError
 from billing.hooks import referred_bill_created, referred_bill_voided
-from billing.invoices import invoice_pdf_stored
-from billing.models import Bill, BillItem, Series
+from billing.invoices import credit_note_pdf_stored, invoice_pdf_stored
+from billing.models import Bill, BillItem, CreditNote, Series
 from billing.numbering import document_number_take
 from billing.pricing import MAX_TOTAL, amounts, bill_totals, priced_line
+from billing.returns import returned_quantities
 from billing.tax import default_place_of_supply, tax_regime
 from campaigns.selectors import referral_for_code
 from catalog.selectors import gst_rates
@@ -170,15 +171,23 @@ class Customer:
 
 
 def bill_void(*, bill: Bill, actor=None) -> Bill:
-    """Void a paid bill: its items go back to stock (with movements); the number is kept."""
+    """Void a paid bill: its items not returned already go back to stock (with movements); the
+    number is kept."""
     with transaction.atomic():
         bill = Bill.objects.select_for_update().get(pk=bill.pk)
         if bill.status == Bill.Status.VOID:
             raise AlreadyVoid()
         if bill.is_imported:
             raise Conflict("Imported history cannot be voided: it never took stock.", errors={"status": ["Imported."]})
-        lines = [StockLine(product=item.product_id, quantity=item.quantity) for item in bill.items.order_by("pk")]
-        stock_return(vendor=bill.vendor, lines=lines, source=bill, actor=actor, note=f"Voided {bill.number}")
+        # What was returned on credit notes is back in stock already.
+        returned = returned_quantities(bill)
+        lines = [
+            StockLine(product=item.product_id, quantity=item.quantity - returned.get(item.pk, 0))
+            for item in bill.items.order_by("pk")
+            if item.quantity > returned.get(item.pk, 0)
+        ]
+        if lines:
+            stock_return(vendor=bill.vendor, lines=lines, source=bill, actor=actor, note=f"Voided {bill.number}")
         bill.status = Bill.Status.VOID
         bill.voided_at = timezone.now()
         bill.voided_by = actor
@@ -352,10 +361,13 @@ def bill_gst_fields(profile, regime, customer: Customer) -> dict:
 
 def bills_keep_invoices_of_closed_account(user) -> None:
     """Invoices are kept intact (CGST Act s.36, rule 56): before a closing vendor's business name
-    is erased, every invoice PDF not yet rendered is rendered and stored with it. Runs inside the
-    closing transaction (``accounts.hooks``); nothing else on a bill changes."""
+    is erased, every invoice and credit-note PDF not yet rendered is rendered and stored with it.
+    Runs inside the closing transaction (``accounts.hooks``); nothing else on a bill changes."""
     if not user.is_vendor:
         return
     unrendered = Bill.objects.filter(vendor=user, is_imported=False, invoice_pdf="").select_related("vendor")
     for bill in unrendered.prefetch_related("items").order_by("pk").iterator(chunk_size=100):
         invoice_pdf_stored(bill)
+    notes = CreditNote.objects.filter(vendor=user, pdf="").select_related("bill__vendor")
+    for note in notes.order_by("pk").iterator(chunk_size=100):
+        credit_note_pdf_stored(note)

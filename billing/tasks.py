@@ -9,8 +9,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from billing.invoices import invoice_filename, invoice_pdf_stored
-from billing.models import Bill
+from billing.invoices import credit_note_filename, credit_note_pdf_stored, invoice_filename, invoice_pdf_stored
+from billing.models import Bill, CreditNote
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,46 @@ def send_invoice_email(self, bill_id, resend=False):
             return "failed"
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from None
     Bill.objects.filter(pk=bill.pk).update(
+        email_status=Bill.EmailStatus.SENT,
+        email_error="",
+        email_sent_at=timezone.now(),
+        email_attempts=F("email_attempts") + 1,
+    )
+    return "sent"
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+def send_credit_note_email(self, credit_note_id):
+    """Email a credit note's PDF to the customer once, as invoices are sent (retries, then failed)."""
+    note = CreditNote.objects.select_related("bill", "vendor").get(pk=credit_note_id)
+    if note.email_status == Bill.EmailStatus.SENT:
+        return "already sent"
+    if not note.bill.customer_email:
+        CreditNote.objects.filter(pk=note.pk).update(email_status=Bill.EmailStatus.NOT_SENT)
+        return "no address"
+    try:
+        pdf = credit_note_pdf_stored(note)
+        message = EmailMessage(
+            subject=f"Credit note {note.number} from {note.vendor.public_name} (against {note.bill.number})",
+            body=render_to_string("billing/email/credit_note.txt", {"note": note, "bill": note.bill}),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[note.bill.customer_email],
+            reply_to=[note.vendor.email],
+        )
+        message.attach(credit_note_filename(note), pdf, "application/pdf")
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the credit note and retried
+        final = self.request.retries >= self.max_retries
+        CreditNote.objects.filter(pk=note.pk).update(
+            email_status=Bill.EmailStatus.FAILED if final else Bill.EmailStatus.PENDING,
+            email_error=f"{exc.__class__.__name__}: {exc}"[:2000],
+            email_attempts=F("email_attempts") + 1,
+        )
+        logger.warning("Credit note email for %s failed (attempt %s): %s", note.number, self.request.retries + 1, exc)
+        if final:
+            return "failed"
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from None
+    CreditNote.objects.filter(pk=note.pk).update(
         email_status=Bill.EmailStatus.SENT,
         email_error="",
         email_sent_at=timezone.now(),

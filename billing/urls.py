@@ -13,5 +13,7 @@ urlpatterns = [
     path("bills/<int:pk>/void/", views.BillVoidView.as_view(), name="bill-void"),
     path("bills/<int:pk>/resend/", views.BillResendView.as_view(), name="bill-resend"),
     path("bills/<int:pk>/invoice.pdf", views.BillInvoiceView.as_view(), name="bill-invoice"),
+    path("bills/<int:pk>/returns/", views.BillReturnView.as_view(), name="bill-return"),
+    path("credit-notes/<int:pk>/credit-note.pdf", views.CreditNotePdfView.as_view(), name="credit-note-pdf"),
     path("analytics/import/", views.SalesImportView.as_view(), name="sales-import"),
 ]

@@ -6,11 +6,11 @@ from django.views import View
 from anwariya.errors import DomainError
 from anwariya.mixins import VendorRequiredMixin
 from anwariya.page_filters import filter_page_list, query_without_page
-from billing import selectors, services
+from billing import returns, selectors, services
 from billing.filters import BillPageFilter
-from billing.forms import BillForm, BillLineFormSet, SalesImportForm
+from billing.forms import BillForm, BillLineFormSet, ReturnForm, SalesImportForm
 from billing.importing import COLUMNS, OPTIONAL_COLUMNS, ImportFailed, sales_import
-from billing.invoices import invoice_response
+from billing.invoices import credit_note_response, invoice_response
 
 PAGE_SIZE = 25
 
@@ -90,7 +90,39 @@ class BillCreateView(VendorRequiredMixin, View):
 class BillDetailView(VendorRequiredMixin, View):
     def get(self, request, pk):
         bill = selectors.bill_for_vendor(request.user, pk)
-        return render(request, "billing/bill_detail.html", {"bill": bill})
+        return render_bill(request, bill, ReturnForm(bill=bill))
+
+
+def render_bill(request, bill, return_form, status=200):
+    context = {"bill": bill, "return_form": return_form, "return_rows": return_form.rows()}
+    return render(request, "billing/bill_detail.html", context, status=status)
+
+
+class BillReturnView(VendorRequiredMixin, View):
+    """The bill page's return form: the units chosen per line come back on one credit note."""
+
+    def post(self, request, pk):
+        bill = selectors.bill_for_vendor(request.user, pk)
+        form = ReturnForm(request.POST, bill=bill)
+        if form.is_valid():
+            try:
+                note = returns.bill_return(
+                    bill=bill, items=form.return_lines(), reason=form.cleaned_data["reason"], actor=request.user
+                )
+            except DomainError as error:
+                form.show_errors(error)
+            else:
+                messages.success(
+                    request, f"Credit note {note.number} issued; the goods are back in stock and it is on its way."
+                )
+                return redirect("billing:bill-detail", pk=bill.pk)
+        return render_bill(request, selectors.bill_for_vendor(request.user, pk), form, status=400)
+
+
+class CreditNotePdfView(VendorRequiredMixin, View):
+    def get(self, request, pk):
+        note = selectors.credit_note_for_vendor(request.user, pk)
+        return credit_note_response(note, disposition="attachment")
 
 
 class BillVoidView(VendorRequiredMixin, View):

@@ -24,3 +24,11 @@ def gst_product(vendor, percent=18, *, price="1000.00", quantity=100, **fields):
         hsn_code=fields.pop("hsn_code", "0902"),
         **fields,
     )
+
+
+def make_return(bill, *lines, reason="", actor=None):
+    """Return ``(product, quantity)`` pairs of ``bill`` through the real service; the credit note."""
+    from billing.returns import ReturnLine, bill_return
+
+    items = [ReturnLine(product=product.pk, quantity=quantity) for product, quantity in lines]
+    return bill_return(bill=bill, items=items, reason=reason, actor=actor or bill.vendor)

@@ -11,8 +11,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from accounts.tests.factories import VendorFactory
-from billing.invoices import invoice_pdf
-from billing.tests.factories import gst_product, make_bill
+from billing.invoices import credit_note_pdf_stored, invoice_pdf
+from billing.tests.factories import gst_product, make_bill, make_return
 from profiles import services as profile_services
 from profiles.tests.factories import GSTIN_KARNATAKA_BUYER, GSTIN_MAHARASHTRA, gst_vendor
 from profiles.tests.test_gst import picture
@@ -136,3 +136,17 @@ def test_outside_india_the_invoice_names_its_single_tax(settings, tmp_path):
     assert "VAT" in text
     assert "€36.00" in text
     assert "Euros Thirty-Six Only" in text
+
+
+def test_a_credit_note_refers_to_its_invoice_and_reverses_the_tax(vendor, tmp_path):
+    tea = gst_product(vendor, 5, price="250.00", name="Assam Gold tea", hsn_code="09023010", unit="KGS")
+    bill = make_bill(vendor, (tea, 4), customer_name="Kaveri Traders", customer_gstin=GSTIN_KARNATAKA_BUYER)
+    note = make_return(bill, (tea, 1), reason="Seal broken")
+    content = credit_note_pdf_stored(note)
+    text = pdf_text(content)
+    for particular in ["Credit Note", note.number, f"Against tax invoice {bill.number}", "Seal broken",
+                       f"GSTIN: {GSTIN_KARNATAKA_BUYER}", "IGST", "₹12.50", "₹262.50", "Rupees Two Hundred And",
+                       "Authorised signatory"]:  # fmt: skip
+        assert particular in text, particular
+    image = rasterised(content, tmp_path / "credit-note.png")
+    assert ink_share(image) > 0.02
