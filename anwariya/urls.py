@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from anwariya.api.exceptions import api_not_found
 from anwariya.health import HealthView
 from billing.api import BillInvoiceApi, BillViewSet, CreditNotePdfApi, CreditNoteViewSet
+from billing.gst_summary_api import GstSummaryApi
 from broadcasts.api.broadcasts import BroadcastViewSet
 from broadcasts.api.deliveries import DeliveryLogApi
 from campaigns.api import ApplicationViewSet, CampaignViewSet
@@ -35,6 +36,7 @@ api_v1 = [
     path("credit-notes/<int:pk>/credit-note.pdf", CreditNotePdfApi.as_view(), name="credit-note-pdf"),
     path("profile/", ProfileApi.as_view(), name="api-profile"),
     path("gst/rates/", GstRateListApi.as_view(), name="gst-rates"),
+    path("gst/summary/", GstSummaryApi.as_view(), name="gst-summary"),
     # Before the router: "deliveries" is not a broadcast id (the router reads only digits as one).
     path("broadcasts/deliveries/", DeliveryLogApi.as_view(), name="delivery-log"),
     path("", include("analytics.api.urls")),

@@ -142,3 +142,14 @@ class ReturnForm(forms.Form):
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
         self.add_error(None, error.detail)
+
+
+class GstMonthForm(forms.Form):
+    month = forms.RegexField(
+        r"^(?:20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])$",
+        max_length=7,
+        required=False,
+        label="Month",
+        error_messages={"invalid": "Give a month as YYYY-MM, e.g. 2026-04."},
+        widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+    )

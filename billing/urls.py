@@ -16,4 +16,5 @@ urlpatterns = [
     path("bills/<int:pk>/returns/", views.BillReturnView.as_view(), name="bill-return"),
     path("credit-notes/<int:pk>/credit-note.pdf", views.CreditNotePdfView.as_view(), name="credit-note-pdf"),
     path("analytics/import/", views.SalesImportView.as_view(), name="sales-import"),
+    path("gst/summary/", views.GstSummaryView.as_view(), name="gst-summary"),
 ]

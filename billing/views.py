@@ -3,14 +3,18 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views import View
 
+from anwariya.api.csv_export import streamed_csv
 from anwariya.errors import DomainError
 from anwariya.mixins import VendorRequiredMixin
 from anwariya.page_filters import filter_page_list, query_without_page
 from billing import returns, selectors, services
 from billing.filters import BillPageFilter
-from billing.forms import BillForm, BillLineFormSet, ReturnForm, SalesImportForm
+from billing.forms import BillForm, BillLineFormSet, GstMonthForm, ReturnForm, SalesImportForm
+from billing.gst_summary import CSV_COLUMNS, TABLE_NAMES, gst_summary, gst_summary_csv_rows
+from billing.gst_summary_api import month_or_this
 from billing.importing import COLUMNS, OPTIONAL_COLUMNS, ImportFailed, sales_import
 from billing.invoices import credit_note_response, invoice_response
+from profiles.selectors import user_time_zone
 
 PAGE_SIZE = 25
 
@@ -179,3 +183,17 @@ class SalesImportView(VendorRequiredMixin, View):
     def _render(self, request, form, **context):
         context.update(form=form, columns=COLUMNS, optional_columns=OPTIONAL_COLUMNS)
         return render(request, self.template_name, context)
+
+
+class GstSummaryView(VendorRequiredMixin, View):
+    """The month's GST summary as GSTR-1 lays it out, and the same as a CSV (``?format=csv``)."""
+
+    def get(self, request):
+        form = GstMonthForm(request.GET)
+        month = month_or_this(form.cleaned_data.get("month") if form.is_valid() else None, request.user)
+        summary = gst_summary(request.user, month)
+        if request.GET.get("format") == "csv" and form.is_valid():
+            rows = gst_summary_csv_rows(summary, user_time_zone(request.user))
+            return streamed_csv(CSV_COLUMNS, rows, f"gst-summary-{month:%Y-%m}.csv")
+        context = {"form": form, "summary": summary, "month": month, "tables": TABLE_NAMES}
+        return render(request, "billing/gst_summary.html", context, status=200 if form.is_valid() else 400)
