@@ -139,7 +139,7 @@ class GstSummarySerializer(serializers.Serializer):
     bills_of_supply = BillsOfSupplySerializer(read_only=True, help_text="Bills of supply (not GSTR-1 supplies).")
 
 
-@extend_schema(
+SUMMARY_SCHEMA = extend_schema(
     tags=["billing"],
     operation_id="gst_summary",
     parameters=[
@@ -158,6 +158,8 @@ class GstSummarySerializer(serializers.Serializer):
     "GSTIN, B2C large and others, credit notes, the HSN summary and the documents issued. Tax invoices "
     "only; void ones are counted as cancelled. Anwariya prepares the figures; it does not file returns.",
 )
+
+
 class GstSummaryApi(APIView):
     permission_classes = [IsVendor]
     renderer_classes = [renderers.JSONRenderer, StreamedCSVRenderer]
@@ -173,6 +175,7 @@ class GstSummaryApi(APIView):
         self.request.accepted_media_type = "application/json"
         return super().handle_exception(exc)
 
+    @SUMMARY_SCHEMA
     def get(self, request):
         query = MonthQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -84,6 +84,17 @@ def bills_export(user) -> list[dict]:
                 }
                 for item in bill.items.all()
             ],
+            "credit_notes": [
+                {
+                    "number": note.number,
+                    "created_at": note.created_at,
+                    "reason": note.reason,
+                    "taxable_total": note.taxable_total,
+                    "tax_total": note.tax_total,
+                    "total": note.total,
+                }
+                for note in bill.credit_notes.all()
+            ],
         }
         for bill in bills
     ]
@@ -92,4 +103,5 @@ def bills_export(user) -> list[dict]:
 def bills_export_rows(user) -> int:
     if not user.is_vendor:
         return 0
-    return Bill.objects.filter(vendor=user).count() + BillItem.objects.filter(bill__vendor=user).count()
+    bills = Bill.objects.filter(vendor=user).count() + BillItem.objects.filter(bill__vendor=user).count()
+    return bills + CreditNote.objects.filter(vendor=user).count()
