@@ -166,6 +166,8 @@ class BillSerializer(serializers.ModelSerializer):
             "taxable_total",
             "tax_total",
             "total",
+            "returned_taxable",
+            "returned_cost",
             "cost",
             "profit",
             "items",

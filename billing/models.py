@@ -102,6 +102,15 @@ class Bill(models.Model):
     total = models.DecimalField(
         max_digits=14, decimal_places=2, default=0, help_text="What the customer pays: taxable total + tax."
     )
+    returned_taxable = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text="The taxable value its credit notes took back (billing.returns keeps it).",
+    )
+    returned_cost = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, help_text="The cost of the goods its credit notes took back."
+    )
     cost = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     profit = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     created_by = models.ForeignKey(
@@ -126,6 +135,10 @@ class Bill(models.Model):
                 fields=["vendor", "series", "year", "sequence"], name="bill_sequence_unique_per_vendor_series"
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="bill_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(returned_taxable__gte=0, returned_taxable__lte=F("taxable_total"), returned_cost__gte=0),
+                name="bill_returned_within_taxable",
+            ),
             models.CheckConstraint(
                 condition=adds_up("total", "taxable_total", "tax_total"), name="bill_total_is_taxable_plus_tax"
             ),

@@ -91,6 +91,9 @@ def bill_return(*, bill: Bill, items: list[ReturnLine], reason: str = "", actor=
         for item in note_items:
             item.credit_note = credit_note
         CreditNoteItem.objects.bulk_create(note_items)
+        bill.returned_taxable += credit_note.taxable_total
+        bill.returned_cost += credit_note.cost
+        bill.save(update_fields=["returned_taxable", "returned_cost"])
         stock_return(
             vendor=bill.vendor,
             lines=[StockLine(product=line.product, quantity=line.quantity) for line in items],

@@ -10,7 +10,9 @@ The earning is ``held`` for ``COLLAB_COMMISSION_HOLD_DAYS`` (returns and voids c
 released to ``payable`` (``commission_release_due``: the beat task ``commission_release`` and the
 command ``collaborations_release_commission``). A voided bill reverses its earning: from ``held``
 if it was not released yet, else from ``payable``, which goes below zero when the commission was
-paid already (the clawback, set against what the influencer earns next).
+paid already (the clawback, set against what the influencer earns next). A partial return
+(``billing.returns``, a credit note) takes back the commission of the goods that came back, the
+same way; the hold then releases only what stands.
 
 Every change goes through ``collaborations.ledger`` with the collaboration locked; the database's
 one-earning-per-bill, one-release and one-reversal-per-earning rules are also checked here, under
@@ -22,23 +24,24 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from billing.models import Bill
+from billing.models import Bill, CreditNote
 from collaborations.ledger import collaboration_lock, ledger_post
 from collaborations.models import Collaboration, LedgerEntry, TermsVersion
 
 Kind = LedgerEntry.Kind
 PAISA = Decimal("0.01")
+ZERO = Decimal("0.00")
 
 
 def commission_base(bill: Bill) -> Decimal:
-    """The amount of ``bill`` that commission is a percentage of: its amount before tax.
-
-    Bills carry no tax today, so that is the bill's total. The GST work will change this to the
-    bill's taxable value (the total less the tax stored on its lines); this is the one place to."""
-    return bill.total
+    """The amount of ``bill`` that commission is a percentage of: its taxable value (the amount
+    before tax; GST collected is the government's, not a sale), less what came back on credit
+    notes. ``results.attributed_amount`` is its twin in SQL."""
+    return bill.taxable_total - bill.returned_taxable
 
 
 def commission_amount(base: Decimal, rate: Decimal) -> Decimal:
@@ -98,10 +101,19 @@ def commission_earn(bill: Bill) -> LedgerEntry | None:
         )
 
 
+def standing(earning: LedgerEntry) -> Decimal:
+    """What stands of ``earning``: its amount less what returns took back of it (their rows'
+    amounts are negative). Read under the collaboration's lock."""
+    taken = LedgerEntry.objects.filter(earning=earning, kind=Kind.RETURNED).aggregate(
+        total=Coalesce(Sum(F("held") + F("payable")), ZERO)
+    )["total"]
+    return earning.held + taken
+
+
 def commission_reverse(bill: Bill) -> LedgerEntry | None:
-    """Take back what voided ``bill`` earned: from ``held`` before the release, from ``payable``
-    after it (payable may go negative). None when it earned nothing or was reversed already.
-    Registered with ``billing.hooks.on_referred_bill_voided``: runs in the void's transaction."""
+    """Take back what stands of voided ``bill``'s earning: from ``held`` before the release, from
+    ``payable`` after it (payable may go negative). None when it earned nothing or was reversed
+    already. Registered with ``billing.hooks.on_referred_bill_voided``: runs in the void's transaction."""
     earning = LedgerEntry.objects.filter(kind=Kind.EARNED, bill=bill).first()
     if earning is None:
         return None
@@ -111,16 +123,63 @@ def commission_reverse(bill: Bill) -> LedgerEntry | None:
         if Kind.REVERSED in followers:
             return None
         released = Kind.RELEASED in followers
-        return ledger_post(
+        return _take_back(
             locked,
+            earning,
+            standing(earning),
             Kind.REVERSED,
-            held=0 if released else -earning.held,
-            payable=-earning.held if released else 0,
-            currency=earning.currency,
-            earning=earning,
+            released,
             bill=bill,
             note=f"{bill.number} was voided" + (" after the commission was released" if released else ""),
         )
+
+
+def commission_return(credit_note: CreditNote) -> LedgerEntry | None:
+    """Take back the commission of what ``credit_note`` returned: the earning's rate × the credit
+    note's taxable value, rounded to the paisa, never more than stands of the earning; when the
+    bill has nothing left to return, all that stands (so the returns of a whole bill take back
+    exactly what it earned, as a void would). From ``held`` before the release, from ``payable``
+    after it. None when the bill earned nothing, or its earning was reversed already. Registered
+    with ``billing.hooks.on_referred_bill_returned``: runs in the return's transaction."""
+    bill = credit_note.bill
+    earning = LedgerEntry.objects.filter(kind=Kind.EARNED, bill=bill).first()
+    if earning is None:
+        return None
+    with transaction.atomic(savepoint=False):  # the return's own transaction, when billing calls
+        locked = collaboration_lock(Collaboration(pk=earning.collaboration_id))
+        existing = LedgerEntry.objects.filter(credit_note=credit_note).first()
+        if existing is not None:
+            return existing
+        followers = set(LedgerEntry.objects.filter(earning=earning).values_list("kind", flat=True))
+        if Kind.REVERSED in followers:
+            return None
+        stands = standing(earning)
+        everything_back = bill.returned_taxable >= bill.taxable_total
+        amount = stands if everything_back else min(commission_amount(credit_note.taxable_total, earning.rate), stands)
+        if amount <= 0:
+            return None
+        return _take_back(
+            locked,
+            earning,
+            amount,
+            Kind.REVERSED if amount == stands else Kind.RETURNED,
+            Kind.RELEASED in followers,
+            bill=bill,
+            credit_note=credit_note,
+            note=f"{credit_note.number} returned goods of {bill.number}",
+        )
+
+
+def _take_back(locked, earning, amount, kind, released, **refs) -> LedgerEntry:
+    return ledger_post(
+        locked,
+        kind,
+        held=0 if released else -amount,
+        payable=-amount if released else 0,
+        currency=earning.currency,
+        earning=earning,
+        **refs,
+    )
 
 
 def earnings_due(now=None):
@@ -144,11 +203,12 @@ def commission_release(earning: LedgerEntry, *, now=None) -> LedgerEntry | None:
             return None
         if LedgerEntry.objects.filter(earning=earning, kind__in=[Kind.RELEASED, Kind.REVERSED]).exists():
             return None
+        amount = standing(earning)
         return ledger_post(
             locked,
             Kind.RELEASED,
-            held=-earning.held,
-            payable=earning.held,
+            held=-amount,
+            payable=amount,
             currency=earning.currency,
             earning=earning,
             bill_id=earning.bill_id,

@@ -444,8 +444,11 @@ class LedgerEntry(models.Model):
 
     * ``earned``: commission on an attributed bill enters ``held`` until ``release_at``;
     * ``released``: an earning's hold ends, ``held`` → ``payable``;
-    * ``reversed``: a voided bill takes its earning back from ``held`` (not yet released) or from
-      ``payable`` (released, maybe already paid: then ``payable`` may go below zero);
+    * ``reversed``: a voided bill takes what stands of its earning back from ``held`` (not yet
+      released) or from ``payable`` (released, maybe already paid: then ``payable`` may go below
+      zero); so does a return that takes back the rest of it;
+    * ``returned``: a credit note takes back the commission of the returned goods, from ``held``
+      or ``payable`` as a reversal does; an earning may have several, one per credit note;
     * ``fee``: the fixed fee becomes ``payable`` once every deliverable is approved;
     * ``payout``: ``payable`` → ``paid``;
     * ``adjustment``: a correction by staff, to ``held`` or ``payable``.
@@ -455,6 +458,7 @@ class LedgerEntry(models.Model):
         EARNED = "earned", "Commission earned"
         RELEASED = "released", "Commission released"
         REVERSED = "reversed", "Commission reversed"
+        RETURNED = "returned", "Commission on a return"
         FEE = "fee", "Fee"
         PAYOUT = "payout", "Payout"
         ADJUSTMENT = "adjustment", "Adjustment"
@@ -490,6 +494,14 @@ class LedgerEntry(models.Model):
         help_text="The earning a release or reversal is of.",
     )
     payout = models.OneToOneField(Payout, on_delete=models.PROTECT, null=True, blank=True, related_name="entry")
+    credit_note = models.OneToOneField(
+        "billing.CreditNote",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The return a reversal of commission is for.",
+    )
     note = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -506,6 +518,12 @@ class LedgerEntry(models.Model):
                     | Q(kind="released", held__lt=0, payable=-F("held"), paid=0, earning__isnull=False)
                     | Q(kind="reversed", held__lt=0, payable=0, paid=0, earning__isnull=False)
                     | Q(kind="reversed", held=0, payable__lt=0, paid=0, earning__isnull=False)
+                    | Q(
+                        kind="returned", held__lt=0, payable=0, paid=0, earning__isnull=False, credit_note__isnull=False
+                    )
+                    | Q(
+                        kind="returned", held=0, payable__lt=0, paid=0, earning__isnull=False, credit_note__isnull=False
+                    )
                     | Q(kind="fee", held=0, payable__gt=0, paid=0)
                     | Q(kind="payout", held=0, payable__lt=0, paid=-F("payable"), payout__isnull=False)
                     | (Q(kind="adjustment", paid=0) & (~Q(held=0) | ~Q(payable=0)))

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -138,15 +138,15 @@ def ledger_adjust(*, collaboration: Collaboration, actor: User, held=0, payable=
 
 
 def _held_by_earnings(collaboration) -> Decimal:
-    """What the collaboration's earnings not yet released nor reversed hold."""
+    """What the collaboration's earnings not yet released nor reversed hold: their amounts less
+    what returns took back of them from held."""
     settled = LedgerEntry.objects.filter(
         collaboration=collaboration, kind__in=[Kind.RELEASED, Kind.REVERSED], earning__isnull=False
     ).values("earning_id")
-    return (
-        LedgerEntry.objects.filter(collaboration=collaboration, kind=Kind.EARNED)
-        .exclude(pk__in=settled)
-        .aggregate(total=Coalesce(Sum("held"), ZERO))["total"]
+    held = LedgerEntry.objects.filter(collaboration=collaboration).filter(
+        Q(kind=Kind.EARNED) & ~Q(pk__in=settled) | Q(kind=Kind.RETURNED) & ~Q(earning_id__in=settled)
     )
+    return held.aggregate(total=Coalesce(Sum("held"), ZERO))["total"]
 
 
 def _clean_payout(amount, method, reference, paid_on, note):

@@ -5,11 +5,12 @@ For a collaboration, over a range of days or all time:
 
 * **clicks**, **unique_clicks**: the sums of its tracking link's ``ClickDay`` rows (days in the range);
 * **bills**: its attributed bills, the paid (not void) bills whose ``referral`` is its application,
-  created in the range; **revenue**: their amount before tax (``attributed_amount``); **profit**:
-  the sum of their ``profit``;
+  created in the range; **revenue**: their amount before tax less what came back on credit notes
+  (``attributed_amount``); **profit**: their ``profit`` less that of the returned goods;
 * **fee**: the fee booked in its ledger (``fee`` rows in the range);
 * **commission**: the commission that stands: earnings booked in the range less the reversals of
-  those earnings (whenever reversed), so a voided bill takes back exactly what it had earned;
+  those earnings (whenever reversed: a void, a return), so a voided bill takes back exactly what it
+  had earned and a return what its goods had;
 * **gift_cost**: its gift shipments at cost (``Shipment.cost``, made in the range), a returned
   one counting zero (its stock came back);
 * **cost** = fee + commission + gift_cost; **roi_pct** = (profit - cost) / cost × 100 (None when
@@ -66,12 +67,11 @@ class Span(Protocol):
     until: datetime.datetime
 
 
-def attributed_amount(prefix: str = "") -> F:
-    """A bill's amount before tax, which revenue and commission are reckoned on, as SQL (``prefix``
-    leads to the bill). Bills hold no tax yet, so it is their ``total``. It is the database's twin
-    of the commission's base of one bill (``collaborations.commission.commission_base``, the money
-    area's), and changes with it when bills carry tax."""
-    return F(f"{prefix}total")
+def attributed_amount(prefix: str = ""):
+    """A bill's amount before tax less its returns, which revenue and commission are reckoned on,
+    as SQL (``prefix`` leads to the bill). It is the database's twin of the commission's base of
+    one bill (``collaborations.commission.commission_base``, the money area's)."""
+    return F(f"{prefix}taxable_total") - F(f"{prefix}returned_taxable")
 
 
 # --- The sums, as subqueries keyed on what the outer query's rows are ------------------------------
@@ -113,7 +113,7 @@ def result_sums(*, to: str = "", span: Span | None = None, vendor: User | None =
     # An earning adds to held, its reversal takes it back from held or payable: their sum is what stands.
     commission = ledger.filter(
         (Q(kind=LedgerEntry.Kind.EARNED) & _in(span, "created_at"))
-        | (Q(kind=LedgerEntry.Kind.REVERSED) & _in(span, "earning__created_at"))
+        | (Q(kind__in=[LedgerEntry.Kind.REVERSED, LedgerEntry.Kind.RETURNED]) & _in(span, "earning__created_at"))
     )
     gifts = Shipment.objects.filter(own, _in(span, "created_at")).exclude(status=Shipment.Status.RETURNED)
     bill_key = f"referral__{key}"
@@ -122,7 +122,7 @@ def result_sums(*, to: str = "", span: Span | None = None, vendor: User | None =
         "unique_clicks": _sum(clicks, key, Sum("unique_clicks"), COUNT),
         "bills": _sum(bills, bill_key, Count("pk"), COUNT),
         "revenue": _sum(bills, bill_key, Sum(attributed_amount()), MONEY),
-        "profit": _sum(bills, bill_key, Sum("profit"), MONEY),
+        "profit": _sum(bills, bill_key, Sum(F("profit") - F("returned_taxable") + F("returned_cost")), MONEY),
         "fee": _sum(fees, key, Sum("payable"), MONEY),
         "commission": _sum(commission, key, Sum(F("held") + F("payable")), MONEY),
         "gift_cost": _sum(gifts, key, Sum("cost"), MONEY),

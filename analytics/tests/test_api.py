@@ -54,7 +54,7 @@ def test_sales_series_with_items(vendor_with_sales):
     )
     bucket = body["buckets"][0]
     assert bucket["items_count"] == 1
-    assert bucket["items"][0]["number"].startswith("INV-")
+    assert bucket["items"][0]["number"].startswith("26-27/")  # financial year 2026-27
 
 
 def test_series_csv(vendor_with_sales):

@@ -9,12 +9,14 @@ from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
 
-from accounts.tests.factories import AdminFactory, VendorFactory
+from accounts.tests.factories import AdminFactory, InfluencerFactory, VendorFactory
 from anwariya.tests.api import api_client, assert_error
 from anwariya.tests.schema import assert_matches
 from billing import hooks, returns, services
 from billing.models import Bill, CreditNote
 from billing.tests.factories import gst_product, make_bill, make_return
+from campaigns import services as campaign_services
+from campaigns.tests.factories import CampaignFactory
 from catalog.models import Product, StockMovement
 from catalog.tests.factories import ProductFactory
 from profiles.tests.factories import GSTIN_KARNATAKA_BUYER, gst_vendor
@@ -100,22 +102,32 @@ def test_void_and_imported_bills_cannot_be_returned_and_voiding_after_a_return_r
         make_return(bill, (tea, 1))
 
 
-def test_the_return_callbacks_run_inside_the_return(sale, monkeypatch):
-    bill, tea, _ = sale
+def test_the_return_callbacks_run_inside_the_return_of_a_referred_bill(vendor, monkeypatch):
+    campaign = CampaignFactory(vendor=vendor)
+    application = campaign_services.application_create(campaign=campaign, influencer=InfluencerFactory(), pitch="Hi")
+    referral = campaign_services.application_accept(application=application, actor=vendor)
+    tea = gst_product(vendor, 5, price="333.33", quantity=10, name="Assam tea")
+    referred = make_bill(vendor, (tea, 3), referral_code=referral.referral_code)
+    plain = make_bill(vendor, (tea, 3))
     seen = []
     monkeypatch.setattr(hooks, "_returned_callbacks", [])
-    hooks.on_bill_returned(lambda note: seen.append((note.number, list(note.items.values_list("quantity", flat=True)))))
-    note = make_return(bill, (tea, 2))
+    hooks.on_referred_bill_returned(
+        lambda note: seen.append((note.number, list(note.items.values_list("quantity", flat=True))))
+    )
+    note = make_return(referred, (tea, 2))
     assert seen == [(note.number, [2])]
+    make_return(plain, (tea, 1))  # a bill nobody referred runs no callback
+    assert len(seen) == 1
 
     def refuse(note):
         raise returns.ReturnNotAllowed("Commission already paid out.")
 
-    hooks.on_bill_returned(refuse)
+    hooks.on_referred_bill_returned(refuse)
     with pytest.raises(returns.ReturnNotAllowed):
-        make_return(bill, (tea, 1))
-    assert CreditNote.objects.count() == 1  # the refused return left nothing behind
-    assert stock(tea) == 9
+        make_return(referred, (tea, 1))
+    assert CreditNote.objects.count() == 2  # the refused return left nothing behind
+    assert stock(tea) == 7  # 10 - 6 sold + 2 + 1 back
+    assert Bill.objects.get(pk=referred.pk).returned_taxable == D("666.66")
 
 
 def test_the_credit_note_is_emailed_with_its_pdf_referring_to_the_invoice(sale, django_capture_on_commit_callbacks):

@@ -80,8 +80,9 @@ def stock_shortfalls(lines: Sequence, products: dict[int, Product]) -> list[dict
 
 # The reasons stock leaves by ``stock_sell``: a sale, or a gift (a caller's shipment to an influencer).
 OUTGOING_REASONS = (StockMovement.Reason.SALE, StockMovement.Reason.GIFT)
-# The reasons stock comes back by ``stock_return``: a voided sale, or a gift sent back.
-RETURN_REASONS = (StockMovement.Reason.VOID, StockMovement.Reason.GIFT_RETURN)
+# The reasons stock comes back by ``stock_return``: a voided sale, goods a customer returned (a
+# credit note), or a gift sent back.
+RETURN_REASONS = (StockMovement.Reason.VOID, StockMovement.Reason.RETURN, StockMovement.Reason.GIFT_RETURN)
 
 
 def stock_sell(

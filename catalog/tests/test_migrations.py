@@ -17,6 +17,8 @@ from catalog.models import Product, StockMovement
 BEFORE = [("catalog", "0002_description_max_length")]
 BEFORE_SKU_RULE = [("catalog", "0005_remove_stockmovement_bill")]
 AFTER = [("catalog", "0006_product_sku_unique_any_case")]
+# Where the tests end, so that today's models can read the tables.
+LATEST = [("catalog", "0008_gst_product_tax")]
 SQUASHED = ("catalog", "0001_squashed_0006_product_sku_unique_any_case")
 CATALOG_MODELS = [("catalog", "Product"), ("catalog", "StockMovement")]
 
@@ -61,7 +63,7 @@ def test_each_movement_keeps_its_bill_through_the_migrations_and_back():
     sold = OldMovement.objects.create(product=product, delta=-1, quantity_after=4, reason="sale", bill=bill)
     restocked = OldMovement.objects.create(product=product, delta=5, quantity_after=5, reason="restock")
 
-    migrate(AFTER)
+    migrate(LATEST)
 
     assert StockMovement.objects.get(pk=sold.pk).source == Bill.objects.get(pk=bill.pk)
     assert StockMovement.objects.get(pk=restocked.pk).source is None
@@ -70,7 +72,7 @@ def test_each_movement_keeps_its_bill_through_the_migrations_and_back():
     back = migrate(BEFORE)
     assert back.get_model("catalog", "StockMovement").objects.get(pk=sold.pk).bill_id == bill.pk
     assert back.get_model("catalog", "StockMovement").objects.get(pk=restocked.pk).bill_id is None
-    migrate(AFTER)
+    migrate(LATEST)
     assert StockMovement.objects.get(pk=sold.pk).source == Bill.objects.get(pk=bill.pk)
 
 
@@ -85,7 +87,7 @@ def test_skus_that_differ_only_in_case_stop_the_migration_with_each_one_named():
     OldProduct.objects.create(vendor_id=VendorFactory().pk, name="Tea", sku="Chai-1", cost_price=1, sale_price=2)
 
     with pytest.raises(RuntimeError) as caught:
-        migrate(AFTER)
+        migrate(LATEST)
 
     message = str(caught.value)
     assert f'vendor {vendor.pk}: product {first.pk} "chai-1", product {second.pk} "CHAI-1"' in message
@@ -93,5 +95,5 @@ def test_skus_that_differ_only_in_case_stop_the_migration_with_each_one_named():
     assert set(OldProduct.objects.values_list("sku", flat=True)) == {"chai-1", "CHAI-1", "Chai-1"}
 
     OldProduct.objects.filter(pk=second.pk).update(sku="CHAI-2")
-    migrate(AFTER)
+    migrate(LATEST)
     assert set(Product.objects.values_list("sku", flat=True)) == {"chai-1", "CHAI-2", "Chai-1"}

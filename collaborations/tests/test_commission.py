@@ -18,7 +18,9 @@ from collaborations.ledger import collaboration_lock, ledger_post
 from collaborations.models import Collaboration, LedgerEntry
 from collaborations.payouts import payout_record
 from collaborations.tasks import commission_release
+from billing.tests.factories import gst_product, make_bill, make_return
 from collaborations.tests.factories import accept_terms, make_collaboration, referred_bill, send_terms
+from profiles.tests.factories import gst_vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -64,11 +66,25 @@ def test_commission_is_rounded_to_the_paisa_half_up(base, rate, amount):
     assert commission_amount(Decimal(base), Decimal(rate)) == Decimal(amount)
 
 
-def test_the_base_is_the_bill_total_before_tax():
-    collaboration = make_collaboration()
+def test_the_base_is_the_bill_total_when_no_tax_is_charged():
+    collaboration = make_collaboration()  # an unregistered vendor: a bill of supply, no tax
     accept_terms(collaboration)
     bill = referred_bill(collaboration, Decimal("450.00"))
     assert commission_base(bill) == bill.total == Decimal("450.00")
+
+
+def test_the_base_of_a_tax_invoice_is_its_taxable_value_not_the_tax():
+    collaboration = make_collaboration(vendor=gst_vendor(state="27"))
+    accept_terms(collaboration, commission_rate=Decimal("10.00"))
+    product = gst_product(collaboration.vendor, 18, price="1000.00")
+    bill = make_bill(collaboration.vendor, (product, 2), referral_code=collaboration.referral_code)
+    assert (bill.taxable_total, bill.tax_total, bill.total) == (
+        Decimal("2000.00"),
+        Decimal("360.00"),
+        Decimal("2360.00"),
+    )
+    earning = LedgerEntry.objects.get(kind=Kind.EARNED)
+    assert (earning.base_amount, earning.held) == (Decimal("2000.00"), Decimal("200.00"))
 
 
 def test_a_bill_too_small_to_earn_a_paisa_books_nothing():
@@ -231,6 +247,95 @@ def test_a_cancelled_collaborations_earning_is_still_reversed_by_a_void():
     services.collaboration_cancel(collaboration=collaboration, actor=collaboration.vendor, reason="Over.")
     billing_services.bill_void(bill=bill, actor=collaboration.vendor)
     assert balances(collaboration) == (0, 0, 0)
+
+
+# --- Returns: a credit note takes back the commission of the goods that came back -------------
+
+
+@pytest.fixture
+def gst_sale():
+    """A tax invoice of a Maharashtra vendor with the collaboration's code (10 % commission): 4 teas
+    at 5 % (₹250 each before tax) and 1 mug at 18 % (₹1000): ₹2000 taxable, ₹200 commission."""
+    collaboration = make_collaboration(vendor=gst_vendor(state="27"))
+    accept_terms(collaboration, commission_rate=Decimal("10.00"))
+    tea = gst_product(collaboration.vendor, 5, price="250.00", name="Assam tea")
+    mug = gst_product(collaboration.vendor, 18, price="1000.00", name="Brass mug")
+    bill = make_bill(collaboration.vendor, (tea, 4), (mug, 1), referral_code=collaboration.referral_code)
+    return collaboration, bill, tea, mug
+
+
+def test_a_return_before_the_release_takes_its_commission_back_from_held_and_the_rest_is_released(gst_sale):
+    collaboration, bill, tea, _ = gst_sale
+    note = make_return(bill, (tea, 1))
+    taken = LedgerEntry.objects.get(kind=Kind.RETURNED)
+    assert (taken.held, taken.payable, taken.credit_note, taken.earning.bill_id) == (
+        Decimal("-25.00"),
+        0,
+        note,
+        bill.pk,
+    )
+    assert note.number in taken.note
+    assert balances(collaboration) == (Decimal("175.00"), 0, 0)
+
+    assert commission_release_due(now=later(15)) == 1
+    released = LedgerEntry.objects.get(kind=Kind.RELEASED)
+    assert (released.held, released.payable) == (Decimal("-175.00"), Decimal("175.00"))
+    assert balances(collaboration) == (0, Decimal("175.00"), 0)
+
+
+def test_a_return_after_the_release_takes_it_back_from_payable(gst_sale):
+    collaboration, bill, _, mug = gst_sale
+    commission_release_due(now=later(15))
+    make_return(Bill.objects.get(pk=bill.pk), (mug, 1))
+    taken = LedgerEntry.objects.get(kind=Kind.RETURNED)
+    assert (taken.held, taken.payable) == (0, Decimal("-100.00"))
+    assert balances(collaboration) == (0, Decimal("100.00"), 0)
+
+
+def test_returning_everything_reverses_exactly_what_was_earned_and_a_void_then_books_nothing(gst_sale):
+    collaboration, bill, tea, mug = gst_sale
+    make_return(bill, (tea, 3))
+    make_return(bill, (tea, 1), (mug, 1))
+    kinds = list(LedgerEntry.objects.order_by("pk").values_list("kind", "held"))
+    assert kinds == [
+        (Kind.EARNED, Decimal("200.00")),
+        (Kind.RETURNED, Decimal("-75.00")),
+        (Kind.REVERSED, Decimal("-125.00")),
+    ]
+    assert balances(collaboration) == (0, 0, 0)
+    assert commission_release_due(now=later(30)) == 0  # nothing stands to release
+
+
+def test_a_void_after_a_return_reverses_only_what_stands(gst_sale):
+    collaboration, bill, tea, _ = gst_sale
+    make_return(bill, (tea, 2))
+    commission_release_due(now=later(15))
+    billing_services.bill_void(bill=Bill.objects.get(pk=bill.pk), actor=collaboration.vendor)
+    reversal = LedgerEntry.objects.get(kind=Kind.REVERSED)
+    assert (reversal.held, reversal.payable) == (0, Decimal("-150.00"))
+    assert balances(collaboration) == (0, 0, 0)
+    assert_ledger_adds_up(collaboration)
+
+
+def test_a_return_of_a_bill_that_earned_nothing_books_nothing():
+    collaboration = make_collaboration(vendor=gst_vendor(state="27"))
+    send_terms(collaboration)  # not accepted: no commission
+    tea = gst_product(collaboration.vendor, 5, price="250.00")
+    bill = make_bill(collaboration.vendor, (tea, 2), referral_code=collaboration.referral_code)
+    make_return(bill, (tea, 1))
+    assert not LedgerEntry.objects.exists()
+
+
+def test_results_count_revenue_profit_and_commission_net_of_returns(gst_sale):
+    from collaborations.results import collaboration_results
+
+    collaboration, bill, tea, _ = gst_sale
+    make_return(bill, (tea, 2))
+    results = collaboration_results(collaboration)
+    returned_cost = 2 * tea.cost_price
+    assert results["revenue"] == Decimal("1500.00")
+    assert results["profit"] == bill.profit - Decimal("500.00") + returned_cost
+    assert results["commission"] == Decimal("150.00")
 
 
 # --- The ledger's invariant and its database rules -------------------------------------------

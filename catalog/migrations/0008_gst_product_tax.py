@@ -14,7 +14,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0001_squashed_0006_product_sku_unique_any_case'),
+        ('catalog', '0007_shipments_gift_reasons'),
     ]
 
     operations = [
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='stockmovement',
             name='reason',
-            field=models.CharField(choices=[('initial', 'Initial stock'), ('restock', 'Restock'), ('sale', 'Sale'), ('void', 'Bill voided'), ('return', 'Returned by the customer'), ('adjustment', 'Manual adjustment')], max_length=16),
+            field=models.CharField(choices=[('initial', 'Initial stock'), ('restock', 'Restock'), ('sale', 'Sale'), ('void', 'Bill voided'), ('return', 'Returned by the customer'), ('adjustment', 'Manual adjustment'), ('gift', 'Gifted to an influencer'), ('gift_return', 'Gift returned')], max_length=16),
         ),
         migrations.CreateModel(
             name='GstRate',
