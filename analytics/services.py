@@ -80,7 +80,7 @@ def _insert_days(vendor, tz, days, live):
         .values("day", "product_id")
         .annotate(
             units=Sum("quantity"),
-            revenue=Sum("line_total"),
+            revenue=Sum("taxable_value"),
             profit=Sum("line_profit"),
             bills=Count("bill_id", distinct=True),
         )

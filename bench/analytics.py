@@ -341,7 +341,7 @@ def selector_querysets(vendor, period, bucket):
         lines.annotate(bucket=trunc("bill__created_at", tzinfo=period.tz))
         .values("bucket", "product_id", "product__name", "product__category_id", "product__category__name")
         .annotate(
-            revenue=selectors.money(Sum("line_total")),
+            revenue=selectors.money(Sum("taxable_value")),
             units=Coalesce(Sum("quantity"), 0),
             profit=selectors.money(Sum("line_profit")),
         )
@@ -385,7 +385,7 @@ def naive_series(vendor, period, bucket):
         "bill_id",
         "bill__created_at",
         "quantity",
-        "line_total",
+        "taxable_value",
         "line_profit",
         "product_id",
         "product__name",

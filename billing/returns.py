@@ -51,10 +51,13 @@ class ReturnLine:
     quantity: int
 
 
-def bill_return(*, bill: Bill, items: list[ReturnLine], reason: str = "", actor=None) -> CreditNote:
+def bill_return(
+    *, bill: Bill, items: list[ReturnLine], reason: str = "", actor=None, send_email: bool = True
+) -> CreditNote:
     """Take back ``items`` of ``bill``: one credit note, the units back in stock (a ``return``
     movement each, belonging to the credit note), the return callbacks (``billing.hooks``) and
-    the credit note emailed to the customer after commit. All or nothing."""
+    the credit note emailed to the customer after commit (unless ``send_email`` is off, e.g. for
+    demo data: it is then marked not sent). All or nothing."""
     reason = (reason or "").strip()
     _check_request(items, reason)
     with transaction.atomic():
@@ -103,7 +106,11 @@ def bill_return(*, bill: Bill, items: list[ReturnLine], reason: str = "", actor=
             reason=StockMovement.Reason.RETURN,
         )
         referred_bill_returned(credit_note)
-        _queue_credit_note(credit_note)
+        if send_email:
+            _queue_credit_note(credit_note)
+        else:
+            credit_note.email_status = Bill.EmailStatus.NOT_SENT
+            credit_note.save(update_fields=["email_status"])
     return credit_note
 
 

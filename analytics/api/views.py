@@ -34,6 +34,7 @@ SummarySerializer = inline_serializer(
         "start": serializers.DateField(),
         "end": serializers.DateField(),
         "revenue": money_field(),
+        "tax_collected": money_field(),
         "cost": money_field(),
         "profit": money_field(),
         "margin_pct": serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True),

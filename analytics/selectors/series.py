@@ -152,7 +152,7 @@ def _live_rows(vendor, period, trunc, lines, *, filtered):
         lines.annotate(bucket=trunc("bill__created_at", tzinfo=period.tz))
         .values("bucket", "product_id")
         .annotate(
-            revenue=money(Sum("line_total")),
+            revenue=money(Sum("taxable_value")),
             units=Coalesce(Sum("quantity"), 0),
             profit=money(Sum("line_profit")),
         )

@@ -21,17 +21,20 @@ def sales_summary(vendor, period: Period) -> dict:
         .filter(in_period(Period(previous.start, period.end, period.tz)))
         .aggregate(
             # Aliases must not shadow the fields they sum (Bill has cost and profit columns).
-            sum_revenue=money(Sum("total", filter=now_q)),
+            # Revenue is the taxable value: the GST collected on top is the government's.
+            sum_revenue=money(Sum("taxable_total", filter=now_q)),
+            sum_tax=money(Sum("tax_total", filter=now_q)),
             sum_cost=money(Sum("cost", filter=now_q)),
             sum_profit=money(Sum("profit", filter=now_q)),
             count_bills=Count("pk", filter=now_q),
-            previous_revenue=money(Sum("total", filter=before_q)),
+            previous_revenue=money(Sum("taxable_total", filter=before_q)),
+            previous_tax=money(Sum("tax_total", filter=before_q)),
             previous_cost=money(Sum("cost", filter=before_q)),
             previous_profit=money(Sum("profit", filter=before_q)),
             previous_bills=Count("pk", filter=before_q),
         )
     )
-    for key in ("revenue", "cost", "profit"):
+    for key in ("revenue", "tax", "cost", "profit"):
         bills[key] = cents(bills.pop(f"sum_{key}"))
         bills[f"previous_{key}"] = cents(bills[f"previous_{key}"])
     bills["bills"] = bills.pop("count_bills")
@@ -52,6 +55,7 @@ def sales_summary(vendor, period: Period) -> dict:
         revenue, profit, count = bills[f"{prefix}revenue"], bills[f"{prefix}profit"], bills[f"{prefix}bills"]
         return {
             "revenue": revenue,
+            "tax_collected": bills[f"{prefix}tax"],
             "cost": bills[f"{prefix}cost"],
             "profit": profit,
             "margin_pct": margin_pct(profit, revenue),
@@ -86,7 +90,7 @@ def product_table(vendor, period: Period) -> list[dict]:
         .values("product_id", "product__name", "product__sku", "product__quantity", "product__low_stock_threshold")
         .annotate(
             units=Coalesce(Sum("quantity", filter=in_period(period, "bill__created_at")), 0),
-            revenue=money(Sum("line_total", filter=in_period(period, "bill__created_at"))),
+            revenue=money(Sum("taxable_value", filter=in_period(period, "bill__created_at"))),
             cost=money(Sum("line_cost", filter=in_period(period, "bill__created_at"))),
             profit=money(Sum("line_profit", filter=in_period(period, "bill__created_at"))),
             previous_units=Coalesce(Sum("quantity", filter=in_period(previous, "bill__created_at")), 0),
@@ -125,7 +129,7 @@ def category_table(vendor, period: Period) -> list[dict]:
         .filter(in_period(period, "bill__created_at"))
         .values("product__category_id", "product__category__name")
         .annotate(
-            revenue=money(Sum("line_total")),
+            revenue=money(Sum("taxable_value")),
             profit=money(Sum("line_profit")),
             units=Coalesce(Sum("quantity"), 0),
             bills=Count("bill", distinct=True),
@@ -157,7 +161,7 @@ def campaign_table(vendor, period: Period) -> list[dict]:
             "referral__influencer_id",
             "referral__influencer__display_name",
         )
-        .annotate(revenue=money(Sum("total")), profit=money(Sum("profit")), bills=Count("pk"))
+        .annotate(revenue=money(Sum("taxable_total")), profit=money(Sum("profit")), bills=Count("pk"))
         .order_by("-revenue")
     )
     return [
@@ -222,7 +226,10 @@ def insight_facts(vendor, period: Period) -> dict:
         "currency": settings.CURRENCY,
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "days": period.days},
         "summary": {
-            **{key: text(summary[key]) for key in ("revenue", "cost", "profit", "margin_pct", "avg_bill")},
+            **{
+                key: text(summary[key])
+                for key in ("revenue", "tax_collected", "cost", "profit", "margin_pct", "avg_bill")
+            },
             "units": summary["units"],
             "bills": summary["bills"],
             **{

@@ -12,13 +12,13 @@ from django.utils import timezone
 from accounts.tests.factories import AdminFactory
 from billing import services as billing_services
 from billing.models import Bill
+from billing.tests.factories import gst_product, make_bill, make_return
 from collaborations import services
 from collaborations.commission import commission_amount, commission_base, commission_release_due
 from collaborations.ledger import collaboration_lock, ledger_post
 from collaborations.models import Collaboration, LedgerEntry
 from collaborations.payouts import payout_record
 from collaborations.tasks import commission_release
-from billing.tests.factories import gst_product, make_bill, make_return
 from collaborations.tests.factories import accept_terms, make_collaboration, referred_bill, send_terms
 from profiles.tests.factories import gst_vendor
 

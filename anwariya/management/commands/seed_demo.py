@@ -20,11 +20,12 @@ from tqdm import tqdm
 
 from accounts.models import Role, User
 from accounts.wallet import wallet_signup_grant
-from billing.models import Bill
+from billing.models import Bill, CreditNote
+from billing.returns import ReturnLine, bill_return
 from billing.services import Line, bill_create
 from broadcasts import services as broadcast_services
 from campaigns import services as campaign_services
-from catalog.models import Category
+from catalog.models import Category, GstRate
 from catalog.selectors import movements_for_source
 from catalog.services import category_create, product_create, stock_restock
 from chat.models import Chat
@@ -36,7 +37,7 @@ from collaborations import shipments as shipment_services
 from collaborations.commission import commission_release_due
 from collaborations.models import ClickDay, Collaboration, Deliverable, LedgerEntry
 from profiles.models import ContentFormat, FollowerBand, Niche
-from profiles.services import influencer_profile_update
+from profiles.services import influencer_profile_update, vendor_profile_update
 
 DEMO_PASSWORD = "anwariya-demo-2026"
 ADMIN_EMAIL = "admin@demo.anwariya.local"
@@ -55,6 +56,33 @@ CATALOG = {
     "Snacks": [("Banana Chips", 60, 120), ("Roasted Makhana", 90, 180), ("Jaggery Cookies", 70, 150)],
     "Home": [("Brass Diya Set", 350, 690), ("Block-print Cushion", 420, 899), ("Clay Mug", 120, 260)],
     "Beauty": [("Saffron Face Oil", 380, 790), ("Ubtan Scrub", 150, 320), ("Rose Water Mist", 90, 210)],
+}
+# Each category's HSN heading and GST rate, for the demo's invoices (check your own with your accountant).
+CATEGORY_TAX = {"Tea": ("0902", 5), "Snacks": ("2106", 5), "Home": ("7418", 18), "Beauty": ("3304", 18)}
+# The demo vendors' GST registrations: the first issues tax invoices from Pune, the second bills of
+# supply under the composition scheme from Bengaluru; any more are unregistered.
+REGISTRATIONS = [
+    {
+        "legal_name": "Indigo Loom Private Limited",
+        "address": "14 Fergusson College Road, Shivajinagar, Pune, Maharashtra 411004",
+        "state": "27",
+        "registration_type": "regular",
+        "gstin": "27AAPFU0939F1ZV",
+    },
+    {
+        "legal_name": "Chai and Company LLP",
+        "address": "22 Church Street, Bengaluru, Karnataka 560001",
+        "state": "29",
+        "registration_type": "composition",
+        "gstin": "29AAPFU0939F1ZR",
+    },
+]
+# A business customer in another state (IGST on a regular vendor's invoice): some bills are B2B.
+B2B_CUSTOMER = {
+    "customer_name": "Bengaluru Gift Stores Pvt Ltd",
+    "customer_email": "accounts@bengalurugifts.example.in",
+    "customer_gstin": "29AABCU9603R1ZJ",
+    "customer_address": "8 MG Road, Bengaluru, Karnataka 560001",
 }
 CUSTOMERS = ["Ananya", "Farhan", "Lakshmi", "Gurpreet", "Rahul", "Fatima", "Neha", "Joseph", "Priya", "Arnav"]
 WEEKDAY_WEIGHT = [0.8, 0.8, 0.9, 1.0, 1.2, 1.6, 1.5]  # Monday … Sunday: weekends sell more
@@ -105,10 +133,13 @@ class Command(BaseCommand):
         for influencer in influencers:
             self._profile(influencer)
         for index, vendor in enumerate(tqdm(vendors, desc="Vendors", unit="vendor", disable=self.quiet)):
+            if index < len(REGISTRATIONS):
+                vendor_profile_update(user=vendor, **REGISTRATIONS[index])
             products = self._catalog(vendor, options["products"])
             codes = self._campaigns(vendor, influencers)
             self._collaborations(vendor, products, first_vendor=index == 0)
             self._sales(vendor, products, codes, options["bills"], options["days"])
+            self._returns(vendor)
             self._results(vendor, options["days"])
         self._print_logins()
 
@@ -154,6 +185,7 @@ class Command(BaseCommand):
             category = Category.objects.filter(name=category_name).first() or category_create(
                 name=category_name, actor=vendor
             )
+            hsn_code, percent = CATEGORY_TAX[category_name]
             suffix = "" if index < len(items) else f" #{index // len(items) + 1}"
             products.append(
                 product_create(
@@ -165,6 +197,8 @@ class Command(BaseCommand):
                     sale_price=Decimal(price),
                     quantity=self.rng.randint(40, 80),
                     low_stock_threshold=8,
+                    hsn_code=hsn_code,
+                    gst_rate=GstRate.objects.get(rate=percent),
                 )
             )
         return products
@@ -386,10 +420,15 @@ class Command(BaseCommand):
                         product=product, quantity=self.rng.randint(30, 60), note="Supplier delivery", actor=vendor
                     )
             customer = self.rng.choice(CUSTOMERS)
+            buyer = {
+                "customer_name": f"{customer} {self.rng.choice('ABCDEFGHKMPRS')}.",
+                "customer_email": f"{customer.lower()}@example.com",
+            }
+            if self.rng.random() < 0.1:
+                buyer = B2B_CUSTOMER
             result = bill_create(
                 vendor=vendor,
-                customer_name=f"{customer} {self.rng.choice('ABCDEFGHKMPRS')}.",
-                customer_email=f"{customer.lower()}@example.com",
+                **buyer,
                 items=[Line(product=p.pk, quantity=self.rng.randint(1, 3)) for p in chosen],
                 referral_code=self.rng.choice(codes) if codes and self.rng.random() < 0.25 else "",
                 actor=vendor,
@@ -403,6 +442,26 @@ class Command(BaseCommand):
             when = min(when, now)
             Bill.objects.filter(pk=result.bill.pk).update(created_at=when)
             movements_for_source(result.bill).update(created_at=when)
+
+    def _returns(self, vendor):
+        """Two recent bills with more than one unit come partly back: a credit note each."""
+        recent = Bill.objects.filter(vendor=vendor, status=Bill.Status.PAID).order_by("-created_at")
+        returned = 0
+        for bill in recent[:40]:
+            line = bill.items.filter(quantity__gt=1).first()
+            if line is None:
+                continue
+            credit_note = bill_return(
+                bill=bill,
+                items=[ReturnLine(product=line.product_id, quantity=1)],
+                reason="Damaged in transit",
+                actor=vendor,
+                send_email=False,
+            )
+            CreditNote.objects.filter(pk=credit_note.pk).update(created_at=max(bill.created_at, credit_note.created_at))
+            returned += 1
+            if returned == 2:
+                return
 
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
