@@ -333,7 +333,7 @@ def test_seed_demo_creates_linked_data_keeping_invariants_once(settings):
     from django.db.models import Sum
 
     from accounts.models import User
-    from billing.models import Bill
+    from billing.models import Bill, CreditNote
     from campaigns.models import Application, Campaign
     from catalog.models import Product
     from chat.models import Chat, Message
@@ -379,6 +379,13 @@ def test_seed_demo_creates_linked_data_keeping_invariants_once(settings):
     assert completed.shipments.get().status == "delivered"
     assert ClickDay.objects.exists()
     assert LedgerEntry.objects.filter(kind="released").exists()  # the history's older commission is payable
+    # GST: the first vendor's tax invoices (some to a business in another state), two credit notes
+    # of its own; the second vendor's bills of supply.
+    first, second = (User.objects.get(email=f"vendor{n}@demo.anwariya.local") for n in (1, 2))
+    assert set(Bill.objects.filter(vendor=first).values_list("document_type", flat=True)) == {"tax_invoice"}
+    assert Bill.objects.filter(vendor=first, customer_gstin__startswith="29", items__igst__gt=0).exists()
+    assert CreditNote.objects.filter(vendor=first).count() == 2
+    assert set(Bill.objects.filter(vendor=second).values_list("document_type", flat=True)) == {"bill_of_supply"}
     for collaboration in Collaboration.objects.all():
         sums = collaboration.ledger.aggregate(held=Sum("held"), payable=Sum("payable"), paid=Sum("paid"))
         assert [sums[k] or 0 for k in ("held", "payable", "paid")] == [
