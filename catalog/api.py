@@ -88,8 +88,16 @@ RATE_PATTERN = r"^(?:100(?:\.0{1,2})?|[0-9]{1,2}(?:\.[0-9]{1,2})?)$"
 class GstRateField(serializers.SlugRelatedField):
     """A GST rate of the managed list by its percentage (``"18.00"``); unknown ones are refused."""
 
+    default_error_messages = {"invalid": 'Give a GST rate as a percentage such as "18.00", or null for none.'}
+
     def __init__(self, **kwargs):
         super().__init__(slug_field="rate", queryset=GstRate.objects.all(), **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        # DRF reads "" as null for related fields; the schema says a rate or null, so "" is refused.
+        if data == "":
+            self.fail("invalid")
+        return super().run_validation(data)
 
     def to_representation(self, value):
         return f"{value.rate:.2f}"

@@ -70,6 +70,7 @@ def test_the_api_reads_and_writes_the_gst_fields():
         ({"hsn_code": "12ab"}, "hsn_code"),
         ({"gst_rate": "7"}, "gst_rate"),
         ({"gst_rate": "eighteen"}, "gst_rate"),
+        ({"gst_rate": ""}, "gst_rate"),  # null is "no rate"; an empty text is not a rate
         ({"gst_rate": 18}, "gst_rate"),
         ({"gst_rate": "12"}, "gst_rate"),  # out of force
         ({"unit": "kg"}, "unit"),
