@@ -21,4 +21,5 @@ RUN DEBUG=False SECRET_KEY="$(python -c 'import secrets; print(secrets.token_url
 USER anwariya
 
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "anwariya.asgi:application"]
+# gunicorn with uvicorn workers (gunicorn.conf.py): WEB_CONCURRENCY processes, one per core by default.
+CMD ["gunicorn", "--config", "gunicorn.conf.py"]

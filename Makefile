@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` adds demo data to an empty database; `make run SEED_DEMO=false` does not.
 SEED_DEMO ?= true
 
-.PHONY: run test lint format migrate demo worker beat clean
+.PHONY: run serve test lint format migrate demo worker beat clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Anwariya needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -29,8 +29,18 @@ run: $(VENV)/.installed
 	@echo "Anwariya is at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) anwariya.asgi:application
 
+# The production server (gunicorn with uvicorn workers, gunicorn.conf.py): WEB_CONCURRENCY
+# processes (one per core by default) for HTTP and websockets. Give it PostgreSQL and Redis in .env.
+serve: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Anwariya is at http://$(HOST):$(PORT)/ ($${WEB_CONCURRENCY:-one per core} worker processes)"
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# The suite runs in TEST_WORKERS processes (pytest-xdist; auto: one per core, 0: in this process).
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -156,6 +156,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the write lock instead of failing at once when two requests write.
     # Writers queue for the lock (BEGIN IMMEDIATE) instead of failing when two upgrade at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Each process keeps a pool of open connections (psycopg_pool through Django's "pool" option):
+    # a request or a websocket message borrows one and gives it back, so none pays a new
+    # connection. DB_POOL_MAX_SIZE=0 turns the pool off (then CONN_MAX_AGE applies, e.g. behind
+    # PgBouncer in transaction mode). Size it for the threads of one process that use the database
+    # at once; processes × DB_POOL_MAX_SIZE must stay below the server's max_connections.
+    DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=20)
+    if DB_POOL_MAX_SIZE > 0:
+        if DATABASES["default"]["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured("Set CONN_MAX_AGE=0 with the connection pool, or DB_POOL_MAX_SIZE=0 without it.")
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env.int("DB_POOL_MIN_SIZE", default=2), DB_POOL_MAX_SIZE),
+            "max_size": DB_POOL_MAX_SIZE,
+            # How long a request waits for a free connection before it fails.
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     # MariaDB / MySQL (driver: requirements-mysql.txt). utf8mb4 stores emoji and every script;
     # strict mode refuses what would be truncated; READ COMMITTED (Django's default here, stated so
@@ -176,6 +192,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, cache, Celery broker ------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# What this deployment's keys and channels start with in Redis, so that two deployments (or the
+# test processes that pytest-xdist runs side by side) can share one Redis database.
+REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="anwariya") + env.str("PYTEST_XDIST_WORKER", default="")
 
 if REDIS_URL:
     CHANNEL_LAYERS = {
@@ -194,6 +213,7 @@ if REDIS_URL:
                 ],
                 "capacity": 1000,
                 "expiry": 60,
+                "prefix": f"{REDIS_KEY_PREFIX}:asgi",
             },
         }
     }
@@ -201,7 +221,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "anwariya",
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
         }
     }
 else:

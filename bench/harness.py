@@ -56,18 +56,19 @@ def run(cmd, env, deadline, cap):
     return result.stdout
 
 
-def start_server(port, env, log_path):
-    daphne = BIN / "daphne" if (BIN / "daphne").exists() else shutil.which("daphne")
-    if not daphne:
-        raise SetupError("daphne not found; run with .venv/bin/python")
+def start_server(port, env, log_path, server="daphne", workers=1):
+    """Serve the app on ``port``: one daphne process, or the production server (gunicorn with
+    ``workers`` uvicorn worker processes, ``gunicorn.conf.py``)."""
+    name = "gunicorn" if server == "gunicorn" else "daphne"
+    program = BIN / name if (BIN / name).exists() else shutil.which(name)
+    if not program:
+        raise SetupError(f"{name} not found; run with .venv/bin/python")
+    if name == "gunicorn":
+        command = [str(program), "--config", "gunicorn.conf.py", "--bind", f"{HOST}:{port}", "--workers", str(workers)]
+    else:
+        command = [str(program), "-b", HOST, "-p", str(port), "anwariya.asgi:application"]
     with open(log_path, "wb") as log:
-        return subprocess.Popen(
-            [str(daphne), "-b", HOST, "-p", str(port), "anwariya.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def stop_server(server):
@@ -85,7 +86,7 @@ def wait_healthy(port, server, deadline):
     last = "no answer"
     while time.monotonic() < end:
         if server.poll() is not None:
-            raise SetupError(f"daphne on port {port} exited with {server.returncode}; see its log")
+            raise SetupError(f"the server on port {port} exited with {server.returncode}; see its log")
         conn = http.client.HTTPConnection(HOST, port, timeout=5)
         try:
             conn.request("GET", "/healthz", headers={"Accept": "application/json"})

@@ -1,10 +1,12 @@
-"""Concurrent purchases of one hot product through the real HTTP API, on daphne + PostgreSQL.
+"""Concurrent purchases of one hot product through the real HTTP API, on PostgreSQL.
 
 What it does, start to end (everything on 127.0.0.1, every step bounded in time):
 
 1. drops and re-creates the bench database (its name must contain "bench"), runs the migrations;
 2. creates one vendor and one product with ``--stock`` units through the project's services;
-3. serves the app with daphne (``DEBUG=False``, throttles lifted) and waits for ``/healthz``;
+3. serves the app (``DEBUG=False``, throttles lifted) with one daphne process (``make run``) or,
+   with ``--server gunicorn``, the production server (``make serve``: ``--workers`` uvicorn
+   processes), and waits for ``/healthz``; ``--pool N`` gives each process a connection pool;
 4. logs the vendor in (``POST /api/v1/auth/token/``) and lets ``--clients`` threads each send
    ``--requests-per-client`` bills of one unit (``POST /api/v1/bills/``) as fast as they can;
 5. prints throughput and latency, then checks the database: nothing oversold, stock equals the
@@ -13,13 +15,16 @@ What it does, start to end (everything on 127.0.0.1, every step bounded in time)
 
 Each bill's invoice (PDF rendered with xhtml2pdf, sent to the console email backend) is part of
 the measured cost: without ``REDIS_URL`` Celery runs the task in-process right after the sale
-commits, so it runs inside the request. The emails go to the daphne log in a temporary folder.
+commits, so it runs inside the request. The emails go to the server's log in a temporary folder.
+``--queue-invoices`` queues the tasks to Redis instead, with no worker during the burst (in
+production workers run on their own machines), and prints how many are waiting.
 
 Exit status: 0 when every check holds, 1 when something was oversold, a request failed with a
 5xx or a transport error, or the database does not add up; 2 on a setup failure.
 
     .venv/bin/python bench/purchase.py                      # 32 clients x 20 requests, stock 320
     .venv/bin/python bench/purchase.py --clients 8 --stock 50
+    .venv/bin/python bench/purchase.py --server gunicorn --workers 2 --pool 20 --queue-invoices
 """
 
 import argparse
@@ -39,9 +44,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+import redis
 from harness import HOST, Deadline, SetupError, percentile, redacted, run, start_server, stop_server, wait_healthy
 from psycopg import sql
 
+# --queue-invoices: the invoice tasks wait in this Redis database (flushed at the start).
+QUEUE_URL = "redis://127.0.0.1:6379/9"
 VENDOR_EMAIL = "bench-vendor@example.com"
 VENDOR_PASSWORD = "bench-purchase-passphrase-2026"
 BILL_BODY = {"customer_name": "Bench", "customer_email": "bench@example.com"}
@@ -81,6 +89,8 @@ def main(argv=None):
     try:
         print(f"database {redacted(args.database_url)}: re-creating and migrating ...", flush=True)
         recreate_database(args.database_url)
+        if args.queue_invoices:
+            redis.Redis.from_url(QUEUE_URL).flushdb()  # the bench's own Redis database
         run([sys.executable, "manage.py", "migrate", "--noinput"], env, deadline, cap=300)
         ids = json.loads(
             run(
@@ -91,9 +101,9 @@ def main(argv=None):
             ).splitlines()[-1]
         )
 
-        log_path = workdir / "daphne.log"
-        print(f"daphne on http://{HOST}:{args.port} (log: {log_path}) ...", flush=True)
-        server = start_server(args.port, env, log_path)
+        log_path = workdir / "server.log"
+        print(f"{server_label(args)} on http://{HOST}:{args.port} (log: {log_path}) ...", flush=True)
+        server = start_server(args.port, env, log_path, server=args.server, workers=args.workers)
         wait_healthy(args.port, server, deadline)
         token = obtain_token(args.port, args.timeout)
 
@@ -107,11 +117,11 @@ def main(argv=None):
         return 2
     finally:
         if server is not None and args.keep_server:
-            print(f"daphne left running: pid {server.pid}, http://{HOST}:{args.port}/")
+            print(f"server left running: pid {server.pid}, http://{HOST}:{args.port}/")
         elif server is not None:
             stop_server(server)
         if keep_workdir:
-            print(f"kept {workdir} (daphne log, invoice PDFs)")
+            print(f"kept {workdir} (server log, invoice PDFs)")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -129,7 +139,25 @@ def parse_args(argv):
         default="postgres://postgres@127.0.0.1:5432/anwariya_bench",
         help="PostgreSQL database to DROP and re-create (its name must contain 'bench')",
     )
-    parser.add_argument("--keep-server", action="store_true", help="leave daphne running (and its log) at the end")
+    parser.add_argument(
+        "--server",
+        choices=["daphne", "gunicorn"],
+        default="daphne",
+        help="one daphne process (make run), or the production server (make serve); default daphne",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn's worker processes; default 2")
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=0,
+        help="DB_POOL_MAX_SIZE: 0 (default) opens a connection per request, N pools up to N a process",
+    )
+    parser.add_argument(
+        "--queue-invoices",
+        action="store_true",
+        help="set REDIS_URL: each invoice task is queued to Redis (no worker runs during the burst)",
+    )
+    parser.add_argument("--keep-server", action="store_true", help="leave the server running (and its log) at the end")
     parser.add_argument("--timeout", type=float, default=60.0, help="per-request timeout in seconds; default 60")
     parser.add_argument("--max-seconds", type=float, default=900.0, help="bound on the whole run; default 900")
     args = parser.parse_args(argv)
@@ -149,6 +177,12 @@ def parse_args(argv):
     return args
 
 
+def server_label(args):
+    if args.server == "gunicorn":
+        return f"gunicorn with {args.workers} uvicorn workers"
+    return "daphne"
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -158,9 +192,12 @@ def free_port():
 def bench_env(args, workdir):
     env = dict(os.environ)
     # No Redis: Celery runs the invoice task in-process (eager), after each sale commits.
-    # No EMAIL_URL: the console backend "sends" the invoices (into the daphne log).
-    for name in ("REDIS_URL", "EMAIL_URL", "CELERY_TASK_ALWAYS_EAGER", "CONN_MAX_AGE"):
+    # No EMAIL_URL: the console backend "sends" the invoices (into the server's log).
+    for name in ("REDIS_URL", "EMAIL_URL", "CELERY_TASK_ALWAYS_EAGER", "CONN_MAX_AGE", "DB_POOL_MAX_SIZE"):
         env.pop(name, None)
+    env["DB_POOL_MAX_SIZE"] = str(args.pool)
+    if args.queue_invoices:
+        env["REDIS_URL"] = QUEUE_URL
     env.update(
         DJANGO_SETTINGS_MODULE="anwariya.settings",
         DATABASE_URL=args.database_url,
@@ -332,6 +369,8 @@ def report(args, samples, wall, timed_out, ids):
     }
     print()
     print(f"invoice emails           {facts['email']}")
+    if args.queue_invoices:
+        print(f"invoice tasks queued     {redis.Redis.from_url(QUEUE_URL).llen('celery')} (no worker ran)")
     print(f"oversold: {oversold}")
     for label, ok in checks.items():
         print(f"  [{'ok' if ok else 'FAIL'}] {label}")

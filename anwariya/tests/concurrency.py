@@ -1,8 +1,9 @@
 """Run a function in real threads at once, each with its own database connection."""
 
+import contextlib
 import threading
 
-from django.db import connections
+from django.db import connection, connections
 
 
 def run_concurrently(function, count, timeout=120):
@@ -24,10 +25,27 @@ def run_concurrently(function, count, timeout=120):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-        assert not thread.is_alive(), "a thread did not finish: deadlock or hang"
+    with pool_room_for(count + 1):  # the threads, and the test's own connection
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout)
+            assert not thread.is_alive(), "a thread did not finish: deadlock or hang"
     return results
+
+
+@contextlib.contextmanager
+def pool_room_for(connections_wanted):
+    """Let the PostgreSQL connection pool (settings' DB_POOL_MAX_SIZE) hold this many connections
+    at once for the block: more threads than it holds would wait for each other at the start."""
+    pool = getattr(connection, "pool", None) if connection.vendor == "postgresql" else None
+    if pool is None or pool.max_size >= connections_wanted:
+        yield
+        return
+    sizes = pool.min_size, pool.max_size
+    pool.resize(min_size=sizes[0], max_size=connections_wanted)
+    try:
+        yield
+    finally:
+        pool.resize(*sizes)
