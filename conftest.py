@@ -15,6 +15,14 @@ def pytest_configure(config):
     # Tests run tasks in-process whatever the environment, so each test sees their effects.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = False
+    # The processes pytest-xdist runs side by side share one Redis: each keeps its cache keys and
+    # channel-layer groups under its own prefix (their databases hold the same ids), so one never
+    # clears the other's throttle counters or hears the other's chat messages.
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if worker and settings.REDIS_URL:
+        prefix = f"{settings.REDIS_KEY_PREFIX}-{worker}"
+        settings.CACHES["default"]["KEY_PREFIX"] = prefix
+        settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"{prefix}:asgi"
 
 
 def _clear_cache_keys():

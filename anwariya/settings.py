@@ -193,8 +193,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer, cache, Celery broker ------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 # What this deployment's keys and channels start with in Redis, so that two deployments (or the
-# test processes that pytest-xdist runs side by side) can share one Redis database.
-REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="anwariya") + env.str("PYTEST_XDIST_WORKER", default="")
+# test processes that pytest-xdist runs side by side: conftest.py) can share one Redis database.
+REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="anwariya")
 
 if REDIS_URL:
     CHANNEL_LAYERS = {

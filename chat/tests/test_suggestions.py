@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import httpx2
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.tests.factories import VendorFactory
@@ -20,6 +19,7 @@ from campaigns.tests.factories import CampaignFactory
 from chat import services
 from chat.tests.factories import make_chat
 from chat.throttles import SuggestionsThrottle
+from conftest import _clear_cache_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,10 @@ ANSWER = ["Sure, my rate is 5000 per reel.", "Can we talk about the deliverables
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    # Only this project's keys: cache.clear() on Redis would flush the whole database.
+    _clear_cache_keys()
     yield
-    cache.clear()
+    _clear_cache_keys()
 
 
 @pytest.fixture
