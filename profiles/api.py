@@ -4,7 +4,7 @@ import zoneinfo
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.fields import empty
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -154,6 +154,12 @@ class ProfileApi(APIView):
 
     def _update(self, request, partial):
         profile, serializer_class, update = self._profile(request.user)
+        # The other role's fields (an influencer's `gstin`, a vendor's `niches`) are refused, not
+        # ignored: the schema's shape for your role has no such field.
+        unknown = sorted(set(request.data) - set(serializer_class().fields))
+        if unknown:
+            whose = "An influencer's" if request.user.role == Role.INFLUENCER else "A vendor's"
+            raise ValidationError({name: [f"{whose} profile has no such field."] for name in unknown})
         serializer = serializer_class(profile, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         profile = update(user=request.user, **_flatten(serializer.validated_data))

@@ -68,6 +68,20 @@ def test_vendor_profile_put():
     assert_error(api_client(vendor).patch(PROFILE, {"business_name": ""}, format="json"), 400, "business_name")
 
 
+def test_the_other_roles_fields_are_refused_naming_them_and_nothing_changes():
+    influencer = InfluencerFactory()
+    response = api_client(influencer).patch(PROFILE, {"city": "Pune", "invoice_prefix": "ABC"}, format="json")
+    assert_error(response, 400, "invoice_prefix")
+    assert response.json()["errors"]["invoice_prefix"] == ["An influencer's profile has no such field."]
+    assert api_client(influencer).get(PROFILE).json()["city"] != "Pune"
+    vendor = VendorFactory()
+    assert_error(api_client(vendor).patch(PROFILE, {"niches": []}, format="json"), 400, "niches")
+    # What GET answered may be sent back as it is: read-only fields are not "other" fields.
+    mine = api_client(vendor).get(PROFILE).json()
+    mine.pop("logo", None)
+    assert api_client(vendor).put(PROFILE, mine, format="json").status_code == 200
+
+
 # --- The directory ---------------------------------------------------------------------------
 
 
