@@ -156,7 +156,8 @@ class ProfileApi(APIView):
         profile, serializer_class, update = self._profile(request.user)
         # The other role's fields (an influencer's `gstin`, a vendor's `niches`) are refused, not
         # ignored: the schema's shape for your role has no such field.
-        unknown = sorted(set(request.data) - set(serializer_class().fields))
+        keys = request.data if isinstance(request.data, dict) else {}  # the serializer refuses a non-object
+        unknown = sorted(set(keys) - set(serializer_class().fields))
         if unknown:
             whose = "An influencer's" if request.user.role == Role.INFLUENCER else "A vendor's"
             raise ValidationError({name: [f"{whose} profile has no such field."] for name in unknown})

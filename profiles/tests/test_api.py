@@ -76,6 +76,8 @@ def test_the_other_roles_fields_are_refused_naming_them_and_nothing_changes():
     assert api_client(influencer).get(PROFILE).json()["city"] != "Pune"
     vendor = VendorFactory()
     assert_error(api_client(vendor).patch(PROFILE, {"niches": []}, format="json"), 400, "niches")
+    # A body that is not an object is the serializer's 400, not a server error.
+    assert_error(api_client(vendor).generic("PATCH", PROFILE, "null", "application/json"), 400, "non_field_errors")
     # What GET answered may be sent back as it is: read-only fields are not "other" fields.
     mine = api_client(vendor).get(PROFILE).json()
     mine.pop("logo", None)
