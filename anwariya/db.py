@@ -105,6 +105,14 @@ def duplicate_inserts_hold_locks() -> bool:
     return connection.vendor == "mysql"
 
 
+def can_return_rows_from_update() -> bool:
+    """``UPDATE ... RETURNING``: PostgreSQL, and SQLite from 3.35 (when it also returns columns
+    from an INSERT); MariaDB returns rows only from INSERT and DELETE."""
+    if connection.vendor == "postgresql":
+        return True
+    return connection.vendor == "sqlite" and connection.features.can_return_columns_from_insert
+
+
 def select_for_update_own_rows(queryset: models.QuerySet) -> models.QuerySet:
     """``queryset`` locking only its own model's rows, not those its ``select_related`` joins.
 

@@ -11,7 +11,9 @@ What it does, start to end (everything on 127.0.0.1, every step bounded in time)
    ``--requests-per-client`` bills of one unit (``POST /api/v1/bills/``) as fast as they can;
 5. prints throughput and latency, then checks the database: nothing oversold, stock equals the
    opening stock minus the purchases, one sale movement and one bill per purchase, gapless
-   invoice numbers.
+   invoice numbers;
+6. stops the server and measures, on the same database, the ceiling: the same statements sent by
+   bare psycopg from as many threads, and the app's lock hold time per sale (``bench/ceiling.py``).
 
 Each bill's invoice (PDF rendered with xhtml2pdf, sent to the console email backend) is part of
 the measured cost: without ``REDIS_URL`` Celery runs the task in-process right after the sale
@@ -39,12 +41,14 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
 import redis
+from ceiling import bare_ceiling, lock_hold
 from harness import HOST, Deadline, SetupError, percentile, redacted, run, start_server, stop_server, wait_healthy
 from psycopg import sql
 
@@ -109,6 +113,11 @@ def main(argv=None):
 
         samples, wall, timed_out = run_clients(args, ids["product"], token, deadline)
         failed = report(args, samples, wall, timed_out, ids)
+        if not failed and not args.no_ceiling:
+            if not args.keep_server:  # the ceiling and the hold time are measured with the server stopped
+                stop_server(server)
+                server = None
+            report_ceiling(args, env, deadline, ids, samples)
         keep_workdir = keep_workdir or failed
         return 1 if failed else 0
     except (SetupError, OSError, psycopg.Error, subprocess.SubprocessError, ValueError) as exc:
@@ -156,6 +165,11 @@ def parse_args(argv):
         "--queue-invoices",
         action="store_true",
         help="set REDIS_URL: each invoice task is queued to Redis (no worker runs during the burst)",
+    )
+    parser.add_argument(
+        "--no-ceiling",
+        action="store_true",
+        help="skip the bare psycopg ceiling and the lock hold time measured after the burst",
     )
     parser.add_argument("--keep-server", action="store_true", help="leave the server running (and its log) at the end")
     parser.add_argument("--timeout", type=float, default=60.0, help="per-request timeout in seconds; default 60")
@@ -224,9 +238,11 @@ def recreate_database(url):
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def request(conn, method, path, body=None, token=None):
+def request(conn, method, path, body=None, token=None, idempotency_key=None):
     """One JSON request on ``conn``; returns (status, parsed body or None)."""
     headers = {"Accept": "application/json"}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
     payload = None
     if body is not None:
         payload = json.dumps(body).encode()
@@ -271,7 +287,9 @@ def run_clients(args, product_id, token, deadline):
                 break
             start = time.perf_counter()
             try:
-                status, _ = request(conn, "POST", "/api/v1/bills/", body, token)
+                # A new key for each purchase, as a mobile client sends it (the server stores the
+                # answer under it in the sale's transaction).
+                status, _ = request(conn, "POST", "/api/v1/bills/", body, token, idempotency_key=str(uuid.uuid4()))
                 error = ""
             except (OSError, http.client.HTTPException) as exc:
                 # Not retried: the server may have sold the unit already, so a retry would not be
@@ -379,6 +397,26 @@ def report(args, samples, wall, timed_out, ids):
         print(f"{timed_out} client(s) still running at the deadline")
     print("result: " + ("FAILED" if failed else "ok"))
     return bool(failed)
+
+
+def report_ceiling(args, env, deadline, ids, samples):
+    """The same purchases by bare psycopg, and the app's lock hold time (``bench/ceiling.py``)."""
+    purchases = [s for s in samples if s.status == 201]
+    sold_out_at = max((s.finished for s in purchases), default=0.0)
+    app_rate = len(purchases) / sold_out_at if sold_out_at else float("nan")
+    print()
+    print("ceiling: the same statements from bare psycopg, same clients and stock shape ...", flush=True)
+    rate, p50, p99, bare_hold = bare_ceiling(
+        args.database_url, ids["vendor"], ids["product"], args.clients, args.requests_per_client, deadline
+    )
+    print(f"bare psycopg purchases/s {rate:.1f} (until last), p50 / p99 {p50:.0f} / {p99:.0f} ms")
+    print(f"app / bare               {app_rate / rate:.2f} ({app_rate:.1f} / {rate:.1f} purchases/s)")
+    print(f"bare lock hold p50       {bare_hold:.2f} ms (product locked to commit, under the burst)")
+    hold50, hold90, statements = lock_hold(env, deadline, VENDOR_EMAIL, VENDOR_PASSWORD)
+    print(
+        f"app lock hold p50 / p90  {hold50:.2f} / {hold90:.2f} ms, {statements:.0f} statements "
+        f"(one sale at a time, in one process: at most {1000 / hold50:.0f} sales/s of one product)"
+    )
 
 
 if __name__ == "__main__":

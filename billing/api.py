@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from anwariya.api.filters import MAX_ID
 from anwariya.api.permissions import IsVendor
 from anwariya.api.schema import ErrorSerializer, conflict
-from anwariya.api.serializers import StrictInputMixin
+from anwariya.api.serializers import BuiltFieldsMixin, StrictInputMixin
 from anwariya.idempotency import idempotent
 from billing import returns, selectors, services
 from billing.filters import BillFilter
@@ -20,7 +20,7 @@ from catalog.services import MAX_QUANTITY
 from profiles.gst import GstState
 
 
-class BillItemSerializer(serializers.ModelSerializer):
+class BillItemSerializer(BuiltFieldsMixin, serializers.ModelSerializer):
     returned_quantity = serializers.SerializerMethodField(help_text="Units returned on credit notes so far.")
 
     class Meta:
@@ -94,7 +94,7 @@ class CreditNoteItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class CreditNoteSerializer(serializers.ModelSerializer):
+class CreditNoteSerializer(BuiltFieldsMixin, serializers.ModelSerializer):
     bill_number = serializers.CharField(source="bill.number", read_only=True, help_text="The invoice it credits.")
     items = CreditNoteItemSerializer(many=True, read_only=True)
     pdf = serializers.SerializerMethodField(help_text="Address of the credit note's PDF.")
@@ -131,7 +131,7 @@ def _absolute(request, path) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-class BillSerializer(serializers.ModelSerializer):
+class BillSerializer(BuiltFieldsMixin, serializers.ModelSerializer):
     items = BillItemSerializer(many=True, read_only=True)
     credit_notes = CreditNoteSummarySerializer(many=True, read_only=True, help_text="Returns of some of its lines.")
     campaign = serializers.IntegerField(
@@ -305,7 +305,7 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             items=[services.Line(**line) for line in data["items"]],
             actor=request.user,
         )
-        bill = selectors.bill_for_vendor(request.user, result.bill.pk)
+        bill = selectors.bill_as_created(result.bill, result.items)
         body = {**BillSerializer(bill).data, "purchased": result.purchased, "failed": result.failed}
         return Response(body, status=status.HTTP_201_CREATED)
 

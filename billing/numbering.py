@@ -19,7 +19,7 @@ from datetime import datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from anwariya.db import duplicate_inserts_hold_locks
+from anwariya.db import can_return_rows_from_update, duplicate_inserts_hold_locks
 from billing.models import InvoiceCounter, Series
 from profiles.selectors import user_time_zone, vendor_tax_profile
 
@@ -60,16 +60,46 @@ def format_number(*, series: str, year: int, sequence: int, prefix: str = "") ->
     return number
 
 
-def document_number_take(*, vendor, series: str, when: datetime) -> DocumentNumber:
+def document_number_take(*, vendor, series: str, when: datetime, prefix: str | None = None) -> DocumentNumber:
     """The vendor's next number in ``series`` for the financial year of ``when``. Call it inside
-    the transaction that creates the document: the counter stays locked until it ends."""
+    the transaction that creates the document: the counter stays locked until it ends.
+    ``prefix``: the vendor's ``invoice_prefix`` when the caller has their profile at hand."""
     year = financial_year(when, vendor)
+    sequence = _next_sequence(vendor, series, year)
+    if prefix is None:
+        prefix = vendor_tax_profile(vendor).invoice_prefix
+    number = format_number(series=series, year=year, sequence=sequence, prefix=prefix)
+    return DocumentNumber(series=series, year=year, sequence=sequence, number=number)
+
+
+def _next_sequence(vendor, series, year) -> int:
+    """Count the counter up and return its new value, holding its lock from here to the end of
+    the transaction. Where the database returns rows from an UPDATE (PostgreSQL, SQLite) that is
+    one statement, so the lock is taken and used in one round trip; the first number of a year
+    makes the counter first."""
+    if can_return_rows_from_update():
+        sequence = _increment_returning(vendor, series, year)
+        if sequence is not None:
+            return sequence
     counter = _locked_counter(vendor, series, year)
     counter.last_sequence += 1
     counter.save(update_fields=["last_sequence"])
-    prefix = vendor_tax_profile(vendor).invoice_prefix
-    number = format_number(series=series, year=year, sequence=counter.last_sequence, prefix=prefix)
-    return DocumentNumber(series=series, year=year, sequence=counter.last_sequence, number=number)
+    return counter.last_sequence
+
+
+def _increment_returning(vendor, series, year) -> int | None:
+    table = InvoiceCounter._meta.db_table
+    quote = connection.ops.quote_name
+    column = {name: quote(InvoiceCounter._meta.get_field(name).column) for name in ("vendor", "series", "year")}
+    last = quote(InvoiceCounter._meta.get_field("last_sequence").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET {last} = {last} + 1 "
+            f"WHERE {column['vendor']} = %s AND {column['series']} = %s AND {column['year']} = %s RETURNING {last}",
+            [vendor.pk, series, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _locked_counter(vendor, series, year) -> InvoiceCounter:

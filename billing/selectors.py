@@ -17,6 +17,24 @@ def bills_for_vendor(vendor) -> QuerySet[Bill]:
     )
 
 
+def bill_as_created(bill: Bill, items: list[BillItem]) -> Bill:
+    """A bill ``billing.services.bill_create`` has just written, ready to show as
+    ``bills_for_vendor`` would read it, without reading it back: its lines are ``items`` (as
+    written, in order), and a new bill has no returns or credit notes yet."""
+    _prefetched(bill, "items", items)
+    _prefetched(bill, "credit_notes", [])
+    for item in items:
+        _prefetched(item, "returns", [])
+    return bill
+
+
+def _prefetched(instance, relation: str, objects: list) -> None:
+    """Give ``instance`` the rows of ``relation`` as ``prefetch_related`` leaves them."""
+    queryset = getattr(instance, relation).all()
+    queryset._result_cache, queryset._prefetch_done = list(objects), True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
+
+
 def credit_notes_for_vendor(vendor) -> QuerySet[CreditNote]:
     return (
         CreditNote.objects.filter(vendor=vendor)

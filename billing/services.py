@@ -15,7 +15,7 @@ from billing.hooks import referred_bill_created, referred_bill_voided
 from billing.invoices import credit_note_pdf_stored, invoice_pdf_stored
 from billing.models import Bill, BillItem, CreditNote, Series
 from billing.numbering import document_number_take
-from billing.pricing import MAX_TOTAL, amounts, bill_totals, priced_line
+from billing.pricing import MAX_TOTAL, BillTotals, amounts, bill_totals, priced_line
 from billing.returns import returned_quantities
 from billing.tax import default_place_of_supply, tax_regime
 from campaigns.selectors import referral_for_code
@@ -26,9 +26,11 @@ from catalog.services import (
     InsufficientStock,
     StockLine,
     stock_lock,
+    stock_read,
     stock_return,
     stock_sell,
     stock_shortfalls,
+    stock_terms_changed,
 )
 from profiles.gst import STATE_NAMES, gstin_compact, gstin_problem
 from profiles.selectors import vendor_tax_profile
@@ -66,6 +68,7 @@ class BillResult:
     bill: Bill
     purchased: list = field(default_factory=list)
     failed: list = field(default_factory=list)
+    items: list = field(default_factory=list)  # the bill's lines as written, in line order
 
 
 def bill_create(
@@ -84,10 +87,12 @@ def bill_create(
 ) -> BillResult:
     """Sell ``items`` to a customer in one transaction.
 
-    Products are locked in primary-key order and every line is checked (``catalog.services``),
-    the lines are priced and taxed (``billing.pricing``, ``billing.tax``: a tax invoice, a bill of
-    supply or a plain invoice, by the vendor's profile), the next gapless invoice number is taken
-    and catalog's ``stock_sell`` takes the stock with a movement a line, all or nothing. Without
+    The lines are checked against the products (``catalog.services``) and priced before any
+    lock is taken; the transaction then locks the products in primary-key order, checks again
+    only what changed meanwhile, and holds the locks for the writes alone. Pricing and tax come
+    from ``billing.pricing`` and ``billing.tax`` (a tax invoice, a bill of supply or a plain
+    invoice, by the vendor's profile); the next gapless invoice number is taken and catalog's
+    ``stock_sell`` takes the stock with a movement a line, all or nothing. Without
     ``allow_partial`` any short line refuses the whole bill (``InsufficientStock`` lists each);
     with it, the lines that can be sold are, and the rest come back in ``failed`` with a
     reason. ``place_of_supply`` (a GST state code) defaults to the state of ``customer_gstin``,
@@ -116,48 +121,64 @@ def bill_create(
     )
     regime = tax_regime(profile=profile, place_of_supply=place)
 
+    # What needs no lock comes first: the products as they stand, checked and priced (a sale the
+    # stock cannot cover is refused here, without waiting for anyone). In the transaction they
+    # are locked and read again, and the sale is checked and priced again only if that read
+    # says otherwise: a price or rate changed, a line no longer fits the stock, or lines were short.
+    read = stock_read(vendor=vendor, lines=items)
+    sale = _sale(items, read, regime, customer, allow_partial)
     with transaction.atomic():
         products = stock_lock(vendor=vendor, lines=items)
-        _check_taxable(regime, items, products)
-        failed = stock_shortfalls(items, products)
-        if failed and not allow_partial:
-            raise InsufficientStock.for_lines(failed)
-        short = {failure["line"] for failure in failed}
-        sellable = {line_no: line for line_no, line in enumerate(items) if line_no not in short}
-        if not sellable:
-            raise NothingToSell(lines=failed)
-        rates = _gst_rates(products.values())
-        bill_items = {
-            line_no: _priced(line, products[line.product], regime, rates) for line_no, line in sellable.items()
-        }
-        _check_totals(bill_items)
-        totals = bill_totals(bill_items.values())
-        _check_recipient(regime, customer, totals)
-
-        bill = _new_bill(
-            vendor, customer_name, customer_email, referral_code, referral, actor, profile, regime, customer
-        )
-        for item in bill_items.values():
-            item.bill = bill
-        BillItem.objects.bulk_create(bill_items.values())
-        stock_sell(vendor=vendor, lines=list(sellable.values()), source=bill, actor=actor)
-        bill.taxable_total, bill.tax_total, bill.total = totals.taxable_total, totals.tax_total, totals.total
-        bill.cost, bill.profit = totals.cost, totals.profit
-        fields = ["taxable_total", "tax_total", "total", "cost", "profit"]
-        if send_invoice:
-            bill.save(update_fields=fields)
-            _queue_invoice(bill)
-        else:  # e.g. demo data: a sale recorded without emailing anyone
+        if sale.failed or stock_terms_changed(read, products) or stock_shortfalls(list(sale.lines.values()), products):
+            sale = _sale(items, products, regime, customer, allow_partial)
+        parties = (customer_name, customer_email, referral_code, referral, customer)
+        bill = _new_bill(vendor, *parties, actor=actor, profile=profile, regime=regime, totals=sale.totals)
+        if not send_invoice:  # e.g. demo data: a sale recorded without emailing anyone
             bill.email_status = Bill.EmailStatus.NOT_SENT
-            bill.save(update_fields=[*fields, "email_status"])
+        bill.save()
+        for item in sale.items.values():
+            item.bill = bill
+        BillItem.objects.bulk_create(sale.items.values())
+        stock_sell(vendor=vendor, lines=list(sale.lines.values()), source=bill, actor=actor, locked=products)
+        if send_invoice:
+            _queue_invoice(bill)
         if referral is not None:
             referred_bill_created(bill)  # e.g. the collaboration's commission (billing.hooks)
 
     purchased = [
         {"line": line_no, "product": line.product, "sku": products[line.product].sku, "quantity": line.quantity}
-        for line_no, line in sellable.items()
+        for line_no, line in sale.lines.items()
     ]
-    return BillResult(bill=bill, purchased=purchased, failed=failed)
+    return BillResult(bill=bill, purchased=purchased, failed=sale.failed, items=list(sale.items.values()))
+
+
+@dataclass(frozen=True)
+class _Sale:
+    """What a bill will sell, priced: the lines that can be sold (by line number), their bill
+    items, the lines that cannot (with ``allow_partial``) and the totals."""
+
+    lines: dict[int, Line]
+    items: dict[int, BillItem]
+    failed: list
+    totals: BillTotals
+
+
+def _sale(items, products, regime, customer, allow_partial) -> _Sale:
+    """Check and price ``items`` from ``products``; raises what refuses the bill."""
+    _check_taxable(regime, items, products)
+    failed = stock_shortfalls(items, products)
+    if failed and not allow_partial:
+        raise InsufficientStock.for_lines(failed)
+    short = {failure["line"] for failure in failed}
+    sellable = {line_no: line for line_no, line in enumerate(items) if line_no not in short}
+    if not sellable:
+        raise NothingToSell(lines=failed)
+    rates = _gst_rates(products.values())
+    bill_items = {line_no: _priced(line, products[line.product], regime, rates) for line_no, line in sellable.items()}
+    _check_totals(bill_items)
+    totals = bill_totals(bill_items.values())
+    _check_recipient(regime, customer, totals)
+    return _Sale(lines=sellable, items=bill_items, failed=failed, totals=totals)
 
 
 @dataclass(frozen=True)
@@ -321,12 +342,14 @@ def _check_totals(bill_items: dict[int, BillItem]):
         )
 
 
-def _new_bill(vendor, customer_name, customer_email, referral_code, referral, actor, profile, regime, customer):
-    """Create the bill with the vendor's next invoice number for this financial year
-    (``billing.numbering``), and what it says of the supplier as the vendor's profile stands now."""
+def _new_bill(
+    vendor, customer_name, customer_email, referral_code, referral, customer, *, actor, profile, regime, totals
+) -> Bill:
+    """The bill, unsaved, with its totals and the vendor's next invoice number for this financial
+    year (``billing.numbering``), and what it says of the supplier as the vendor's profile stands now."""
     now = timezone.now()
-    taken = document_number_take(vendor=vendor, series=Series.INVOICE, when=now)
-    return Bill.objects.create(
+    taken = document_number_take(vendor=vendor, series=Series.INVOICE, when=now, prefix=profile.invoice_prefix)
+    return Bill(
         vendor=vendor,
         number=taken.number,
         series=taken.series,
@@ -339,6 +362,11 @@ def _new_bill(vendor, customer_name, customer_email, referral_code, referral, ac
         currency=settings.CURRENCY,
         created_by=actor,
         created_at=now,
+        taxable_total=totals.taxable_total,
+        tax_total=totals.tax_total,
+        total=totals.total,
+        cost=totals.cost,
+        profit=totals.profit,
         **bill_gst_fields(profile, regime, customer),
     )
 

@@ -22,10 +22,12 @@ from catalog.services.stock import (
     stock_adjust,
     stock_lock,
     stock_open,
+    stock_read,
     stock_restock,
     stock_return,
     stock_sell,
     stock_shortfalls,
+    stock_terms_changed,
 )
 
 __all__ = [
@@ -48,8 +50,10 @@ __all__ = [
     "stock_adjust",
     "stock_lock",
     "stock_open",
+    "stock_read",
     "stock_restock",
     "stock_return",
     "stock_sell",
     "stock_shortfalls",
+    "stock_terms_changed",
 ]

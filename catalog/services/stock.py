@@ -50,10 +50,38 @@ class StockLine:
 def stock_lock(*, vendor, lines: Sequence) -> dict[int, Product]:
     """Lock the products of ``lines`` for the rest of the transaction, in primary-key order, and
     return them by id; a line naming a product that is not the vendor's refuses them all."""
-    locked = select_for_update_own_rows(
-        Product.objects.filter(vendor=vendor, pk__in=sorted({line.product for line in lines})).order_by("pk")
+    return _own_products(vendor, lines, lock=True)
+
+
+def stock_read(*, vendor, lines: Sequence) -> dict[int, Product]:
+    """The products of ``lines`` by id, as they stand, without locking them: what a caller prices
+    and checks before it takes the locks (``stock_lock``). A product not the vendor's refuses
+    them all, as there."""
+    return _own_products(vendor, lines, lock=False)
+
+
+def stock_terms_changed(before: dict[int, Product], after: dict[int, Product]) -> bool:
+    """Whether anything a sale is priced on, other than the stock itself, differs between two
+    reads of the same products (``stock_read`` before the locks, ``stock_lock`` under them)."""
+    return any(_sale_terms(before[pk]) != _sale_terms(product) for pk, product in after.items())
+
+
+def _sale_terms(product: Product) -> tuple:
+    return (
+        product.is_active,
+        product.sale_price,
+        product.cost_price,
+        product.gst_rate_id,
+        product.name,
+        product.sku,
+        product.hsn_code,
+        product.unit,
     )
-    products = {product.pk: product for product in locked}
+
+
+def _own_products(vendor, lines, *, lock) -> dict[int, Product]:
+    queryset = Product.objects.filter(vendor=vendor, pk__in=sorted({line.product for line in lines})).order_by("pk")
+    products = {product.pk: product for product in (select_for_update_own_rows(queryset) if lock else queryset)}
     unknown = {
         line_no: {"product": ["Unknown product."]} for line_no, line in enumerate(lines) if line.product not in products
     }
@@ -86,20 +114,37 @@ RETURN_REASONS = (StockMovement.Reason.VOID, StockMovement.Reason.RETURN, StockM
 
 
 def stock_sell(
-    *, vendor, lines: Sequence, source=None, actor=None, reason=StockMovement.Reason.SALE, note: str = ""
+    *,
+    vendor,
+    lines: Sequence,
+    source=None,
+    actor=None,
+    reason=StockMovement.Reason.SALE,
+    note: str = "",
+    locked: dict[int, Product] | None = None,
 ) -> list[StockMovement]:
     """Take every line out of the vendor's stock, or none: ``InsufficientStock`` lists each line
     that cannot be sold (an inactive product, or fewer units than asked). One movement a line,
     with ``reason`` (``SALE``, or ``GIFT`` for goods given away), belonging to ``source``.
-    Returns the movements in the order of ``lines``; each ``movement.product`` is the locked row."""
+    Returns the movements in the order of ``lines``; each ``movement.product`` is the locked row.
+
+    ``locked``: the products as ``stock_lock`` returned them earlier in the caller's transaction
+    (a sale that locked and checked them before numbering its bill); they are not locked again."""
     if reason not in OUTGOING_REASONS:
         raise ValueError(f"stock_sell takes stock out; {reason!r} is not one of {OUTGOING_REASONS}.")
+    if locked is not None:
+        if not transaction.get_connection().in_atomic_block:
+            raise transaction.TransactionManagementError("stock_sell(locked=...) runs in the transaction that locked.")
+        return _sell(lines, locked, reason, source=source, actor=actor, note=note)
     with transaction.atomic():
-        products = stock_lock(vendor=vendor, lines=lines)
-        failed = stock_shortfalls(lines, products)
-        if failed:
-            raise InsufficientStock.for_lines(failed)
-        return _move_lines(lines, products, -1, reason, source=source, actor=actor, note=note)
+        return _sell(lines, stock_lock(vendor=vendor, lines=lines), reason, source=source, actor=actor, note=note)
+
+
+def _sell(lines, products, reason, *, source, actor, note):
+    failed = stock_shortfalls(lines, products)
+    if failed:
+        raise InsufficientStock.for_lines(failed)
+    return _move_lines(lines, products, -1, reason, source=source, actor=actor, note=note)
 
 
 def stock_return(
