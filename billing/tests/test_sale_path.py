@@ -27,7 +27,8 @@ def payload(*lines):
 
 
 def statements_on(queries, table):
-    return [q["sql"].split(" ", 1)[0] for q in queries if f'"{table}"' in q["sql"].split(" WHERE ")[0]]
+    quoted = connection.ops.quote_name(table)
+    return [q["sql"].split(" ", 1)[0] for q in queries if quoted in q["sql"].split(" WHERE ")[0]]
 
 
 def test_the_sale_answers_exactly_what_reading_the_bill_back_gives():
