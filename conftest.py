@@ -15,6 +15,8 @@ def pytest_configure(config):
     # Tests run tasks in-process whatever the environment, so each test sees their effects.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = False
+    # Passwords are hashed with Argon2 at its lowest cost (``anwariya.tests.hashers``).
+    settings.PASSWORD_HASHERS = ["anwariya.tests.hashers.FastArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
     # The processes pytest-xdist runs side by side share one Redis: each keeps its cache keys and
     # channel-layer groups under its own prefix (their databases hold the same ids), so one never
     # clears the other's throttle counters or hears the other's chat messages.
