@@ -370,11 +370,16 @@ class JSONErrorsNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class BillInvoiceApi(APIView):
+class VendorPdfApi(APIView):
+    """One of the vendor's documents as a PDF; refusals (403, 404) are JSON whatever the client
+    asked for, as the rest of the API answers them."""
+
     permission_classes = [IsVendor]
     renderer_classes = [renderers.JSONRenderer]
     content_negotiation_class = JSONErrorsNegotiation
 
+
+class BillInvoiceApi(VendorPdfApi):
     @extend_schema(
         tags=["billing"],
         operation_id="bills_invoice_pdf",
@@ -403,11 +408,7 @@ class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.credit_note_for_vendor(self.request.user, self.kwargs["pk"])
 
 
-class CreditNotePdfApi(APIView):
-    permission_classes = [IsVendor]
-    renderer_classes = [renderers.JSONRenderer]
-    content_negotiation_class = JSONErrorsNegotiation
-
+class CreditNotePdfApi(VendorPdfApi):
     @extend_schema(
         tags=["billing"],
         operation_id="credit_notes_pdf",

@@ -23,35 +23,19 @@ def send_invoice_email(self, bill_id, resend=False):
     bill = Bill.objects.select_related("vendor").get(pk=bill_id)
     if bill.email_status == Bill.EmailStatus.SENT and not resend:
         return "already sent"
-    try:
-        pdf = invoice_pdf_stored(bill)
-        message = EmailMessage(
+
+    def message():
+        email = EmailMessage(
             subject=f"{bill.get_document_type_display()} {bill.number} from {bill.vendor.public_name}",
             body=render_to_string("billing/email/invoice.txt", {"bill": bill}),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[bill.customer_email],
             reply_to=[bill.vendor.email],
         )
-        message.attach(invoice_filename(bill), pdf, "application/pdf")
-        message.send()
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the bill and retried
-        final = self.request.retries >= self.max_retries
-        Bill.objects.filter(pk=bill.pk).update(
-            email_status=Bill.EmailStatus.FAILED if final else Bill.EmailStatus.PENDING,
-            email_error=f"{exc.__class__.__name__}: {exc}"[:2000],
-            email_attempts=F("email_attempts") + 1,
-        )
-        logger.warning("Invoice email for %s failed (attempt %s): %s", bill.number, self.request.retries + 1, exc)
-        if final:
-            return "failed"
-        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from None
-    Bill.objects.filter(pk=bill.pk).update(
-        email_status=Bill.EmailStatus.SENT,
-        email_error="",
-        email_sent_at=timezone.now(),
-        email_attempts=F("email_attempts") + 1,
-    )
-    return "sent"
+        email.attach(invoice_filename(bill), invoice_pdf_stored(bill), "application/pdf")
+        return email
+
+    return _deliver(self, bill, "Invoice", message)
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
@@ -63,29 +47,40 @@ def send_credit_note_email(self, credit_note_id):
     if not note.bill.customer_email:
         CreditNote.objects.filter(pk=note.pk).update(email_status=Bill.EmailStatus.NOT_SENT)
         return "no address"
-    try:
-        pdf = credit_note_pdf_stored(note)
-        message = EmailMessage(
+
+    def message():
+        email = EmailMessage(
             subject=f"Credit note {note.number} from {note.vendor.public_name} (against {note.bill.number})",
             body=render_to_string("billing/email/credit_note.txt", {"note": note, "bill": note.bill}),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[note.bill.customer_email],
             reply_to=[note.vendor.email],
         )
-        message.attach(credit_note_filename(note), pdf, "application/pdf")
-        message.send()
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the credit note and retried
-        final = self.request.retries >= self.max_retries
-        CreditNote.objects.filter(pk=note.pk).update(
+        email.attach(credit_note_filename(note), credit_note_pdf_stored(note), "application/pdf")
+        return email
+
+    return _deliver(self, note, "Credit note", message)
+
+
+def _deliver(task, document, label, message):
+    """Send ``message()`` (which renders the document's PDF) and record the outcome on the
+    document's row, a bill or a credit note: sent, or the error and a retry with backoff (30 s,
+    60 s, ...) until the last attempt marks it failed."""
+    row = type(document).objects.filter(pk=document.pk)
+    try:
+        message().send()
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the document and retried
+        final = task.request.retries >= task.max_retries
+        row.update(
             email_status=Bill.EmailStatus.FAILED if final else Bill.EmailStatus.PENDING,
             email_error=f"{exc.__class__.__name__}: {exc}"[:2000],
             email_attempts=F("email_attempts") + 1,
         )
-        logger.warning("Credit note email for %s failed (attempt %s): %s", note.number, self.request.retries + 1, exc)
+        logger.warning("%s email for %s failed (attempt %s): %s", label, document.number, task.request.retries + 1, exc)
         if final:
             return "failed"
-        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from None
-    CreditNote.objects.filter(pk=note.pk).update(
+        raise task.retry(exc=exc, countdown=30 * 2**task.request.retries) from None
+    row.update(
         email_status=Bill.EmailStatus.SENT,
         email_error="",
         email_sent_at=timezone.now(),
