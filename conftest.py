@@ -15,6 +15,7 @@ def pytest_configure(config):
     # Tests run tasks in-process whatever the environment, so each test sees their effects.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = False
+    settings.EAGER_TASKS_IN_BACKGROUND = False  # a test that wants the background thread says so
     # Passwords are hashed with Argon2 at its lowest cost (``anwariya.tests.hashers``).
     settings.PASSWORD_HASHERS = ["anwariya.tests.hashers.FastArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
     # The processes pytest-xdist runs side by side share one Redis: each keeps its cache keys and

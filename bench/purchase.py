@@ -16,8 +16,9 @@ What it does, start to end (everything on 127.0.0.1, every step bounded in time)
    bare psycopg from as many threads, and the app's lock hold time per sale (``bench/ceiling.py``).
 
 Each bill's invoice (PDF rendered with xhtml2pdf, sent to the console email backend) is part of
-the measured cost: without ``REDIS_URL`` Celery runs the task in-process right after the sale
-commits, so it runs inside the request. The emails go to the server's log in a temporary folder.
+the measured cost: without ``REDIS_URL`` the task runs in the server process, on its background
+thread after the answer (``EAGER_TASKS_IN_BACKGROUND``), so it takes CPU from the requests but no
+request waits for it. The emails go to the server's log in a temporary folder.
 ``--queue-invoices`` queues the tasks to Redis instead, with no worker during the burst (in
 production workers run on their own machines), and prints how many are waiting.
 

@@ -188,4 +188,4 @@ def _check_lines(items, lines, returned):
 def _queue_credit_note(credit_note):
     from billing.tasks import send_credit_note_email
 
-    enqueue_on_commit(send_credit_note_email, credit_note.pk)
+    enqueue_on_commit(send_credit_note_email, credit_note.pk, background=True)

@@ -238,7 +238,7 @@ def bill_resend_invoice(*, bill: Bill) -> Bill:
 def _queue_invoice(bill, resend=False):
     from billing.tasks import send_invoice_email
 
-    enqueue_on_commit(send_invoice_email, bill.pk, resend=resend)
+    enqueue_on_commit(send_invoice_email, bill.pk, resend=resend, background=True)
 
 
 def _check_request(customer_name, customer_email, items, customer: Customer):
