@@ -131,8 +131,18 @@ def bill_create(
         products = stock_lock(vendor=vendor, lines=items)
         if sale.failed or stock_terms_changed(read, products) or stock_shortfalls(list(sale.lines.values()), products):
             sale = _sale(items, products, regime, customer, allow_partial)
-        parties = (customer_name, customer_email, referral_code, referral, customer)
-        bill = _new_bill(vendor, *parties, actor=actor, profile=profile, regime=regime, totals=sale.totals)
+        bill = _new_bill(
+            vendor,
+            customer_name,
+            customer_email,
+            referral_code,
+            referral,
+            customer,
+            actor=actor,
+            profile=profile,
+            regime=regime,
+            totals=sale.totals,
+        )
         if not send_invoice:  # e.g. demo data: a sale recorded without emailing anyone
             bill.email_status = Bill.EmailStatus.NOT_SENT
         bill.save()
